@@ -1,0 +1,206 @@
+/**
+ * The engine's one resource model. Stack exports (flattened Pulumi shapes), raw ARM JSON (nested
+ * `properties`), policy-pack inputs/outputs and azure-native invoke results all normalize into it,
+ * so every rule reads one shape.
+ */
+
+/** Who a finding is about: a Pulumi URN, an ARM id, or `host:port` for the probe. */
+export interface ResourceRef {
+  urn: string;
+  /** Pulumi type token (`azure-native:network:AzureFirewall`) or ARM type (`Microsoft.Network/azureFirewalls`). */
+  type: string;
+  name: string;
+}
+
+/**
+ * Where a value could not be known (a preview's unknown output, an unresolved reference). Rules that
+ * depend on a listed path report "undetermined" with it; rules that do not, ignore it.
+ */
+export type UnknownPaths = string[];
+
+interface ResourceBase {
+  ref: ResourceRef;
+  /** The ARM id, when the resource exists (or the invoke returned one). */
+  armId?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  /** Pulumi `protect`; undefined where the source has no such notion (ARM JSON, invokes). */
+  protect?: boolean;
+  /** A planned operation that would take the resource away (stack export `pending_operations`). */
+  pendingOperation?: "delete" | "replace";
+  unknowns: UnknownPaths;
+}
+
+export interface Registration extends ResourceBase {
+  kind: "registration";
+  /** The name from the ARM id (the REST body's `name` is not reliable: it may say `azurestack`). */
+  registrationName?: string;
+  location?: string;
+  cloudId?: string;
+  objectId?: string;
+  billingModel?: string;
+}
+
+export type RuleAction = "Allow" | "Deny";
+
+export interface AppProtocol {
+  /** `Http`, `Https`, `Mssql`, as Azure spells them. */
+  protocolType: string;
+  /** Absent means the protocol's default (80 for Http, 443 for Https). */
+  port?: number;
+}
+
+/** An application rule, classic or policy. */
+export interface ApplicationRule {
+  ruleType: "ApplicationRule";
+  name: string;
+  sourceAddresses: string[];
+  sourceIpGroups: string[];
+  protocols: AppProtocol[];
+  targetFqdns: string[];
+  targetUrls: string[];
+  fqdnTags: string[];
+  webCategories: string[];
+  /** Policy rules only; classic application rules cannot terminate TLS. */
+  terminateTLS: boolean;
+}
+
+/** A network rule, classic (`protocols`) or policy (`ipProtocols`), normalized to `ipProtocols`. */
+export interface NetworkRule {
+  ruleType: "NetworkRule";
+  name: string;
+  /** `TCP`, `UDP`, `Any`, `ICMP`. */
+  ipProtocols: string[];
+  sourceAddresses: string[];
+  sourceIpGroups: string[];
+  destinationAddresses: string[];
+  destinationIpGroups: string[];
+  destinationFqdns: string[];
+  /** As Azure writes them: `"443"`, `"443-444"`, `"*"`. */
+  destinationPorts: string[];
+}
+
+export type FirewallRule = ApplicationRule | NetworkRule;
+
+/**
+ * A rule collection, classic or policy. NAT collections are kept (with `action: "Dnat"`/`"Snat"`) only
+ * so that evidence can name them; they never decide an outbound flow.
+ */
+export interface RuleCollection {
+  name: string;
+  priority: number;
+  action: RuleAction | "Dnat" | "Snat";
+  /** `application`, `network` for classic collections; `filter` for policy filter collections. */
+  collectionKind: "application" | "network" | "nat" | "filter";
+  rules: FirewallRule[];
+}
+
+export interface AzureFirewall extends ResourceBase {
+  kind: "azureFirewall";
+  skuTier?: string;
+  threatIntelMode?: string;
+  /** ARM id of the attached firewall policy; when set, the classic collections are not used. */
+  firewallPolicyId?: string;
+  /** Private IP addresses of the firewall's IP configurations (targets of forced-tunnel routes). */
+  privateIpAddresses: string[];
+  applicationRuleCollections: RuleCollection[];
+  networkRuleCollections: RuleCollection[];
+  natRuleCollections: RuleCollection[];
+}
+
+export interface FirewallPolicy extends ResourceBase {
+  kind: "firewallPolicy";
+  skuTier?: string;
+  basePolicyId?: string;
+  threatIntelMode?: string;
+  threatIntelWhitelistFqdns: string[];
+  threatIntelWhitelistIpAddresses: string[];
+  explicitProxyEnabled: boolean;
+  intrusionDetectionMode?: string;
+  /** `transportSecurity.certificateAuthority` is set: the policy can inspect TLS (Premium). */
+  hasTlsInspectionCertificate: boolean;
+}
+
+export interface RuleCollectionGroup extends ResourceBase {
+  kind: "ruleCollectionGroup";
+  /** The parent policy, by name (Pulumi input `firewallPolicyName`) and/or by ARM id prefix. */
+  firewallPolicyName?: string;
+  firewallPolicyId?: string;
+  priority: number;
+  ruleCollections: RuleCollection[];
+}
+
+export interface SecurityRule {
+  name: string;
+  direction: "Inbound" | "Outbound";
+  access: "Allow" | "Deny";
+  priority: number;
+  /** `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`, `*`. */
+  protocol: string;
+  sourceAddressPrefixes: string[];
+  destinationAddressPrefixes: string[];
+  destinationPortRanges: string[];
+  /** Set on the rules Azure adds (AllowVnetOutBound, ...). */
+  isDefault?: boolean;
+}
+
+export interface NetworkSecurityGroup extends ResourceBase {
+  kind: "networkSecurityGroup";
+  securityRules: SecurityRule[];
+}
+
+/** A standalone `SecurityRule` resource, joined to its NSG by `networkSecurityGroupName`. */
+export interface StandaloneSecurityRule extends ResourceBase {
+  kind: "securityRule";
+  networkSecurityGroupName?: string;
+  rule: SecurityRule;
+}
+
+export interface Route {
+  name: string;
+  addressPrefix: string;
+  /** `VirtualNetworkGateway`, `VnetLocal`, `Internet`, `VirtualAppliance`, `None`. */
+  nextHopType: string;
+  nextHopIpAddress?: string;
+}
+
+export interface RouteTable extends ResourceBase {
+  kind: "routeTable";
+  routes: Route[];
+}
+
+/** A standalone `Route` resource, joined to its table by `routeTableName`. */
+export interface StandaloneRoute extends ResourceBase {
+  kind: "route";
+  routeTableName?: string;
+  route: Route;
+}
+
+/** A resource the engine knows about but whose type no rule reads; kept for the resource count. */
+export interface OtherResource extends ResourceBase {
+  kind: "other";
+}
+
+export type Resource =
+  | Registration
+  | AzureFirewall
+  | FirewallPolicy
+  | RuleCollectionGroup
+  | NetworkSecurityGroup
+  | StandaloneSecurityRule
+  | RouteTable
+  | StandaloneRoute
+  | OtherResource;
+
+export type ResourceKind = Resource["kind"];
+
+/** Everything a stack-level rule can see: the live resources of one stack (or one program's lookups). */
+export interface ResourceSet {
+  /** Where the resources came from, for messages: a file path, `policy pack`, `program`. */
+  source: string;
+  resources: Resource[];
+}
+
+export function ofKind<K extends ResourceKind>(set: ResourceSet, kind: K): Extract<Resource, { kind: K }>[] {
+  return set.resources.filter((r): r is Extract<Resource, { kind: K }> => r.kind === kind);
+}

@@ -1,0 +1,61 @@
+import type { ErrorCode } from "../catalog/codes";
+import type { BridgeguardConfig } from "../config/types";
+import type { FindingEndpoint, Severity } from "../model/finding";
+import type { Resource, ResourceKind, ResourceRef, ResourceSet } from "../model/resource";
+
+/** A rule's description as data: the CLI's `rules`, the docs pages and the policy pack are generated from it. */
+export interface RuleMeta {
+  /** Stable id, `BG` + three digits; the hundreds digit groups by code. */
+  id: string;
+  /** kebab-case; also the policy name in the pack. */
+  slug: string;
+  code: ErrorCode;
+  severity: Severity;
+  /** One line, what the rule checks. */
+  title: string;
+  /** Why it breaks (or may break) usage reporting, with the documented fact behind it. */
+  why: string;
+  /** What to change, in general terms; each finding adds the concrete change. */
+  remediation: string;
+  /**
+   * `resource`: decided from one resource alone (policy pack: a resource policy).
+   * `stack`: needs several resources (policy pack: a stack policy).
+   */
+  scope: "resource" | "stack";
+  /** The resource kinds the rule reads. */
+  appliesTo: ResourceKind[];
+}
+
+/** What a check found; the engine turns it into a finding with the rule's code, docs and remediation. */
+export interface Violation {
+  resource: ResourceRef;
+  endpoint?: FindingEndpoint | null;
+  message: string;
+  evidence: string[];
+  /** Downgrade to a warning (undetermined, partial); a rule never raises above its default. */
+  severity?: Severity;
+  /** The concrete change for this finding; the rule's and the code's remediation follow it. */
+  fix?: string;
+}
+
+export interface RuleContext {
+  config: BridgeguardConfig;
+}
+
+interface RuleBase {
+  meta: RuleMeta;
+}
+
+/** A pure check of one resource; "not applicable" is an empty array. */
+export interface ResourceRule extends RuleBase {
+  meta: RuleMeta & { scope: "resource" };
+  check(resource: Resource, context: RuleContext): Violation[];
+}
+
+/** A pure check of a whole resource set. */
+export interface StackRule extends RuleBase {
+  meta: RuleMeta & { scope: "stack" };
+  check(set: ResourceSet, context: RuleContext): Violation[];
+}
+
+export type Rule = ResourceRule | StackRule;
