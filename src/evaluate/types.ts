@@ -57,10 +57,18 @@ export interface Verdict {
   reason: string;
   /** Lines a person needs to check the verdict: the matching rule, rules that may match, ties. */
   evidence: string[];
+  /** For undetermined: the verdicts the doubt lies between (e.g. `["allowed", "denied"]`). */
+  possible?: Exclude<VerdictKind, "undetermined">[];
 }
 
-/** A three-valued match: `maybe` carries why it cannot be decided statically. */
-export type Match = { result: "yes" } | { result: "no" } | { result: "maybe"; why: string };
+/**
+ * A three-valued match: `maybe` carries why it cannot be decided statically. `notes` carry what a person
+ * should fix whatever the result (an invalid port string, an invalid FQDN wildcard).
+ */
+export type Match =
+  | { result: "yes"; notes?: string[] }
+  | { result: "no"; notes?: string[] }
+  | { result: "maybe"; why: string; notes?: string[] };
 
 export const YES: Match = { result: "yes" };
 export const NO: Match = { result: "no" };

@@ -1,0 +1,233 @@
+/**
+ * The Azure Firewall decision for one outbound flow (resources.md, "Azure Firewall decision"):
+ * DNAT never decides outbound; all network rules first, then application rules for HTTP(S); each in the
+ * order parent policy before child, rule collection groups by priority, collections by priority, rules
+ * in order; the first match decides; no match is denied by default.
+ */
+import type {
+  AppProtocol,
+  ApplicationRule,
+  AzureFirewall,
+  FirewallPolicy,
+  NetworkRule,
+  ResourceRef,
+  RuleCollection,
+  RuleCollectionGroup,
+} from "../model/resource";
+import { destinationInterval, matchDestinations, matchIpGroups, matchSources } from "./addresses";
+import { firstMatch, type Candidate, type Effect, type Fallback, type Tie } from "./first-match";
+import { fqdnOf } from "./flow";
+import { matchFqdnPattern, matchFqdnPatterns } from "./fqdn";
+import { allOf, anyOf } from "./match";
+import { azureName } from "./names";
+import { matchPorts } from "./ports";
+import { maybe, NO, YES, type DecidingRule, type Flow, type Match, type Verdict } from "./types";
+
+/** One policy of a chain with the rule collection groups that belong to it. */
+export interface PolicyWithGroups {
+  policy: FirewallPolicy;
+  groups: RuleCollectionGroup[];
+}
+
+type Layer = "network" | "application";
+
+/** A filter collection in its place in the processing order. */
+interface PlacedCollection {
+  collection: RuleCollection;
+  where: Omit<DecidingRule, "rule" | "action" | "isDefault">;
+  label: string;
+  ties: (layer: Layer) => Tie[];
+  /** The policy can terminate TLS (Premium, with a CA certificate in `transportSecurity`). */
+  canInspectTls: boolean;
+}
+
+// ---- matching one rule ------------------------------------------------------------------------------
+
+function matchIpProtocols(protocols: readonly string[], transport: Flow["transport"]): Match {
+  return protocols.some((p) => p.toLowerCase() === "any" || p.toLowerCase() === transport) ? YES : NO;
+}
+
+/** Network-rule `destinationFqdns` resolve through DNS: against a name they match like FQDNs, against an IP they cannot be decided. */
+function matchNetworkFqdns(fqdns: readonly string[], flow: Flow): Match {
+  if (fqdns.length === 0) return NO;
+  if (fqdns.includes("*")) return YES;
+  const address = destinationInterval(flow.destination);
+  if (address) return maybe(`the addresses ${fqdns.join(", ")} resolve to are not known statically`);
+  return matchFqdnPatterns(fqdns, fqdnOf(flow.destination).host);
+}
+
+function matchNetworkRule(rule: NetworkRule, flow: Flow): Match {
+  return allOf([
+    matchIpProtocols(rule.ipProtocols, flow.transport),
+    anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
+    anyOf([
+      matchDestinations(rule.destinationAddresses, flow.destination),
+      matchIpGroups(rule.destinationIpGroups),
+      matchNetworkFqdns(rule.destinationFqdns, flow),
+    ]),
+    matchPorts(rule.destinationPorts, flow.port),
+  ]);
+}
+
+/** An application protocol without a port means the protocol's well-known port. */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, mssql: 1433 };
+
+function matchAppProtocols(protocols: readonly AppProtocol[], flow: Flow): Match {
+  const wanted = flow.appProtocol?.toLowerCase();
+  return protocols.some((p) => p.protocolType.toLowerCase() === wanted && (p.port ?? DEFAULT_PORTS[wanted]) === flow.port) ? YES : NO;
+}
+
+/**
+ * FQDN tags are Microsoft-managed lists. These serve other products; the patterns are the catalog hosts
+ * they may contain (Windows Update and Defender share download hosts). Other tags: cannot be decided.
+ */
+const FQDN_TAG_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  windowsupdate: ["*.update.microsoft.com", "*.download.microsoft.com", "*.windowsupdate.com"],
+  windowsdiagnostics: [],
+  microsoftactiveprotectionservice: ["*.wdcp.microsoft.com", "*.wdcpalt.microsoft.com", "*.wd.microsoft.com"],
+};
+
+function matchFqdnTag(tag: string, host: string): Match {
+  const scope = FQDN_TAG_SCOPES[tag.toLowerCase()];
+  if (scope === undefined) return maybe(`the contents of FQDN tag ${tag} are managed by Microsoft and not in the stack`);
+  const overlaps = scope.some((pattern) => matchFqdnPattern(pattern, host).result !== "no");
+  return overlaps ? maybe(`FQDN tag ${tag} may include ${host}; its contents are managed by Microsoft`) : NO;
+}
+
+/** Premium `targetUrls`: the host part matches like an FQDN; a path restriction allows only part of the host. */
+function matchTargetUrl(url: string, host: string): Match {
+  const withoutScheme = url.replace(/^[a-z]+:\/\//i, "");
+  const slash = withoutScheme.indexOf("/");
+  const hostPart = (slash < 0 ? withoutScheme : withoutScheme.slice(0, slash)).replace(/:\d+$/, "");
+  const path = slash < 0 ? "" : withoutScheme.slice(slash);
+  const byHost = matchFqdnPattern(hostPart, host);
+  if (byHost.result === "no" || ["", "/", "/*"].includes(path)) return byHost;
+  return maybe(`URL rule ${url} allows only the path ${path}`);
+}
+
+function matchApplicationRule(rule: ApplicationRule, flow: Flow): Match {
+  const host = fqdnOf(flow.destination).host;
+  return allOf([
+    flow.transport === "tcp" ? matchAppProtocols(rule.protocols, flow) : NO,
+    anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
+    anyOf([
+      matchFqdnPatterns(rule.targetFqdns, host),
+      ...rule.fqdnTags.map((tag) => matchFqdnTag(tag, host)),
+      ...rule.targetUrls.map((url) => matchTargetUrl(url, host)),
+      rule.webCategories.length > 0 ? maybe(`web categories cannot be resolved statically (${rule.webCategories.join(", ")})`) : NO,
+    ]),
+  ]);
+}
+
+// ---- ordering ---------------------------------------------------------------------------------------
+
+function byPriority<T extends { priority: number }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => a.priority - b.priority); // stable: equal priorities keep their order
+}
+
+/** NAT collections (`Dnat`/`Snat`) never decide an outbound flow. */
+function isFilter(collection: RuleCollection): boolean {
+  return collection.collectionKind !== "nat" && (collection.action === "Allow" || collection.action === "Deny");
+}
+
+function collectionLabel(c: RuleCollection): string {
+  return `collection "${c.name}" (priority ${c.priority}, ${c.action})`;
+}
+
+/** Premium terminates TLS only with a CA certificate (`transportSecurity.certificateAuthority`). */
+function canInspectTls(policy: FirewallPolicy): boolean {
+  return policy.hasTlsInspectionCertificate && (policy.skuTier === undefined || policy.skuTier.toLowerCase() === "premium");
+}
+
+function placePolicyCollections(chain: readonly PolicyWithGroups[]): PlacedCollection[] {
+  const leaf = chain[chain.length - 1]?.policy;
+  return chain.flatMap(({ policy, groups }) => {
+    const policyName = azureName(policy);
+    const prefix = chain.length > 1 ? `policy "${policyName}" > ` : "";
+    return byPriority(groups).flatMap((group) => {
+      const groupName = azureName(group);
+      return byPriority(group.ruleCollections.filter(isFilter)).map((collection): PlacedCollection => ({
+        collection,
+        where: {
+          resource: group.ref,
+          policy: policyName,
+          group: groupName,
+          groupPriority: group.priority,
+          collection: collection.name,
+          collectionPriority: collection.priority,
+        },
+        label: `${prefix}rule collection group "${groupName}" (priority ${group.priority}) > ${collectionLabel(collection)}`,
+        ties: (layer) => [
+          { key: `${layer}/${policyName}/groups@${group.priority}`, what: "rule collection group", unit: groupName, priority: group.priority },
+          {
+            key: `${layer}/${policyName}/${groupName}/collections@${collection.priority}`,
+            what: "collection",
+            unit: collection.name,
+            priority: collection.priority,
+          },
+        ],
+        // TLS inspection is configured on a policy: the rule's own, or the one the firewall runs (the leaf).
+        canInspectTls: canInspectTls(policy) || (leaf !== undefined && canInspectTls(leaf)),
+      }));
+    });
+  });
+}
+
+function placeClassicCollections(firewall: AzureFirewall): PlacedCollection[] {
+  const place = (kind: Layer, collections: readonly RuleCollection[]) =>
+    byPriority(collections.filter(isFilter)).map((collection): PlacedCollection => ({
+      collection,
+      where: { resource: firewall.ref, collection: collection.name, collectionPriority: collection.priority },
+      label: `${kind} rule ${collectionLabel(collection)}`,
+      ties: () => [{ key: `${kind}/collections@${collection.priority}`, what: `${kind} rule collection`, unit: collection.name, priority: collection.priority }],
+      canInspectTls: false, // classic application rules cannot terminate TLS
+    }));
+  return [...place("network", firewall.networkRuleCollections), ...place("application", firewall.applicationRuleCollections)];
+}
+
+function effectOf(placed: PlacedCollection, rule: ApplicationRule | NetworkRule, flow: Flow): Effect {
+  if (placed.collection.action === "Deny") return "denied";
+  const terminates = rule.ruleType === "ApplicationRule" && rule.terminateTLS && flow.appProtocol === "Https" && placed.canInspectTls;
+  return terminates ? "intercepted" : "allowed";
+}
+
+/** Network rules of every collection first; application rules only for HTTP(S) flows. */
+function candidates(placed: readonly PlacedCollection[], flow: Flow): Candidate[] {
+  const layers: Layer[] = flow.appProtocol ? ["network", "application"] : ["network"];
+  return layers.flatMap((layer) =>
+    placed.flatMap((p) =>
+      p.collection.rules
+        .filter((rule) => (layer === "network" ? rule.ruleType === "NetworkRule" : rule.ruleType === "ApplicationRule"))
+        .map((rule): Candidate => ({
+          label: `${p.label} > ${layer} rule "${rule.name}"`,
+          effect: effectOf(p, rule, flow),
+          match: rule.ruleType === "NetworkRule" ? matchNetworkRule(rule, flow) : matchApplicationRule(rule, flow),
+          decidedBy: { ...p.where, rule: rule.name, action: p.collection.action },
+          ties: p.ties(layer),
+        })),
+    ),
+  );
+}
+
+function defaultDeny(resource: ResourceRef, policy?: string): Fallback {
+  return {
+    effect: "denied",
+    decidedBy: { resource, policy, action: "Deny", isDefault: true },
+    reason: "Azure Firewall denies by default",
+  };
+}
+
+/**
+ * Evaluate a firewall policy with its parents, root first (`basePolicy` rules come before the child's).
+ * The default deny is attributed to the last policy of the chain, the one the firewall runs.
+ */
+export function evaluateFirewallPolicy(chain: readonly PolicyWithGroups[], flow: Flow): Verdict {
+  const leaf = chain[chain.length - 1];
+  if (!leaf) throw new Error("evaluateFirewallPolicy needs at least one policy");
+  return firstMatch(candidates(placePolicyCollections(chain), flow), defaultDeny(leaf.policy.ref, azureName(leaf.policy)), flow);
+}
+
+/** Evaluate a classic Azure Firewall (rule collections on the firewall itself, no firewall policy). */
+export function evaluateClassicFirewall(firewall: AzureFirewall, flow: Flow): Verdict {
+  return firstMatch(candidates(placeClassicCollections(firewall), flow), defaultDeny(firewall.ref), flow);
+}

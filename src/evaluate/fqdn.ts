@@ -1,0 +1,92 @@
+/**
+ * Azure Firewall application-rule FQDN semantics (resources.md, "FQDN wildcards"): `*` only at the far
+ * left; `*.x.com` matches any depth of subdomain but not `x.com`; `*x.com` is a plain suffix (also
+ * `evilx.com` and `x.com`); `*` alone matches everything; case-insensitive; any other `*` is invalid.
+ */
+import { anyOf, noBecause } from "./match";
+import { maybe, NO, YES, type Match } from "./types";
+
+export type FqdnPattern =
+  | { kind: "any" }
+  /** `*.x.com`: every name strictly under `x.com`. */
+  | { kind: "subdomains"; base: string }
+  /** `*x.com`: every name ending in `x.com`. */
+  | { kind: "suffix"; suffix: string }
+  | { kind: "exact"; host: string }
+  | { kind: "invalid"; why: string };
+
+function normalize(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, "");
+}
+
+export function parseFqdnPattern(raw: string): FqdnPattern {
+  const pattern = normalize(raw);
+  if (pattern === "*") return { kind: "any" };
+  if (pattern === "") return { kind: "invalid", why: "it is empty" };
+  if (pattern.lastIndexOf("*") > 0) return { kind: "invalid", why: 'Azure Firewall accepts "*" only at the far left' };
+  if (!pattern.startsWith("*")) return { kind: "exact", host: pattern };
+  if (pattern.startsWith("*.")) return pattern.length > 2 ? { kind: "subdomains", base: pattern.slice(2) } : { kind: "invalid", why: "it names no domain" };
+  return { kind: "suffix", suffix: pattern.slice(1) };
+}
+
+/** Does the pattern allow this concrete host? */
+function allowsHost(pattern: FqdnPattern, host: string): boolean {
+  switch (pattern.kind) {
+    case "any":
+      return true;
+    case "exact":
+      return host === pattern.host;
+    case "subdomains":
+      return host.endsWith(`.${pattern.base}`);
+    case "suffix":
+      return host.endsWith(pattern.suffix);
+    case "invalid":
+      return false;
+  }
+}
+
+/**
+ * For a wildcard endpoint `*.d` (every name under `d`): `yes` when the pattern allows every such name,
+ * `maybe` when it allows only some of them (one host, or a deeper wildcard), `no` otherwise.
+ */
+function allowsEveryHostUnder(pattern: FqdnPattern, domain: string, raw: string): Match {
+  const endpoint = `*.${domain}`;
+  const partly = maybe(`rule allows only ${normalize(raw)} of ${endpoint}`);
+  switch (pattern.kind) {
+    case "any":
+      return YES;
+    case "exact":
+      return pattern.host.endsWith(`.${domain}`) ? partly : NO;
+    case "subdomains":
+      if (domain === pattern.base || domain.endsWith(`.${pattern.base}`)) return YES;
+      return pattern.base.endsWith(`.${domain}`) ? partly : NO;
+    case "suffix":
+      // Every `x.d` ends in the suffix exactly when `.d` does; a longer suffix inside `d` covers some names.
+      if (`.${domain}`.endsWith(pattern.suffix)) return YES;
+      return pattern.suffix.endsWith(`.${domain}`) ? partly : NO;
+    case "invalid":
+      return NO;
+  }
+}
+
+/** One application-rule FQDN pattern against the flow's host (a concrete name or a wildcard endpoint). */
+export function matchFqdnPattern(raw: string, host: string): Match {
+  const pattern = parseFqdnPattern(raw);
+  if (pattern.kind === "invalid") return noBecause(`FQDN pattern "${raw}" is invalid (${pattern.why}): it matches nothing`);
+  const name = normalize(host);
+  if (name.startsWith("*.")) return allowsEveryHostUnder(pattern, name.slice(2), raw);
+  return allowsHost(pattern, name) ? YES : NO;
+}
+
+/** Any of a rule's `targetFqdns` (or network-rule `destinationFqdns`) allows the host. */
+export function matchFqdnPatterns(patterns: readonly string[], host: string): Match {
+  return anyOf(patterns.map((p) => matchFqdnPattern(p, host)));
+}
+
+/**
+ * True when the pattern surely covers the host (every name of a wildcard endpoint), e.g. for
+ * `threatIntelWhitelist.fqdns`, which follows the same wildcard rules.
+ */
+export function fqdnPatternCovers(pattern: string, host: string): boolean {
+  return matchFqdnPattern(pattern, host).result === "yes";
+}

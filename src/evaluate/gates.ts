@@ -1,0 +1,243 @@
+/**
+ * The egress "gates" of a stack: every firewall (through its policy chain, or its classic collections),
+ * every firewall policy no firewall in the stack runs, every NSG. Each gate answers one question: what
+ * happens to this flow here?
+ */
+import {
+  ofKind,
+  type AzureFirewall,
+  type FirewallPolicy,
+  type NetworkSecurityGroup,
+  type Resource,
+  type ResourceRef,
+  type ResourceSet,
+  type RuleCollectionGroup,
+  type SecurityRule,
+} from "../model/resource";
+import { evaluateClassicFirewall, evaluateFirewallPolicy, type PolicyWithGroups } from "./firewall";
+import { azureName, lastSegment, sameArmId } from "./names";
+import { evaluateNsgOutbound } from "./nsg";
+import type { Flow, Verdict } from "./types";
+
+export type EgressGateKind = "azureFirewall" | "firewallPolicy" | "networkSecurityGroup";
+
+export interface EgressGate {
+  /** The gate's own resource: the firewall, the unattached policy, the NSG. */
+  ref: ResourceRef;
+  kind: EgressGateKind;
+  /** For messages: `Azure Firewall hub-fw (policy hub-policy)`. */
+  label: string;
+  evaluate(flow: Flow): Verdict;
+  /** Threat intelligence of the policy in force (or the classic firewall); Azure's default mode is Alert. */
+  threatIntel?: { mode: string; whitelistFqdns: string[]; ref: ResourceRef };
+  /** IDPS (Premium `intrusionDetection.mode`), when a policy of the chain sets it. */
+  idps?: { mode: string; ref: ResourceRef };
+  /** Set when the policy enables the explicit proxy (the bridge supports transparent proxies only). */
+  explicitProxy?: { ref: ResourceRef };
+  /** Private IPs of a firewall, the next hops of forced-tunnel routes; empty for policies and NSGs. */
+  privateIpAddresses: string[];
+}
+
+// ---- joining resources ------------------------------------------------------------------------------
+
+function resourceGroupOf(armId: string): string | undefined {
+  return /\/resourceGroups\/([^/]+)/i.exec(armId)?.[1];
+}
+
+/** Resource groups agree unless both are known and differ (Azure names them case-insensitively). */
+function sameGroup(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a.toLowerCase() === b.toLowerCase();
+}
+
+/** Named `name` (Pulumi name or Azure name) in a compatible resource group. */
+function isNamed(resource: Resource, name: string, resourceGroup: string | undefined): boolean {
+  const names = [resource.ref.name, azureName(resource)].map((n) => n.toLowerCase());
+  return names.includes(name.toLowerCase()) && sameGroup(resource.resourceGroup, resourceGroup);
+}
+
+/** The resource an ARM id points at: by id, or (for a planned resource without id yet) by name and group. */
+function refersTo(armId: string, resource: Resource): boolean {
+  if (resource.armId) return sameArmId(armId, resource.armId);
+  return isNamed(resource, lastSegment(armId), resourceGroupOf(armId));
+}
+
+function isChildOf(childArmId: string | undefined, parent: Resource, collection: string): boolean {
+  return !!childArmId && !!parent.armId && childArmId.toLowerCase().startsWith(`${parent.armId.toLowerCase()}/${collection.toLowerCase()}/`);
+}
+
+function groupsOf(set: ResourceSet, policy: FirewallPolicy): RuleCollectionGroup[] {
+  return ofKind(set, "ruleCollectionGroup").filter((g) =>
+    g.firewallPolicyId
+      ? refersTo(g.firewallPolicyId, policy)
+      : isChildOf(g.armId, policy, "ruleCollectionGroups") || (g.firewallPolicyName !== undefined && isNamed(policy, g.firewallPolicyName, g.resourceGroup)),
+  );
+}
+
+function findPolicy(set: ResourceSet, armId: string): FirewallPolicy | undefined {
+  return ofKind(set, "firewallPolicy").find((p) => refersTo(armId, p));
+}
+
+/** The policy and its ancestors, root first; `missing` says why the chain is incomplete. */
+function policyChain(set: ResourceSet, leaf: FirewallPolicy): { chain: FirewallPolicy[]; missing?: string } {
+  const chain = [leaf];
+  for (let current = leaf; current.basePolicyId !== undefined; ) {
+    const parent = findPolicy(set, current.basePolicyId);
+    if (!parent) return { chain, missing: `parent policy ${current.basePolicyId} of ${azureName(current)} is not in the stack` };
+    if (chain.includes(parent)) return { chain, missing: `the basePolicy chain of ${azureName(leaf)} loops` };
+    chain.unshift(parent);
+    current = parent;
+  }
+  return { chain };
+}
+
+// ---- unknown values ---------------------------------------------------------------------------------
+
+/** Properties whose unknown value (during preview) changes the evaluation, per kind. */
+const RELEVANT_PROPERTIES: Readonly<Partial<Record<Resource["kind"], readonly string[]>>> = {
+  azureFirewall: ["firewallPolicy", "applicationRuleCollections", "networkRuleCollections"],
+  firewallPolicy: ["basePolicy", "transportSecurity", "sku"],
+  ruleCollectionGroup: ["priority", "ruleCollections", "firewallPolicyName"],
+  networkSecurityGroup: ["securityRules"],
+  securityRule: [
+    "direction",
+    "access",
+    "priority",
+    "protocol",
+    "sourceAddressPrefix",
+    "sourceAddressPrefixes",
+    "destinationAddressPrefix",
+    "destinationAddressPrefixes",
+    "destinationPortRange",
+    "destinationPortRanges",
+    "networkSecurityGroupName",
+  ],
+};
+
+function relevantUnknowns(resources: readonly Resource[]): string[] {
+  return resources.flatMap((r) => {
+    const relevant = RELEVANT_PROPERTIES[r.kind] ?? [];
+    return r.unknowns
+      .filter((path) => relevant.includes(path.replace(/^properties\./, "").split(/[.[]/)[0] ?? ""))
+      .map((path) => `${r.ref.name}.${path}`);
+  });
+}
+
+/** Unknowns the evaluation depends on make every verdict undetermined (the computed one stays as evidence). */
+function guardUnknowns(resources: readonly Resource[], evaluate: (flow: Flow) => Verdict): (flow: Flow) => Verdict {
+  const unknown = relevantUnknowns(resources);
+  if (unknown.length === 0) return evaluate;
+  return (flow) => {
+    const verdict = evaluate(flow);
+    const reason = `depends on values unknown until apply: ${unknown.join(", ")}`;
+    return { verdict: "undetermined", decidedBy: verdict.decidedBy, reason, evidence: [reason, `with the values known now: ${verdict.verdict}, ${verdict.reason}`, ...verdict.evidence] };
+  };
+}
+
+function alwaysUndetermined(reason: string): (flow: Flow) => Verdict {
+  return () => ({ verdict: "undetermined", reason, evidence: [reason] });
+}
+
+// ---- gates ------------------------------------------------------------------------------------------
+
+/** Settings of the policy in force: the nearest policy (leaf first) that sets them. */
+function policySettings(chain: readonly FirewallPolicy[]): Pick<EgressGate, "threatIntel" | "idps" | "explicitProxy"> {
+  const leafFirst = [...chain].reverse();
+  const leaf = leafFirst[0];
+  if (!leaf) return {};
+  const intel = leafFirst.find((p) => p.threatIntelMode !== undefined) ?? leaf;
+  const idps = leafFirst.find((p) => p.intrusionDetectionMode !== undefined);
+  const proxy = leafFirst.find((p) => p.explicitProxyEnabled);
+  return {
+    threatIntel: {
+      mode: intel.threatIntelMode ?? "Alert",
+      whitelistFqdns: [...new Set(chain.flatMap((p) => p.threatIntelWhitelistFqdns))],
+      ref: intel.ref,
+    },
+    idps: idps?.intrusionDetectionMode !== undefined ? { mode: idps.intrusionDetectionMode, ref: idps.ref } : undefined,
+    explicitProxy: proxy ? { ref: proxy.ref } : undefined,
+  };
+}
+
+/** A policy's chain as gate parts: its evaluation (undetermined when a parent is missing) and settings. */
+function policyGateParts(set: ResourceSet, leaf: FirewallPolicy) {
+  const { chain, missing } = policyChain(set, leaf);
+  const withGroups: PolicyWithGroups[] = chain.map((policy) => ({ policy, groups: groupsOf(set, policy) }));
+  const resources: Resource[] = withGroups.flatMap((p) => [p.policy, ...p.groups]);
+  const evaluate = missing ? alwaysUndetermined(missing) : (flow: Flow) => evaluateFirewallPolicy(withGroups, flow);
+  const parents = chain.slice(0, -1).map(azureName);
+  const description = `policy ${azureName(leaf)}${parents.length > 0 ? `, parent ${parents.join(" > ")}` : ""}`;
+  return { resources, evaluate, description, settings: policySettings(chain) };
+}
+
+function firewallGate(set: ResourceSet, firewall: AzureFirewall): EgressGate {
+  const base = { ref: firewall.ref, kind: "azureFirewall" as const, privateIpAddresses: firewall.privateIpAddresses };
+  const name = azureName(firewall);
+  if (firewall.firewallPolicyId === undefined) {
+    return {
+      ...base,
+      label: `Azure Firewall ${name} (classic rules)`,
+      evaluate: guardUnknowns([firewall], (flow) => evaluateClassicFirewall(firewall, flow)),
+      threatIntel: { mode: firewall.threatIntelMode ?? "Alert", whitelistFqdns: [], ref: firewall.ref },
+    };
+  }
+  const policy = findPolicy(set, firewall.firewallPolicyId);
+  if (!policy) {
+    return {
+      ...base,
+      label: `Azure Firewall ${name} (policy ${lastSegment(firewall.firewallPolicyId)}, not in the stack)`,
+      evaluate: guardUnknowns([firewall], alwaysUndetermined(`firewall policy ${firewall.firewallPolicyId} is not in the stack`)),
+    };
+  }
+  const parts = policyGateParts(set, policy);
+  return { ...base, ...parts.settings, label: `Azure Firewall ${name} (${parts.description})`, evaluate: guardUnknowns([firewall, ...parts.resources], parts.evaluate) };
+}
+
+function policyGate(set: ResourceSet, policy: FirewallPolicy): EgressGate {
+  const parts = policyGateParts(set, policy);
+  return {
+    ref: policy.ref,
+    kind: "firewallPolicy",
+    label: `Firewall ${parts.description} (not attached to a firewall in the stack)`,
+    evaluate: guardUnknowns(parts.resources, parts.evaluate),
+    privateIpAddresses: [],
+    ...parts.settings,
+  };
+}
+
+function nsgGate(set: ResourceSet, nsg: NetworkSecurityGroup): EgressGate {
+  const standalone = ofKind(set, "securityRule").filter(
+    (r) => isChildOf(r.armId, nsg, "securityRules") || (r.networkSecurityGroupName !== undefined && isNamed(nsg, r.networkSecurityGroupName, r.resourceGroup)),
+  );
+  const owners = new Map<SecurityRule, ResourceRef>(standalone.map((r) => [r.rule, r.ref]));
+  const rules = [...nsg.securityRules, ...standalone.map((r) => r.rule)];
+  return {
+    ref: nsg.ref,
+    kind: "networkSecurityGroup",
+    label: `NSG ${azureName(nsg)}`,
+    evaluate: guardUnknowns([nsg, ...standalone], (flow) => evaluateNsgOutbound(nsg.ref, rules, flow, (rule) => owners.get(rule) ?? nsg.ref)),
+    privateIpAddresses: [],
+  };
+}
+
+function isSelected(resource: Resource, selection: readonly string[]): boolean {
+  if (selection.length === 0) return true;
+  return selection.some((s) => s === resource.ref.urn || sameArmId(s, resource.armId) || isNamed(resource, s, undefined));
+}
+
+/**
+ * The egress gates of a stack. `selection` (names, URNs or ARM ids; empty = all) filters by the gate's own
+ * resource: selecting a policy does not select the firewall that runs it.
+ */
+export function egressGates(set: ResourceSet, selection: readonly string[]): EgressGate[] {
+  const firewalls = ofKind(set, "azureFirewall");
+  const policies = ofKind(set, "firewallPolicy");
+  const isUsed = (policy: FirewallPolicy): boolean =>
+    firewalls.some((f) => f.firewallPolicyId !== undefined && refersTo(f.firewallPolicyId, policy)) ||
+    policies.some((p) => p !== policy && p.basePolicyId !== undefined && refersTo(p.basePolicyId, policy));
+  const gates = [
+    ...firewalls.filter((f) => isSelected(f, selection)).map((f) => firewallGate(set, f)),
+    ...policies.filter((p) => !isUsed(p) && isSelected(p, selection)).map((p) => policyGate(set, p)),
+    ...ofKind(set, "networkSecurityGroup").filter((n) => isSelected(n, selection)).map((n) => nsgGate(set, n)),
+  ];
+  return gates;
+}

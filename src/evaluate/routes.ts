@@ -1,0 +1,129 @@
+/**
+ * Which route of a route table carries a flow (resources.md, "Routes"): longest-prefix match decides.
+ * The bridge's endpoints have no published addresses, so for an FQDN only the routes that cover every
+ * public address (0.0.0.0/0) or the endpoint's service tags are sure to apply; more specific routes may
+ * catch some of its addresses, and are reported.
+ */
+import type { Route } from "../model/resource";
+import { destinationInterval, intervalCovers, isNonPublic, parseAddressEntry, type AddressInterval } from "./addresses";
+import { fqdnOf } from "./flow";
+import type { FlowDestination } from "./types";
+
+/** Where a route sends traffic: `blackhole` is next hop `None` (Azure drops it). */
+export type RouteKind = "internet" | "blackhole" | "gateway" | "appliance" | "vnetLocal";
+
+export interface RouteDecision {
+  kind: RouteKind;
+  /** The route that applies; undefined when one of Azure's system routes does. */
+  route?: Route;
+  /** For `appliance`: the next hop (evaluate the firewall with this private IP, if it is in the stack). */
+  applianceIp?: string;
+  evidence: string[];
+  /** Set when some of the destination's addresses may take another route: why. */
+  uncertain?: string;
+}
+
+const KINDS: Readonly<Record<string, RouteKind>> = {
+  internet: "internet",
+  none: "blackhole",
+  virtualnetworkgateway: "gateway",
+  virtualappliance: "appliance",
+  vnetlocal: "vnetLocal",
+};
+
+function kindOf(route: Route): RouteKind | undefined {
+  return KINDS[route.nextHopType.toLowerCase()];
+}
+
+function describeRoute(route: Route): string {
+  const hop = route.nextHopIpAddress ? ` ${route.nextHopIpAddress}` : "";
+  return `route "${route.name}" (${route.addressPrefix} -> ${route.nextHopType}${hop})`;
+}
+
+function decide(route: Route, evidence: string[], uncertain?: string): RouteDecision {
+  const kind = kindOf(route);
+  if (kind === undefined) {
+    return { kind: "blackhole", route, evidence, uncertain: `next hop type "${route.nextHopType}" is not one Azure accepts` };
+  }
+  return { kind, route, applianceIp: kind === "appliance" ? route.nextHopIpAddress : undefined, evidence, uncertain };
+}
+
+interface ParsedRoute {
+  route: Route;
+  /** `0.0.0.0/0` (or `::/0`): the default route, the shortest prefix there is. */
+  everything?: boolean;
+  interval?: AddressInterval;
+  /** A service-tag prefix (`AzureCloud`, `AzureActiveDirectory`): UDRs accept them. */
+  tag?: string;
+}
+
+function parseRoutes(routes: readonly Route[]): ParsedRoute[] {
+  return routes.map((route) => {
+    const entry = parseAddressEntry(route.addressPrefix);
+    if (entry.kind === "any") return { route, everything: true };
+    if (entry.kind === "interval") return { route, interval: entry.interval };
+    return { route, tag: entry.kind === "name" ? entry.text : undefined };
+  });
+}
+
+/** Longest prefix first: a smaller interval is a longer prefix; the default route comes last. */
+function byLongestPrefix(a: ParsedRoute, b: ParsedRoute): number {
+  if (!a.interval || !b.interval) return a.interval ? -1 : b.interval ? 1 : 0;
+  const sa = a.interval.last - a.interval.first;
+  const sb = b.interval.last - b.interval.first;
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Route for an FQDN (or host name): its addresses are some unknown public ones. */
+function routeForPublicName(parsed: ParsedRoute[], host: string, serviceTags: readonly string[]): RouteDecision {
+  const tagRank = (tag: string): number => {
+    // The endpoint's own tags are narrower than AzureCloud; a narrower prefix wins.
+    const own = serviceTags.findIndex((t) => t.toLowerCase() === tag.toLowerCase());
+    return own >= 0 ? own : tag.toLowerCase() === "azurecloud" ? serviceTags.length : -1;
+  };
+  const tagged = parsed.filter((p) => p.tag !== undefined && tagRank(p.tag) >= 0).sort((a, b) => tagRank(a.tag ?? "") - tagRank(b.tag ?? ""));
+  const defaultRoute = parsed.find((p) => p.everything);
+  const applying = tagged[0] ?? defaultRoute;
+  const chosenKind = applying ? kindOf(applying.route) : "internet";
+
+  // Routes that may catch some of the name's unpublished addresses: public prefixes and other service tags.
+  const mayCatch = (p: ParsedRoute): boolean =>
+    p !== applying && (p.tag !== undefined ? tagRank(p.tag) < 0 : p.interval !== undefined && !isNonPublic(p.interval));
+  const differing = parsed.filter((p) => mayCatch(p) && kindOf(p.route) !== chosenKind);
+  const evidence = [
+    applying
+      ? `${describeRoute(applying.route)} applies to ${host}${applying.tag ? ` (service tag ${applying.tag} contains it)` : " (it covers every public address)"}`
+      : `no 0.0.0.0/0 route: Azure's system route sends ${host} to the Internet`,
+    ...differing.map((p) => `${describeRoute(p.route)} is more specific and may carry some of ${host}'s addresses (Microsoft does not publish them)`),
+  ];
+  const uncertain = differing.length > 0 ? `more specific routes may carry part of ${host}: ${differing.map((p) => p.route.name).join(", ")}` : undefined;
+  if (!applying) return { kind: "internet", evidence, uncertain };
+  return decide(applying.route, evidence, uncertain);
+}
+
+/** Route for a literal address (a DNS or time server): longest-prefix match is decidable. */
+function routeForAddress(parsed: ParsedRoute[], address: AddressInterval): RouteDecision {
+  const containing = parsed.filter((p) => p.everything || (p.interval && intervalCovers(p.interval, address))).sort(byLongestPrefix);
+  const tagRoutes = isNonPublic(address) ? [] : parsed.filter((p) => p.tag !== undefined);
+  const uncertain =
+    tagRoutes.length > 0 ? `service-tag routes may contain ${address.text}: ${tagRoutes.map((p) => `${p.route.name} (${p.tag})`).join(", ")}` : undefined;
+  const best = containing[0];
+  if (best) return decide(best.route, [`${describeRoute(best.route)} is the longest prefix containing ${address.text}`], uncertain);
+  if (!isNonPublic(address)) {
+    return { kind: "internet", evidence: [`no route contains ${address.text}: Azure's system route sends it to the Internet`], uncertain };
+  }
+  return {
+    kind: "vnetLocal",
+    evidence: [`no route contains ${address.text}: system routes decide`],
+    uncertain: `${address.text} is private: Azure delivers it only inside the virtual network, its peerings or gateway-learned ranges, and drops other RFC 1918 traffic (system route None)`,
+  };
+}
+
+/** The route a flow to this destination takes through a route table's routes. */
+export function routeForDestination(routes: readonly Route[], destination: FlowDestination): RouteDecision {
+  const parsed = parseRoutes(routes);
+  const address = destinationInterval(destination);
+  if (address) return routeForAddress(parsed, address);
+  const name = fqdnOf(destination);
+  return routeForPublicName(parsed, name.host, name.serviceTags);
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { egressGates } from "../../src/evaluate/gates";
+import { azureFirewall, collection, firewallPolicy, httpsFlow, networkRule, nsg, ref, resourceSet, ruleCollectionGroup, standaloneSecurityRule } from "./fixtures";
+
+const usage = httpsFlow();
+const policyId = azureFirewall().firewallPolicyId!;
+
+describe("egressGates: joining a firewall to its policy and groups", () => {
+  it.each([
+    { name: "group joined by firewallPolicyName", group: ruleCollectionGroup(), verdict: "allowed" },
+    {
+      name: "group joined by firewallPolicyId, case-insensitively",
+      group: ruleCollectionGroup({ firewallPolicyName: undefined, firewallPolicyId: policyId.toUpperCase() }),
+      verdict: "allowed",
+    },
+    {
+      name: "group joined by its own ARM id under the policy",
+      group: ruleCollectionGroup({ firewallPolicyName: undefined, armId: `${policyId}/ruleCollectionGroups/egress` }),
+      verdict: "allowed",
+    },
+    { name: "group of another policy is not joined", group: ruleCollectionGroup({ firewallPolicyName: "other-policy" }), verdict: "denied" },
+    { name: "group in another resource group is not joined", group: ruleCollectionGroup({ resourceGroup: "spoke" }), verdict: "denied" },
+  ])("$name", ({ group, verdict }) => {
+    const gates = egressGates(resourceSet(azureFirewall(), firewallPolicy(), group), []);
+    expect(gates.map((g) => g.kind)).toEqual(["azureFirewall"]);
+    expect(gates[0]!.evaluate(usage).verdict).toBe(verdict);
+  });
+
+  it("labels the firewall with its policy", () => {
+    const [gate] = egressGates(resourceSet(azureFirewall(), firewallPolicy(), ruleCollectionGroup()), []);
+    expect(gate!.label).toBe("Azure Firewall hub-fw (policy hub-policy)");
+    expect(gate!.privateIpAddresses).toEqual(["10.0.1.4"]);
+  });
+
+  it("a firewall whose policy is not in the stack is undetermined", () => {
+    const [gate] = egressGates(resourceSet(azureFirewall()), []);
+    const verdict = gate!.evaluate(usage);
+    expect(verdict.verdict).toBe("undetermined");
+    expect(verdict.reason).toBe(`firewall policy ${policyId} is not in the stack`);
+  });
+
+  it("a classic firewall evaluates its own collections", () => {
+    const [gate] = egressGates(resourceSet(azureFirewall({ firewallPolicyId: undefined, applicationRuleCollections: [collection({ collectionKind: "application" })] })), []);
+    expect(gate!.label).toBe("Azure Firewall hub-fw (classic rules)");
+    expect(gate!.evaluate(usage).verdict).toBe("allowed");
+  });
+});
+
+describe("egressGates: policies", () => {
+  const base = firewallPolicy({ ref: ref("FirewallPolicy", "base-policy"), armId: policyId.replace("hub-policy", "base-policy") });
+  const child = firewallPolicy({ basePolicyId: base.armId });
+  const baseDeny = ruleCollectionGroup({
+    ref: ref("FirewallPolicyRuleCollectionGroup", "base"),
+    firewallPolicyName: "base-policy",
+    ruleCollections: [collection({ name: "deny", action: "Deny", rules: [networkRule({ name: "web", ipProtocols: ["TCP"], destinationAddresses: ["*"], destinationPorts: ["443"] })] })],
+  });
+
+  it("an unattached policy is a gate; its parent is not", () => {
+    const gates = egressGates(resourceSet(base, child, ruleCollectionGroup(), baseDeny), []);
+    expect(gates.map((g) => [g.kind, g.ref.name])).toEqual([["firewallPolicy", "hub-policy"]]);
+    expect(gates[0]!.label).toBe("Firewall policy hub-policy, parent base-policy (not attached to a firewall in the stack)");
+    const verdict = gates[0]!.evaluate(usage);
+    expect(verdict.verdict).toBe("denied");
+    expect(verdict.decidedBy?.policy).toBe("base-policy");
+  });
+
+  it("a policy attached to a firewall is evaluated through the firewall only", () => {
+    const gates = egressGates(resourceSet(azureFirewall(), child, base, ruleCollectionGroup()), []);
+    expect(gates.map((g) => g.kind)).toEqual(["azureFirewall"]);
+  });
+
+  it("a missing parent makes every verdict undetermined", () => {
+    const [gate] = egressGates(resourceSet(child, ruleCollectionGroup()), []);
+    const verdict = gate!.evaluate(usage);
+    expect(verdict.verdict).toBe("undetermined");
+    expect(verdict.reason).toContain("parent policy");
+    expect(verdict.reason).toContain("is not in the stack");
+  });
+
+  it("reports threat intelligence, IDPS and explicit proxy of the policy in force", () => {
+    const policy = firewallPolicy({ threatIntelMode: "Deny", threatIntelWhitelistFqdns: ["*.trafficmanager.net"], intrusionDetectionMode: "Deny", explicitProxyEnabled: true });
+    const [gate] = egressGates(resourceSet(azureFirewall(), policy), []);
+    expect(gate!.threatIntel).toEqual({ mode: "Deny", whitelistFqdns: ["*.trafficmanager.net"], ref: policy.ref });
+    expect(gate!.idps).toEqual({ mode: "Deny", ref: policy.ref });
+    expect(gate!.explicitProxy).toEqual({ ref: policy.ref });
+    expect(gate!.explicitProxy).toEqual({ ref: policy.ref });
+  });
+
+  it("threat intelligence defaults to Alert", () => {
+    const [gate] = egressGates(resourceSet(azureFirewall(), firewallPolicy()), []);
+    expect(gate!.threatIntel?.mode).toBe("Alert");
+    expect(gate!.idps).toBeUndefined();
+  });
+});
+
+describe("egressGates: NSGs", () => {
+  it("joins standalone rules by networkSecurityGroupName and names them as deciding", () => {
+    const rule = standaloneSecurityRule();
+    const [gate] = egressGates(resourceSet(nsg(), rule), []);
+    const verdict = gate!.evaluate(usage);
+    expect(verdict.verdict).toBe("denied");
+    expect(verdict.decidedBy?.resource).toEqual(rule.ref);
+  });
+
+  it("does not join a standalone rule of another NSG", () => {
+    const [gate] = egressGates(resourceSet(nsg(), standaloneSecurityRule({ networkSecurityGroupName: "other-nsg" })), []);
+    expect(gate!.evaluate(usage).verdict).toBe("allowed");
+  });
+});
+
+describe("egressGates: selection and unknowns", () => {
+  const set = resourceSet(azureFirewall(), firewallPolicy(), ruleCollectionGroup(), nsg());
+
+  it.each([
+    { name: "empty selects all", selection: [], gates: ["hub-fw", "egress-nsg"] },
+    { name: "by name", selection: ["egress-nsg"], gates: ["egress-nsg"] },
+    { name: "by URN", selection: [azureFirewall().ref.urn], gates: ["hub-fw"] },
+    { name: "a policy name does not select its firewall", selection: ["hub-policy"], gates: [] },
+  ])("$name", ({ selection, gates }) => {
+    expect(egressGates(set, selection).map((g) => g.ref.name)).toEqual(gates);
+  });
+
+  it("unknown rule collections make verdicts undetermined", () => {
+    const [gate] = egressGates(resourceSet(azureFirewall(), firewallPolicy(), ruleCollectionGroup({ unknowns: ["ruleCollections[0].rules"] })), []);
+    const verdict = gate!.evaluate(usage);
+    expect(verdict.verdict).toBe("undetermined");
+    expect(verdict.reason).toBe("depends on values unknown until apply: egress.ruleCollections[0].rules");
+  });
+
+  it("unknowns that do not matter are ignored", () => {
+    const [gate] = egressGates(resourceSet(azureFirewall(), firewallPolicy(), ruleCollectionGroup({ unknowns: ["etag", "properties.provisioningState"] })), []);
+    expect(gate!.evaluate(usage).verdict).toBe("allowed");
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { routeForDestination, type RouteKind } from "../../src/evaluate/routes";
+import type { FlowDestination } from "../../src/evaluate/types";
+import type { Route } from "../../src/model/resource";
+import { route } from "./fixtures";
+
+const usage: FlowDestination = { kind: "fqdn", host: "*.trafficmanager.net", serviceTags: [] };
+const login: FlowDestination = { kind: "fqdn", host: "login.microsoftonline.com", serviceTags: ["AzureActiveDirectory"] };
+
+interface RouteCase {
+  name: string;
+  routes: Route[];
+  destination?: FlowDestination;
+  kind: RouteKind;
+  route?: string;
+  applianceIp?: string;
+  uncertain?: string;
+}
+
+const cases: RouteCase[] = [
+  { name: "no routes: system route to the Internet", routes: [], kind: "internet" },
+  { name: "0.0.0.0/0 to Internet", routes: [route()], kind: "internet", route: "default" },
+  { name: "black hole: 0.0.0.0/0 to None", routes: [route({ nextHopType: "None" })], kind: "blackhole", route: "default" },
+  {
+    name: "forced tunnel to a VirtualAppliance",
+    routes: [route({ nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" })],
+    kind: "appliance",
+    applianceIp: "10.0.1.4",
+  },
+  { name: "default route into a VirtualNetworkGateway", routes: [route({ nextHopType: "VirtualNetworkGateway" })], kind: "gateway" },
+  {
+    name: "a more specific public route is noted",
+    routes: [route(), route({ name: "drop-20", addressPrefix: "20.0.0.0/8", nextHopType: "None" })],
+    kind: "internet",
+    route: "default",
+    uncertain: "drop-20",
+  },
+  { name: "a more specific private route is not noted", routes: [route(), route({ name: "spoke", addressPrefix: "10.0.0.0/8", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" })], kind: "internet" },
+  {
+    name: "an AzureCloud service-tag route beats 0.0.0.0/0",
+    routes: [route(), route({ name: "azure", addressPrefix: "AzureCloud", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" })],
+    kind: "appliance",
+    route: "azure",
+  },
+  {
+    name: "the endpoint's own tag beats AzureCloud",
+    routes: [route({ name: "azure", addressPrefix: "AzureCloud", nextHopType: "None" }), route({ name: "aad", addressPrefix: "AzureActiveDirectory", nextHopType: "Internet" })],
+    destination: login,
+    kind: "internet",
+    route: "aad",
+  },
+  {
+    name: "longest prefix for the time server's address",
+    routes: [route({ nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" }), route({ name: "ntp", addressPrefix: "20.101.0.0/16", nextHopType: "Internet" })],
+    destination: { kind: "address", address: "20.101.57.9" },
+    kind: "internet",
+    route: "ntp",
+  },
+  {
+    name: "other addresses take the default route",
+    routes: [route({ nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" }), route({ name: "ntp", addressPrefix: "20.101.0.0/16", nextHopType: "Internet" })],
+    destination: { kind: "address", address: "8.8.8.8" },
+    kind: "appliance",
+    route: "default",
+  },
+  {
+    name: "on-premises DNS through the gateway",
+    routes: [route({ name: "onprem", addressPrefix: "10.50.0.0/16", nextHopType: "VirtualNetworkGateway" })],
+    destination: { kind: "address", address: "10.50.0.53" },
+    kind: "gateway",
+    route: "onprem",
+  },
+  {
+    name: "private address without a route: system routes, uncertain",
+    routes: [],
+    destination: { kind: "address", address: "10.50.0.53" },
+    kind: "vnetLocal",
+    uncertain: "system route None",
+  },
+  { name: "a time server host name is a public name", routes: [route({ nextHopType: "None" })], destination: { kind: "address", address: "time.windows.com" }, kind: "blackhole" },
+];
+
+describe("routeForDestination", () => {
+  it.each(cases)("$name", (c) => {
+    const decision = routeForDestination(c.routes, c.destination ?? usage);
+    expect(decision.kind).toBe(c.kind);
+    if (c.route) expect(decision.route?.name).toBe(c.route);
+    if (c.applianceIp) expect(decision.applianceIp).toBe(c.applianceIp);
+    if (c.uncertain) expect(decision.uncertain).toContain(c.uncertain);
+    else expect(decision.uncertain).toBeUndefined();
+    expect(decision.evidence.length).toBeGreaterThan(0);
+  });
+});
