@@ -1,0 +1,107 @@
+import type { Finding, FindingEndpoint, Report } from "../model/finding";
+import { compareFindings } from "../model/finding";
+import type { ResourceRef } from "../model/resource";
+
+/** `1 error`, `2 errors`; `plural` for words whose plural is not just an `s`. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** `2 errors, 3 warnings, 14 resources checked, 17 endpoints evaluated`: the same words in every format. */
+export function summaryLine(report: Report): string {
+  const s = report.summary;
+  return [
+    countOf(s.errors, "error"),
+    countOf(s.warnings, "warning"),
+    `${countOf(s.resources, "resource")} checked`,
+    `${countOf(s.endpoints, "endpoint")} evaluated`,
+  ].join(", ");
+}
+
+/** `host:port`, with an IPv6 address in brackets so that the port stays readable. */
+export function hostPort(endpoint: Pick<FindingEndpoint, "host" | "port">): string {
+  const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
+  return `${host}:${endpoint.port}`;
+}
+
+/** `*.trafficmanager.net:443 (https, usage)`. */
+export function describeEndpoint(endpoint: FindingEndpoint): string {
+  return `${hostPort(endpoint)} (${endpoint.protocol}, ${endpoint.purpose})`;
+}
+
+export interface ResourceGroup {
+  resource: ResourceRef;
+  findings: Finding[];
+}
+
+/**
+ * The findings in the report's stable order (resource, severity, rule, endpoint), grouped by resource URN.
+ * Formatters never trust the caller's order, so that the same findings always render the same bytes.
+ */
+export function groupByResource(findings: readonly Finding[]): ResourceGroup[] {
+  const groups = new Map<string, ResourceGroup>();
+  for (const finding of [...findings].sort(compareFindings)) {
+    const group = groups.get(finding.resource.urn);
+    if (group) group.findings.push(finding);
+    else groups.set(finding.resource.urn, { resource: finding.resource, findings: [finding] });
+  }
+  return [...groups.values()];
+}
+
+/** The findings in the report's stable order. */
+export function sortedFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(compareFindings);
+}
+
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/** True for `https://...`, `file:///...`: links that work outside the repository. */
+export function isAbsoluteUri(value: string): boolean {
+  if (!HAS_SCHEME.test(value)) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A finding's `docs` as a link: absolute links are kept; a relative path (`docs/rules/BG201.md`) is
+ * resolved against `base` when one is given (a PR comment or a code-scanning alert is read away from
+ * the repository, where a relative path leads nowhere), and kept as it is otherwise.
+ */
+export function resolveDocs(docs: string, base?: string): string {
+  if (docs === "" || isAbsoluteUri(docs) || base === undefined) return docs;
+  try {
+    return new URL(docs.replace(/\\/g, "/").replace(/^\.\//, ""), base.endsWith("/") ? base : `${base}/`).href;
+  } catch {
+    return docs;
+  }
+}
+
+/**
+ * Greedy word wrap to `width` columns. Words longer than the width (URLs, ARM ids) are never broken:
+ * a reader must be able to copy them. Existing line breaks are kept.
+ */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\r?\n/)) {
+    const words = paragraph.split(/\s+/).filter((w) => w !== "");
+    if (words.length === 0) {
+      lines.push("");
+      continue;
+    }
+    let line = "";
+    for (const word of words) {
+      if (line === "") line = word;
+      else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+      else {
+        lines.push(line);
+        line = word;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}

@@ -1,0 +1,69 @@
+/**
+ * The formatters: one pure function per output format, `Report` in, string out. They only render; what
+ * a finding says is decided by the engine. Every format orders findings the same stable way
+ * (`compareFindings`), so reports diff cleanly between runs.
+ */
+import type { Finding, Report } from "../model/finding";
+import type { RuleMeta } from "../rules/types";
+import { renderJson } from "./json";
+import { renderJunit } from "./junit";
+import { renderMarkdown } from "./markdown";
+import { renderSarif } from "./sarif";
+import { renderText } from "./text";
+
+export type OutputFormat = "text" | "json" | "sarif" | "junit" | "markdown";
+
+/** Every output format, the default (`text`) first. */
+export const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "junit", "markdown"];
+
+export function isOutputFormat(value: string): value is OutputFormat {
+  return (FORMATS as readonly string[]).includes(value);
+}
+
+/** Options of all formats; each format reads only its own. */
+export interface RenderOptions {
+  /** text: ANSI colour; decide it with `shouldUseColor(process.stdout, process.env)`. Default false. */
+  color?: boolean;
+  /** text: columns to wrap at (e.g. the terminal's width); default 100. */
+  width?: number;
+  /** sarif: the audited file (repository-relative path preferred), or each finding's file. */
+  artifactUri?: string | ((finding: Finding) => string | undefined);
+  /** sarif, markdown: base URI that relative `docs` paths resolve against. */
+  docsBaseUri?: string;
+  /** sarif: a rule's docs page when no finding of it gives one (the engine's `docsPath`). */
+  ruleDocs?: (rule: RuleMeta) => string;
+  /** sarif: `tool.driver.informationUri`. */
+  informationUri?: string;
+}
+
+/** Render `report` in `format`. `rules` are the rules that ran (SARIF lists them with their help). */
+export function renderReport(format: OutputFormat, report: Report, rules: readonly RuleMeta[], options: RenderOptions = {}): string {
+  switch (format) {
+    case "text":
+      return renderText(report, { color: options.color ?? false, width: options.width });
+    case "json":
+      return renderJson(report);
+    case "sarif":
+      return renderSarif(report, {
+        rules,
+        artifactUri: options.artifactUri,
+        ruleDocs: options.ruleDocs,
+        docsBaseUri: options.docsBaseUri,
+        informationUri: options.informationUri,
+      });
+    case "junit":
+      return renderJunit(report);
+    case "markdown":
+      return renderMarkdown(report, { docsBaseUri: options.docsBaseUri });
+  }
+}
+
+export { renderText, shouldUseColor } from "./text";
+export type { TextOptions } from "./text";
+export { renderJson, toJsonReport } from "./json";
+export { renderSarif, toSarifLog, toArtifactUri, SARIF_SCHEMA_URI } from "./sarif";
+export type { SarifOptions } from "./sarif";
+export { renderJunit } from "./junit";
+export { renderMarkdown, MARKDOWN_MARKER } from "./markdown";
+export type { MarkdownOptions } from "./markdown";
+export { summaryLine } from "./common";

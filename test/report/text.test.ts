@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { renderText, shouldUseColor } from "../../src/report/text";
+import { FIREWALL, NSG, REGISTRATION, RULE_GROUP, cleanReport, sampleFindings, sampleReport, singularReport } from "./sample";
+
+const ANSI = /\u001b\[[0-9;]*m/;
+
+describe("text report", () => {
+  const text = renderText(sampleReport(), { color: false });
+  const lines = text.split("\n");
+
+  it("groups findings under one header per resource, in URN order", () => {
+    const headers = lines.filter((l) => /^\S+ \(/.test(l) && !l.startsWith("catalog"));
+    expect(headers).toEqual([
+      `${REGISTRATION.name} (${REGISTRATION.type})`,
+      `${FIREWALL.name} (${FIREWALL.type})`,
+      `${RULE_GROUP.name} (${RULE_GROUP.type})`,
+      `${NSG.name} (${NSG.type})`,
+    ]);
+    // The URN follows its header.
+    expect(lines[lines.indexOf(headers[1]) + 1]).toBe(`  ${FIREWALL.urn}`);
+    // Both firewall findings sit in the firewall's block, the error before the warning.
+    const block = text.slice(text.indexOf(headers[1]), text.indexOf(headers[2]));
+    expect(block.indexOf("error NetworkError BG201 usage-endpoint-blocked:")).toBeGreaterThan(0);
+    expect(block.indexOf("warning NetworkError BG203")).toBeGreaterThan(block.indexOf("BG201"));
+    expect(block).not.toContain("BG501");
+  });
+
+  it("writes each finding as a compiler-style headline with indented details", () => {
+    expect(lines).toContain("  error NetworkError BG201 usage-endpoint-blocked: the firewall denies *.trafficmanager.net:443 from the public VIP range");
+    expect(lines).toContain("      endpoint: *.trafficmanager.net:443 (https, usage)");
+    expect(lines).toContain("      evidence: ruleCollections[0].rules[1].terminateTLS = true");
+    expect(lines).toContain("                <script>alert(1)</script> | `tick`");
+    expect(lines).toContain("      docs:     docs/rules/BG201.md");
+    // A finding without an endpoint has no endpoint line.
+    const registration = text.slice(0, text.indexOf(FIREWALL.name));
+    expect(registration).not.toContain("endpoint:");
+  });
+
+  it("wraps the fix at the width, aligned under its label, without breaking words", () => {
+    const fix = lines.findIndex((l) => l.startsWith("      fix:      Add an application rule allowing"));
+    expect(fix).toBeGreaterThan(0);
+    const continuation = lines.slice(fix + 1, lines.findIndex((l, i) => i > fix && l.startsWith("      docs:")));
+    expect(continuation.length).toBeGreaterThan(1);
+    for (const line of [lines[fix], ...continuation]) expect(line.length).toBeLessThanOrEqual(100);
+    for (const line of continuation) expect(line).toMatch(/^ {16}\S/);
+    const rejoined = [lines[fix].slice(16), ...continuation.map((l) => l.trim())].join(" ");
+    expect(rejoined).toContain("Microsoft publishes no addresses for it.");
+    const narrow = renderText(sampleReport(), { color: false, width: 60 }).split("\n");
+    expect(narrow.filter((l) => l.startsWith(" ".repeat(16))).every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it("ends with the exact summary line and the catalog version", () => {
+    expect(lines.slice(-3)).toEqual([
+      "4 errors, 2 warnings, 14 resources checked, 17 endpoints evaluated",
+      "catalog 2019.12-azs2301 (bridgeguard 0.1.0)",
+      "",
+    ]);
+    const one = renderText(singularReport(), { color: false }).split("\n");
+    expect(one).toContain("1 error, 1 warning, 1 resource checked, 1 endpoint evaluated");
+  });
+
+  it("says clearly that nothing was found, and still summarises", () => {
+    const clean = renderText(cleanReport(), { color: false });
+    expect(clean).toMatch(/^no problems found/);
+    expect(clean).toContain("0 errors, 0 warnings, 14 resources checked, 17 endpoints evaluated\n");
+    expect(clean).toContain("catalog 2019.12-azs2301");
+  });
+
+  it("uses no ANSI escapes without colour, and colours severities with it", () => {
+    expect(text).not.toMatch(ANSI);
+    const coloured = renderText(sampleReport(), { color: true });
+    expect(coloured).toMatch(ANSI);
+    expect(coloured).toContain("\u001b[31m\u001b[1merror\u001b[0m NetworkError BG201");
+    expect(coloured).toContain("\u001b[33m\u001b[1mwarning\u001b[0m LoginError BG301");
+    // Stripped of colour, it is the same report.
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, "")).toBe(text);
+  });
+});
+
+describe("shouldUseColor", () => {
+  const tty = { isTTY: true };
+  const pipe = { isTTY: false };
+
+  it("colours a TTY and not a pipe", () => {
+    expect(shouldUseColor(tty, {})).toBe(true);
+    expect(shouldUseColor(pipe, {})).toBe(false);
+    expect(shouldUseColor({}, {})).toBe(false);
+  });
+
+  it("honours NO_COLOR with any non-empty value, even over FORCE_COLOR", () => {
+    expect(shouldUseColor(tty, { NO_COLOR: "1" })).toBe(false);
+    expect(shouldUseColor(tty, { NO_COLOR: "false" })).toBe(false);
+    expect(shouldUseColor(tty, { NO_COLOR: "" })).toBe(true);
+    expect(shouldUseColor(tty, { NO_COLOR: "1", FORCE_COLOR: "1" })).toBe(false);
+  });
+
+  it("honours FORCE_COLOR both ways, and a dumb terminal", () => {
+    expect(shouldUseColor(pipe, { FORCE_COLOR: "1" })).toBe(true);
+    expect(shouldUseColor(pipe, { FORCE_COLOR: "" })).toBe(true);
+    expect(shouldUseColor(tty, { FORCE_COLOR: "0" })).toBe(false);
+    expect(shouldUseColor(tty, { FORCE_COLOR: "false" })).toBe(false);
+    expect(shouldUseColor(tty, { TERM: "dumb" })).toBe(false);
+  });
+});
+
+describe("text report and hostile input", () => {
+  it("shows control characters instead of sending them to the terminal", () => {
+    const findings = sampleFindings();
+    findings[0].resource = { ...findings[0].resource, name: "evil\u001b]0;owned\u0007\u001b[2J" };
+    findings[0].evidence = ["value\u001b[31mred\ttab"];
+    const text = renderText(sampleReport(findings), { color: false });
+    expect(text).not.toContain("\u001b");
+    expect(text).not.toContain("\u0007");
+    expect(text).toContain("evil\\x1b]0;owned\\x07\\x1b[2J (");
+    expect(text).toContain("value\\x1b[31mred tab");
+  });
+});
