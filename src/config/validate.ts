@@ -1,0 +1,126 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import ipaddr from "ipaddr.js";
+import { RETIRED_CLOUDS } from "../catalog/clouds";
+import { UserError } from "../model/errors";
+import type { BridgeguardConfig } from "./types";
+
+export function isIpOrCidr(value: string): boolean {
+  if (ipaddr.isValid(value)) return true;
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** A host name or address, optionally with `:port` (the probe's SNTP target may use another port). */
+export function isHostOrIp(value: string): boolean {
+  const match = /^(.*?)(?::(\d{1,5}))?$/.exec(value);
+  const host = match?.[1] ?? value;
+  const port = match?.[2];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return ipaddr.isValid(value) || ipaddr.isValid(host) || HOST_NAME.test(host);
+}
+
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv, ["uuid", "ipv4", "ipv6"]);
+  ajv.addFormat("ip-or-cidr", { type: "string", validate: isIpOrCidr });
+  ajv.addFormat("ip", { type: "string", validate: (v: string) => ipaddr.isValid(v) });
+  ajv.addFormat("host-or-ip", { type: "string", validate: isHostOrIp });
+  return ajv;
+}
+
+/** `egress.sourceAddresses[0]`: the path style every message uses. */
+export function formatPath(segments: readonly (string | number)[]): string {
+  let out = "";
+  for (const segment of segments) {
+    if (typeof segment === "number" || /^\d+$/.test(segment)) out += `[${segment}]`;
+    else out += out ? `.${segment}` : segment;
+  }
+  return out || "(top level)";
+}
+
+function pointerSegments(pointer: string): string[] {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  uuid: "a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+  "ip-or-cidr": "an IP address or CIDR range such as 203.0.113.0/27",
+  ip: "an IP address",
+  "host-or-ip": "a host name or IP address, optionally with :port",
+};
+
+/**
+ * One ajv error as `path: expected ...`. The offending value is shown only when it is short and the
+ * path is not one that can carry a secret.
+ */
+export function describeAjvError(error: ErrorObject): { path: string; problem: string } {
+  const segments = pointerSegments(error.instancePath);
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(p.additionalProperty);
+      return { path: formatPath([...segments, key]), problem: `unknown key "${key}"` };
+    }
+    case "propertyNames": {
+      const key = String(p.propertyName);
+      return { path: formatPath([...segments, key]), problem: `unknown rule "${key}" (see \`bridgeguard rules\`)` };
+    }
+    case "required":
+      return { path: formatPath([...segments, String(p.missingProperty)]), problem: "is required" };
+    case "enum":
+      return {
+        path: formatPath(segments),
+        problem: `expected one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+      };
+    case "type":
+      return { path: formatPath(segments), problem: `expected ${String(p.type)}` };
+    case "format":
+      return { path: formatPath(segments), problem: `expected ${FORMAT_WORDS[String(p.format)] ?? String(p.format)}` };
+    case "minItems":
+      return { path: formatPath(segments), problem: `expected at least ${String(p.limit)} item(s)` };
+    case "minLength":
+      return { path: formatPath(segments), problem: "expected a non-empty string" };
+    default:
+      return { path: formatPath(segments), problem: error.message ?? "is invalid" };
+  }
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Validates a parsed configuration object (from YAML, Pulumi config or pack config) and applies the
+ * schema's defaults. Throws a UserError naming `file` and the path inside it.
+ */
+export function validateConfig(value: unknown, file: string, schema: object): BridgeguardConfig {
+  if (value === null || value === undefined) value = {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw UserError.at(file, "(top level)", "expected a mapping of configuration keys");
+  }
+  const retired = (value as { cloud?: unknown }).cloud;
+  if (typeof retired === "string" && RETIRED_CLOUDS[retired]) {
+    throw UserError.at(file, "cloud", RETIRED_CLOUDS[retired]);
+  }
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = createAjv().compile(schema);
+    compiled.set(schema, validate);
+  }
+  const copy = structuredClone(value);
+  if (!validate(copy)) {
+    // A bad rule name shows as an inner `enum` error first; the `propertyNames` one names the key.
+    const first = validate.errors?.find((e) => e.keyword === "propertyNames") ?? validate.errors?.[0];
+    const { path, problem } = first ? describeAjvError(first) : { path: "(top level)", problem: "is invalid" };
+    throw UserError.at(file, path, problem);
+  }
+  return copy as unknown as BridgeguardConfig;
+}
