@@ -1,0 +1,64 @@
+import { ERROR_CODE_INFO } from "../catalog/codes";
+import type { RuleMeta } from "../rules/types";
+
+/** The docs page of one rule, generated from its metadata (a test fails when docs/ drifts from it). */
+export function renderRulePage(meta: RuleMeta): string {
+  const code = ERROR_CODE_INFO[meta.code];
+  return [
+    `# ${meta.id} ${meta.slug}`,
+    "",
+    `**${meta.title}**`,
+    "",
+    "| | |",
+    "|---|---|",
+    `| Error code | \`${meta.code}\` |`,
+    `| Default severity | ${meta.severity} |`,
+    `| Policy pack | ${meta.scope === "resource" ? "resource policy" : "stack policy"} \`${meta.slug}\` |`,
+    `| Reads | ${meta.appliesTo.join(", ")} |`,
+    "",
+    "## Why it matters",
+    "",
+    meta.why,
+    "",
+    "## How to fix it",
+    "",
+    meta.remediation,
+    "",
+    `## What \`${meta.code}\` means`,
+    "",
+    `${code.issue} Documented remediation: ${code.remediation}`,
+    "",
+    "## Configure",
+    "",
+    "```yaml",
+    "rules:",
+    `  ${meta.slug}:        # or ${meta.id}`,
+    "    enabled: true",
+    `    severity: ${meta.severity}`,
+    "```",
+    "",
+    "_Generated from the rule's metadata by `npm run docs`; do not edit by hand._",
+    "",
+  ].join("\n");
+}
+
+export function renderRuleIndex(metas: readonly RuleMeta[]): string {
+  return [
+    "# Rules",
+    "",
+    "| id | slug | code | severity | checks |",
+    "|---|---|---|---|---|",
+    ...metas.map((m) => `| [${m.id}](${m.id}.md) | \`${m.slug}\` | \`${m.code}\` | ${m.severity} | ${m.title} |`),
+    "",
+    "_Generated from the rules' metadata by `npm run docs`; do not edit by hand._",
+    "",
+  ].join("\n");
+}
+
+/** Every generated docs file, relative to the repository root, with its content. */
+export function generatedDocs(metas: readonly RuleMeta[]): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set("docs/rules/README.md", renderRuleIndex(metas));
+  for (const meta of metas) files.set(`docs/rules/${meta.id}.md`, renderRulePage(meta));
+  return files;
+}

@@ -1,0 +1,84 @@
+import { CATALOG_VERSION } from "../catalog/endpoints";
+import { ERROR_CODE_INFO } from "../catalog/codes";
+import type { BridgeguardConfig, RuleSetting } from "../config/types";
+import { compareFindings, summarize, type Finding, type Report } from "../model/finding";
+import type { ResourceSet } from "../model/resource";
+import { ALL_RULES } from "../rules";
+import type { Rule, RuleMeta, Violation } from "../rules/types";
+import { TOOL_VERSION } from "../version";
+import { analyzeEgress } from "./egress";
+
+export function docsPath(meta: RuleMeta): string {
+  return `docs/rules/${meta.id}.md`;
+}
+
+/** The rule's setting from config, by id or slug (an id wins when both are given). */
+export function ruleSetting(meta: RuleMeta, config: BridgeguardConfig): RuleSetting {
+  return { ...config.rules[meta.slug], ...config.rules[meta.id] };
+}
+
+export function isRuleEnabled(meta: RuleMeta, config: BridgeguardConfig): boolean {
+  return ruleSetting(meta, config).enabled !== false;
+}
+
+/** Turns a check's violation into the finding every front end reports. */
+export function toFinding(meta: RuleMeta, violation: Violation, config: BridgeguardConfig): Finding {
+  const override = ruleSetting(meta, config).severity;
+  // An override moves the rule's default level; a violation the check downgraded (undetermined) stays a warning.
+  const downgraded = violation.severity === "warning" && meta.severity === "error";
+  const severity = downgraded ? "warning" : (override ?? violation.severity ?? meta.severity);
+  // A concrete fix supersedes the rule's general advice; the code's documented remediation always follows.
+  const remediation = [violation.fix ?? meta.remediation, `Documented remediation for ${meta.code}: ${ERROR_CODE_INFO[meta.code].remediation}`]
+    .filter((part): part is string => Boolean(part))
+    .join(" ");
+  return {
+    code: meta.code,
+    rule: { id: meta.id, slug: meta.slug },
+    severity,
+    resource: violation.resource,
+    endpoint: violation.endpoint ?? null,
+    message: violation.message,
+    evidence: violation.evidence,
+    remediation,
+    docs: docsPath(meta),
+  };
+}
+
+/** Runs every enabled rule over one resource set. Resource rules see each resource, stack rules the set. */
+export function runRules(set: ResourceSet, config: BridgeguardConfig, rules: readonly Rule[] = ALL_RULES): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    if (!isRuleEnabled(rule.meta, config)) continue;
+    const context = { config };
+    const violations =
+      rule.meta.scope === "stack"
+        ? (rule as Extract<Rule, { meta: { scope: "stack" } }>).check(set, context)
+        : set.resources.flatMap((resource) =>
+            rule.meta.appliesTo.includes(resource.kind) ? (rule as Extract<Rule, { meta: { scope: "resource" } }>).check(resource, context) : [],
+          );
+    for (const violation of violations) findings.push(toFinding(rule.meta, violation, config));
+  }
+  return findings.sort(compareFindings);
+}
+
+/** The number of endpoint flows evaluated against at least one egress gate. */
+export function endpointsEvaluated(set: ResourceSet, config: BridgeguardConfig): number {
+  const analysis = analyzeEgress(set, config);
+  return analysis.gates.length > 0 ? analysis.flows.length : 0;
+}
+
+export function buildReport(findings: Finding[], resources: number, endpoints: number): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: "bridgeguard", version: TOOL_VERSION },
+    catalog: { version: CATALOG_VERSION },
+    findings,
+    summary: summarize(findings, resources, endpoints),
+  };
+}
+
+/** The audit of one resource set: the findings of every enabled rule, as a report. */
+export function auditResourceSet(set: ResourceSet, config: BridgeguardConfig, rules: readonly Rule[] = ALL_RULES): Report {
+  const findings = runRules(set, config, rules);
+  return buildReport(findings, set.resources.length, endpointsEvaluated(set, config));
+}

@@ -1,0 +1,41 @@
+import { matchFqdnPattern } from "../evaluate/fqdn";
+import { analyzeEgress } from "../engine/egress";
+import type { StackRule, Violation } from "./types";
+
+export const threatIntelDeny: StackRule = {
+  meta: {
+    id: "BG207",
+    slug: "threat-intel-deny-mode",
+    code: "NetworkError",
+    severity: "warning",
+    title: "Threat intelligence in Deny mode exempts the bridge's endpoints",
+    why: "In Deny mode Azure Firewall drops traffic to names and addresses on Microsoft's threat feed before any rule runs. Azure's own endpoints are not expected there, but a false positive would block the bridge with no rule to show for it, so the bridge's FQDNs belong on the allow list.",
+    remediation: "Add the bridge's endpoints to threatIntelWhitelist.fqdns, or run threat intelligence in Alert mode.",
+    scope: "stack",
+    appliesTo: ["firewallPolicy", "azureFirewall"],
+  },
+  check(set, { config }) {
+    const analysis = analyzeEgress(set, config);
+    const violations: Violation[] = [];
+    for (const gate of analysis.gates) {
+      const intel = gate.threatIntel;
+      if (!intel || intel.mode.toLowerCase() !== "deny") continue;
+      const hosts = [
+        ...new Set(
+          analysis.flows
+            .filter((f) => f.flow.destination.kind === "fqdn")
+            .map((f) => f.endpoint.host)
+            .filter((host) => !intel.whitelistFqdns.some((pattern) => matchFqdnPattern(pattern, host).result === "yes")),
+        ),
+      ];
+      if (hosts.length === 0) continue;
+      violations.push({
+        resource: intel.ref,
+        message: `threat intelligence is in Deny mode and ${hosts.length} bridge endpoint(s) are not on its allow list`,
+        evidence: [`threatIntelMode: ${intel.mode}`, `not in threatIntelWhitelist.fqdns: ${hosts.join(", ")}`],
+        fix: `Add ${hosts.join(", ")} to threatIntelWhitelist.fqdns.`,
+      });
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,56 @@
+import { ofKind, type Route, type RouteTable, type StandaloneRoute } from "../model/resource";
+import { sameArmId } from "../evaluate/names";
+import { bridgeRoutes, byRoute } from "./shared/routes";
+import type { StackRule, Violation } from "./types";
+
+/** A table's routes: inline ones plus standalone Route resources that name it. */
+function routesOf(table: RouteTable, standalone: readonly StandaloneRoute[]): Route[] {
+  const joined = standalone.filter(
+    (r) =>
+      (r.armId && table.armId && sameArmId(r.armId.replace(/\/routes\/[^/]+$/i, ""), table.armId)) ||
+      (r.routeTableName !== undefined &&
+        [table.ref.name.toLowerCase(), table.armId?.split("/").pop()?.toLowerCase()].includes(r.routeTableName.toLowerCase()) &&
+        (r.resourceGroup === undefined || table.resourceGroup === undefined || r.resourceGroup.toLowerCase() === table.resourceGroup.toLowerCase())),
+  );
+  return [...table.routes, ...joined.map((r) => r.route)];
+}
+
+export const forcedTunnel: StackRule = {
+  meta: {
+    id: "BG401",
+    slug: "forced-tunnel-unverifiable",
+    code: "RequestTimedOut",
+    severity: "warning",
+    title: "The default route leads to a path bridgeguard can verify",
+    why: "Forced tunnelling sends the bridge's traffic into an on-premises gateway (ExpressRoute or VPN, which Azure Stack Hub does not support for these endpoints) or into an appliance whose rules are not in the stack. Such paths often drop silently, and the bridge sees RequestTimedOut.",
+    remediation: "Send 0.0.0.0/0 from the public VIP network to an Azure Firewall you manage in the same stack (so bridgeguard can evaluate it) or to Internet; if the appliance is elsewhere, check its rules with `bridgeguard probe`.",
+    scope: "stack",
+    appliesTo: ["routeTable", "route", "azureFirewall"],
+  },
+  check(set, { config }) {
+    const firewallIps = new Set(ofKind(set, "azureFirewall").flatMap((f) => f.privateIpAddresses));
+    const standalone = ofKind(set, "route");
+    const violations: Violation[] = [];
+    for (const table of ofKind(set, "routeTable")) {
+      const routes = bridgeRoutes(routesOf(table, standalone), config.cloud);
+      for (const entries of byRoute(routes, "gateway").values()) {
+        const decision = entries[0]!.decision;
+        violations.push({
+          resource: table.ref,
+          message: `the bridge's traffic is forced into a virtual network gateway (on-premises, unsupported for ${entries.map((e) => e.host).join(", ")})`,
+          evidence: decision.evidence,
+        });
+      }
+      for (const entries of byRoute(routes, "appliance").values()) {
+        const decision = entries[0]!.decision;
+        if (decision.applianceIp && firewallIps.has(decision.applianceIp)) continue;
+        violations.push({
+          resource: table.ref,
+          message: `the bridge's traffic goes to appliance ${decision.applianceIp ?? "(no next hop address)"}, which is not a firewall in the stack (undetermined)`,
+          evidence: [...decision.evidence, `firewall private IPs in the stack: ${firewallIps.size ? [...firewallIps].join(", ") : "none"}`],
+        });
+      }
+    }
+    return violations;
+  },
+};

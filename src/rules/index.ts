@@ -1,0 +1,53 @@
+import { registrationMissing } from "./BG101-registration-missing";
+import { registrationMisplaced } from "./BG102-registration-misplaced";
+import { registrationIdentityMismatch } from "./BG103-registration-identity-mismatch";
+import { registrationLocation } from "./BG104-registration-location";
+import { registrationPendingDeletion } from "./BG105-registration-pending-deletion";
+import { registrationUnprotected } from "./BG106-registration-unprotected";
+import { registrationNameUnconventional } from "./BG107-registration-name-unconventional";
+import { timeSyncBlocked } from "./BG108-time-sync-blocked";
+import { usageEndpointBlocked } from "./BG201-usage-endpoint-blocked";
+import { armEndpointBlocked } from "./BG202-arm-endpoint-blocked";
+import { legacyUsageEndpointBlocked } from "./BG203-legacy-usage-endpoint-blocked";
+import { dnsBlocked } from "./BG204-dns-blocked";
+import { defaultRouteBlackHole } from "./BG205-default-route-black-hole";
+import { explicitProxyOnly } from "./BG206-explicit-proxy-only";
+import { threatIntelDeny } from "./BG207-threat-intel-deny";
+import { idpsDeny } from "./BG208-idps-deny";
+import { loginEndpointBlocked } from "./BG301-login-endpoint-blocked";
+import { forcedTunnel } from "./BG401-forced-tunnel";
+import { tlsInspection } from "./BG501-tls-inspection";
+import type { Rule, RuleMeta } from "./types";
+
+/** Every rule, in id order. Adding a rule means one file and one line here. */
+export const ALL_RULES: readonly Rule[] = [
+  registrationMissing,
+  registrationMisplaced,
+  registrationIdentityMismatch,
+  registrationLocation,
+  registrationPendingDeletion,
+  registrationUnprotected,
+  registrationNameUnconventional,
+  timeSyncBlocked,
+  usageEndpointBlocked,
+  armEndpointBlocked,
+  legacyUsageEndpointBlocked,
+  dnsBlocked,
+  defaultRouteBlackHole,
+  explicitProxyOnly,
+  threatIntelDeny,
+  idpsDeny,
+  loginEndpointBlocked,
+  forcedTunnel,
+  tlsInspection,
+];
+
+/** A rule by id (`BG201`) or slug (`usage-endpoint-blocked`), case-insensitive. */
+export function findRule(key: string): Rule | undefined {
+  const wanted = key.toLowerCase();
+  return ALL_RULES.find((rule) => rule.meta.id.toLowerCase() === wanted || rule.meta.slug === wanted);
+}
+
+export function ruleMetas(): RuleMeta[] {
+  return ALL_RULES.map((rule) => rule.meta);
+}

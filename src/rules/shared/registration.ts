@@ -1,0 +1,35 @@
+import type { RegistrationExpectation } from "../../config/types";
+import type { Registration, ResourceRef } from "../../model/resource";
+
+const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** Where a registration sits, in the words of the portal's Region management > Properties. */
+export function describePlacement(r: Registration): string {
+  return `subscription ${r.subscriptionId ?? "(unknown)"}, resource group ${r.resourceGroup ?? "(unknown)"}, name ${r.registrationName ?? r.ref.name}`;
+}
+
+export function describeExpected(expected: RegistrationExpectation): string {
+  return `subscription ${expected.subscriptionId}, resource group ${expected.resourceGroup}${expected.name ? `, name ${expected.name}` : ""}`;
+}
+
+/** Whether a registration is where the stamp expects it: subscription, resource group and (if set) name. */
+export function isAtExpectedPlace(r: Registration, expected: RegistrationExpectation): boolean {
+  return (
+    same(r.subscriptionId, expected.subscriptionId) &&
+    same(r.resourceGroup, expected.resourceGroup) &&
+    (expected.name === undefined || same(r.registrationName ?? r.ref.name, expected.name))
+  );
+}
+
+/** The ARM id the expected registration would have: the "resource" of a finding about its absence. */
+export function expectedRegistrationRef(expected: RegistrationExpectation): ResourceRef {
+  const name = expected.name ?? "AzureStack-<CloudId>";
+  return {
+    urn: `/subscriptions/${expected.subscriptionId}/resourceGroups/${expected.resourceGroup}/providers/Microsoft.AzureStack/registrations/${name}`,
+    type: "Microsoft.AzureStack/registrations",
+    name,
+  };
+}
+
+export const RE_REGISTER =
+  "Re-register the stamp (Set-AzsRegistration from the Azure Stack Hub tools, with the same subscription and resource group), or restore the registration resource exactly as registration created it.";
