@@ -45,7 +45,7 @@ describe("matchDestinations", () => {
     { name: "Internet vs FQDN", rule: ["Internet"], dest: usage, expected: "yes" },
     { name: "AzureCloud vs FQDN", rule: ["AzureCloud"], dest: usage, expected: "yes" },
     { name: "listed tag", rule: ["AzureActiveDirectory"], dest: login, expected: "yes" },
-    { name: "another catalog service's tag", rule: ["AzureActiveDirectory"], dest: { kind: "fqdn", host: "*.trafficmanager.net", serviceTags: [] }, expected: "no" },
+    { name: "another catalog service's tag", rule: ["AzureActiveDirectory"], dest: { kind: "fqdn" as const, host: "*.trafficmanager.net", serviceTags: [] }, expected: "no" },
     { name: "ARM tag does not hold login", rule: ["AzureResourceManager"], dest: login, expected: "no" },
     { name: "listed tag, case-insensitive", rule: ["azureresourcemanager"], dest: arm, expected: "yes" },
     { name: "AzureTrafficManager does not cover *.trafficmanager.net", rule: ["AzureTrafficManager"], dest: usage, expected: "no" },

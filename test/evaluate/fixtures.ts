@@ -8,6 +8,7 @@ import type {
   FirewallPolicy,
   NetworkRule,
   NetworkSecurityGroup,
+  Registration,
   ResourceRef,
   ResourceSet,
   Route,
@@ -15,6 +16,7 @@ import type {
   RuleCollection,
   RuleCollectionGroup,
   SecurityRule,
+  StandaloneRoute,
   StandaloneSecurityRule,
   Resource,
 } from "../../src/model/resource";
@@ -153,6 +155,42 @@ export function route(overrides: Partial<Route> = {}): Route {
 
 export function routeTable(overrides: Partial<RouteTable> = {}): RouteTable {
   return { kind: "routeTable", ref: ref("RouteTable", "egress-rt"), resourceGroup: "hub", unknowns: [], routes: [route()], ...overrides };
+}
+
+/** A standalone `Route` resource, joined to `egress-rt` by name. */
+export function standaloneRoute(overrides: Partial<StandaloneRoute> = {}): StandaloneRoute {
+  return { kind: "route", ref: ref("Route", "default-route"), resourceGroup: "hub", unknowns: [], routeTableName: "egress-rt", route: route(), ...overrides };
+}
+
+export const REGISTRATION_SUBSCRIPTION = "11111111-1111-4111-8111-111111111111";
+export const REGISTRATION_CLOUD_ID = "22222222-2222-4222-8222-222222222222";
+export const REGISTRATION_OBJECT_ID = "33333333-3333-4333-8333-333333333333";
+
+/**
+ * The stamp's registration as registration tooling creates it: `AzureStack-<CloudId>` in the
+ * `azurestack` resource group, location `global`, protected.
+ */
+export function registration(overrides: Partial<Registration> = {}): Registration {
+  const name = `AzureStack-${REGISTRATION_CLOUD_ID}`;
+  return {
+    kind: "registration",
+    ref: {
+      urn: "urn:pulumi:prod::stamp::azure-native:azurestack:Registration::registration",
+      type: "azure-native:azurestack:Registration",
+      name: "registration",
+    },
+    armId: `/subscriptions/${REGISTRATION_SUBSCRIPTION}/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/${name}`,
+    subscriptionId: REGISTRATION_SUBSCRIPTION,
+    resourceGroup: "azurestack",
+    registrationName: name,
+    location: "global",
+    cloudId: REGISTRATION_CLOUD_ID,
+    objectId: REGISTRATION_OBJECT_ID,
+    billingModel: "PayAsYouUse",
+    protect: true,
+    unknowns: [],
+    ...overrides,
+  };
 }
 
 export function resourceSet(...resources: Resource[]): ResourceSet {

@@ -1,0 +1,33 @@
+/**
+ * Input: reading what the user hands the audit (a `pulumi stack export`, raw ARM JSON) and what the policy
+ * pack and the verification program see (one Pulumi resource at a time), into the engine's resource model.
+ * Every problem is an `InputError` whose one-line message names the file, the path inside it and what was
+ * expected, and never carries a value.
+ */
+import type { ResourceSet } from "../model/resource";
+import { detectInput } from "./detect";
+import { readJsonFile } from "./json";
+import { normalizeDetected } from "./normalize";
+
+export { InputError } from "./errors";
+export { detectInput, SUPPORTED_STACK_EXPORT_VERSIONS, type DetectedInput, type StackExportVersion } from "./detect";
+export { readJsonFile } from "./json";
+export {
+  kindOfArmType,
+  kindOfPulumiType,
+  normalizeArm,
+  normalizePulumiResource,
+  normalizeStackExport,
+  splitProviderReference,
+  urnName,
+  type PulumiProviderInput,
+  type PulumiResourceInput,
+} from "./normalize";
+export { validateStackExport } from "./schema";
+export { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "./values";
+
+/** Reads, detects (stack export or ARM), validates and normalizes one file. Throws `InputError`. */
+export function loadResourceFile(path: string): ResourceSet {
+  const json = readJsonFile(path);
+  return normalizeDetected(json, path, detectInput(json, path));
+}

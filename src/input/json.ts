@@ -1,0 +1,211 @@
+import * as fs from "node:fs";
+import { InputError } from "./errors";
+
+/**
+ * Reads and parses one JSON file: one `readFileSync` and one `JSON.parse`, the baseline the benchmark
+ * measures us against. Everything else (BOM, empty file, syntax error position) is looked at only when
+ * it is needed, so a good file costs nothing extra.
+ */
+export function readJsonFile(file: string): unknown {
+  let buffer: Buffer;
+  try {
+    buffer = fs.readFileSync(file);
+  } catch (error) {
+    throw fileError(file, error);
+  }
+  // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
+  const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
+  const text = buffer.toString("utf8", start);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw syntaxError(file, text, error);
+  }
+}
+
+function fileError(file: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return new InputError({ file, expected: "file not found" });
+    case "EISDIR":
+      return new InputError({ file, expected: "is a directory, expected a JSON file" });
+    case "EACCES":
+    case "EPERM":
+      return new InputError({ file, expected: "permission denied" });
+    default:
+      return new InputError({ file, expected: `cannot be read (${code ?? "I/O error"})` });
+  }
+}
+
+/**
+ * Turns a JSON.parse failure into `file:line:col: invalid JSON: <what>`. V8's own message is not used: some
+ * versions quote a slice of the input ("... is not valid JSON"), which could be a secret.
+ */
+function syntaxError(file: string, text: string, error: unknown): InputError {
+  if (/^\s*$/.test(text)) return new InputError({ file, expected: "the file is empty (only whitespace), expected JSON" });
+  const found = findSyntaxError(text);
+  let offset = found?.offset;
+  let what = found?.what;
+  if (offset === undefined) {
+    const m = /at position (\d+)/.exec(error instanceof Error ? error.message : "");
+    if (m) offset = Number(m[1]);
+    what = "not valid JSON";
+  }
+  if (offset === undefined) return new InputError({ file, expected: "invalid JSON" });
+  const { line, column } = lineAndColumn(text, offset);
+  return new InputError({ file, line, column, expected: `invalid JSON: ${what ?? "not valid JSON"}` });
+}
+
+/** 1-based line and column (in UTF-16 code units, as editors count them for the BMP) of an offset. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === 13) {
+      if (text.charCodeAt(i + 1) !== 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/**
+ * A strict JSON scanner (RFC 8259, as JSON.parse reads it) that only finds the first error: where, and in
+ * words that never quote the input. Runs only after JSON.parse has failed.
+ */
+export function findSyntaxError(text: string): { offset: number; what: string } | undefined {
+  let i = 0;
+  const n = text.length;
+  const fail = (what: string, at = i): never => {
+    throw new ScanError(at, what);
+  };
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  };
+  const describeHere = (): string => {
+    if (i >= n) return "unexpected end of input";
+    const ch = text[i] as string;
+    return "{}[]:,\"".includes(ch) ? `unexpected '${ch}'` : "unexpected character";
+  };
+  const str = () => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= n) fail("unterminated string");
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return;
+      }
+      if (c < 0x20) fail("control character in a string (escape it)");
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === undefined) fail("unterminated string");
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail("invalid \\u escape in a string");
+          i += 6;
+        } else if ('"\\/bfnrt'.includes(e as string)) i += 2;
+        else fail("invalid escape in a string");
+      } else i++;
+    }
+  };
+  const num = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0].length === 0) fail("invalid number");
+    i += (m as RegExpExecArray)[0].length;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail(describeHere());
+  };
+  // A loop over an explicit stack of containers: a deeply nested file cannot overflow the call stack.
+  const stack: ("{" | "[")[] = [];
+  const value = (): void => {
+    for (;;) {
+      ws();
+      if (i >= n) fail("unexpected end of input");
+      const c = text[i];
+      if (c === "{") {
+        i++;
+        ws();
+        if (text[i] === "}") {
+          i++;
+          return;
+        }
+        stack.push("{");
+        key();
+        continue;
+      }
+      if (c === "[") {
+        i++;
+        ws();
+        if (text[i] === "]") {
+          i++;
+          return;
+        }
+        stack.push("[");
+        continue;
+      }
+      if (c === '"') return str();
+      if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return num();
+      if (c === "t") return literal("true");
+      if (c === "f") return literal("false");
+      if (c === "n") return literal("null");
+      fail(describeHere());
+    }
+  };
+  const key = () => {
+    ws();
+    if (text[i] !== '"') fail(i >= n ? "unexpected end of input" : "expected a double-quoted property name");
+    str();
+    ws();
+    if (text[i] !== ":") fail(i >= n ? "unexpected end of input" : "expected ':' after a property name");
+    i++;
+  };
+  try {
+    value();
+    for (;;) {
+      ws();
+      const top = stack[stack.length - 1];
+      if (top === undefined) break;
+      const close = top === "{" ? "}" : "]";
+      if (text[i] === ",") {
+        i++;
+        if (top === "{") key();
+        value();
+        continue;
+      }
+      if (text[i] === close) {
+        i++;
+        stack.pop();
+        continue;
+      }
+      fail(i >= n ? "unexpected end of input" : top === "{" ? "expected ',' or '}' after a property value" : "expected ',' or ']' after an array element");
+    }
+    ws();
+    if (i < n) fail("unexpected content after the JSON value");
+    return undefined;
+  } catch (error) {
+    if (error instanceof ScanError) return { offset: error.offset, what: error.what };
+    throw error;
+  }
+}
+
+class ScanError {
+  constructor(
+    readonly offset: number,
+    readonly what: string,
+  ) {}
+}

@@ -1,0 +1,309 @@
+import type { OtherResource, Resource, ResourceKind, ResourceSet } from "../model/resource";
+import { detectInput, type ArmItem, type DetectedInput } from "./detect";
+import { describeKind, InputError, joinPath, TOP_LEVEL } from "./errors";
+import { isArmId, lastSegment, nameAfter, parseArmId } from "./normalize/armId";
+import type { SourceResource } from "./normalize/common";
+import { normalizeAzureFirewall, normalizeFirewallPolicy, normalizeRuleCollectionGroup } from "./normalize/firewall";
+import { normalizeNetworkSecurityGroup, normalizeSecurityRule } from "./normalize/nsg";
+import { normalizeRegistration } from "./normalize/registration";
+import { normalizeRoute, normalizeRouteTable } from "./normalize/routes";
+import { validateStackExport } from "./schema";
+import { armNode, at, flatNode, isObject, pulumiTopNode, readString, type Loc, type Node, type ReadContext } from "./values";
+
+/*
+ * Both input shapes into the engine's one resource model (src/model/resource.ts):
+ * - a `pulumi stack export` (v3/v4): live resources, flattened azure-native property names, outputs
+ *   first and inputs for what outputs lack;
+ * - raw ARM JSON (a resource, an array, or `{value: [...]}`): nested `properties`;
+ * - one Pulumi resource at a time (policy pack props, invoke results): `normalizePulumiResource`.
+ */
+
+type KnownKind = Exclude<ResourceKind, "other">;
+
+/** `<module>:<Type>` of the azure-native tokens the checks read. */
+const PULUMI_KINDS: Record<string, KnownKind> = {
+  "azurestack:Registration": "registration",
+  "network:AzureFirewall": "azureFirewall",
+  "network:FirewallPolicy": "firewallPolicy",
+  "network:FirewallPolicyRuleCollectionGroup": "ruleCollectionGroup",
+  "network:NetworkSecurityGroup": "networkSecurityGroup",
+  "network:SecurityRule": "securityRule",
+  "network:RouteTable": "routeTable",
+  "network:Route": "route",
+};
+
+/** Lower-case ARM types (ARM compares types case-insensitively). */
+const ARM_KINDS: Record<string, KnownKind> = {
+  "microsoft.azurestack/registrations": "registration",
+  "microsoft.network/azurefirewalls": "azureFirewall",
+  "microsoft.network/firewallpolicies": "firewallPolicy",
+  "microsoft.network/firewallpolicies/rulecollectiongroups": "ruleCollectionGroup",
+  "microsoft.network/networksecuritygroups": "networkSecurityGroup",
+  "microsoft.network/networksecuritygroups/securityrules": "securityRule",
+  "microsoft.network/routetables": "routeTable",
+  "microsoft.network/routetables/routes": "route",
+};
+
+/**
+ * The kind of a Pulumi type token: `azure-native:network:AzureFirewall`, and the versioned aliases of
+ * azure-native v2 state (`azure-native:network/v20230901:AzureFirewall`, `.../v20230201preview:...`).
+ */
+export function kindOfPulumiType(token: string): ResourceKind {
+  const m = /^azure-native:([A-Za-z0-9]+)(?:\/v[0-9A-Za-z]+)?:([A-Za-z0-9]+)$/.exec(token);
+  return (m && PULUMI_KINDS[`${m[1]}:${m[2]}`]) || "other";
+}
+
+export function kindOfArmType(type: string): ResourceKind {
+  return ARM_KINDS[type.toLowerCase()] ?? "other";
+}
+
+const NORMALIZERS: Record<KnownKind, (src: SourceResource) => Resource> = {
+  registration: normalizeRegistration,
+  azureFirewall: normalizeAzureFirewall,
+  firewallPolicy: normalizeFirewallPolicy,
+  ruleCollectionGroup: normalizeRuleCollectionGroup,
+  networkSecurityGroup: normalizeNetworkSecurityGroup,
+  securityRule: normalizeSecurityRule,
+  routeTable: normalizeRouteTable,
+  route: normalizeRoute,
+};
+
+/** A resource no rule reads: counted, never looked into (so its properties cannot fail the load). */
+function other(src: SourceResource): OtherResource {
+  const r: OtherResource = { ref: src.ref, kind: "other", unknowns: src.ctx.unknowns };
+  if (src.armId !== undefined) {
+    r.armId = src.armId;
+    if (isArmId(src.armId)) {
+      const { subscriptionId, resourceGroup } = parseArmId(src.armId);
+      if (subscriptionId !== undefined) r.subscriptionId = subscriptionId;
+      if (resourceGroup !== undefined) r.resourceGroup = resourceGroup;
+    }
+  }
+  if (src.protect !== undefined) r.protect = src.protect;
+  if (src.pendingOperation !== undefined) r.pendingOperation = src.pendingOperation;
+  return r;
+}
+
+function normalizeSource(kind: ResourceKind, src: SourceResource): Resource {
+  return kind === "other" ? other(src) : NORMALIZERS[kind](src);
+}
+
+/** The name part of a URN: `urn:pulumi:<stack>::<project>::<type>::<name>` (a name may itself hold `::`). */
+export function urnName(urn: string): string {
+  let pos = -2;
+  for (let n = 0; n < 3; n++) {
+    pos = urn.indexOf("::", pos + 2);
+    if (pos < 0) return urn;
+  }
+  return urn.slice(pos + 2);
+}
+
+/** `"<providerURN>::<providerID>"`, split on the last `::` (URNs contain `::`, ids do not). */
+export function splitProviderReference(ref: string): { urn: string; id: string } | undefined {
+  const pos = ref.lastIndexOf("::");
+  if (pos <= 0) return undefined;
+  return { urn: ref.slice(0, pos), id: ref.slice(pos + 2) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Stack export
+
+interface ExportResource {
+  urn: string;
+  type: string;
+  id?: string;
+  delete?: boolean;
+  protect?: boolean;
+  pendingReplacement?: boolean;
+  provider?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+interface PendingOperation {
+  resource: { urn: string; id?: string };
+  type: string;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+const RESOURCES: Loc = at("deployment", "resources");
+const isProviderType = (type: string) => type.startsWith("pulumi:providers:");
+
+/** Normalizes a parsed `pulumi stack export` (validated here against the project's schema). */
+export function normalizeStackExport(json: unknown, file: string): ResourceSet {
+  return stackExportResources(json, file, detectInput(json, file));
+}
+
+function stackExportResources(json: unknown, file: string, detected: DetectedInput): ResourceSet {
+  if (detected.format !== "stack-export") {
+    throw new InputError({ file, path: TOP_LEVEL, expected: 'expected a Pulumi stack export ({"version": 3, "deployment": {...}})' });
+  }
+  validateStackExport(json, file);
+  const deployment = (json as { deployment: { resources?: ExportResource[]; pending_operations?: PendingOperation[] } }).deployment;
+  const all = deployment.resources ?? [];
+
+  const providers = new Map<string, { resource: ExportResource; index: number }[]>();
+  all.forEach((resource, index) => {
+    if (!isProviderType(resource.type)) return;
+    const list = providers.get(resource.urn) ?? [];
+    list.push({ resource, index });
+    providers.set(resource.urn, list);
+  });
+  const deleting = new Map<string, (string | undefined)[]>();
+  for (const op of deployment.pending_operations ?? []) {
+    if (op.type !== "deleting") continue;
+    const ids = deleting.get(op.resource.urn) ?? [];
+    ids.push(op.resource.id);
+    deleting.set(op.resource.urn, ids);
+  }
+
+  const resources: Resource[] = [];
+  all.forEach((r, index) => {
+    // `delete: true` marks the old copy of a replaced resource, waiting to be deleted: not live.
+    if (r.delete === true || isProviderType(r.type) || r.type === STACK_TYPE) return;
+    const base = at(RESOURCES, index);
+    const ctx: ReadContext = { file, resource: r.urn, unknowns: [] };
+    const armId = r.id !== undefined && r.id !== "" ? r.id : undefined;
+    const src: SourceResource = {
+      ctx,
+      node: pulumiTopNode(r.outputs, r.inputs, at(base, "outputs"), at(base, "inputs")),
+      ref: { urn: r.urn, type: r.type, name: urnName(r.urn) },
+      protect: r.protect === true,
+    };
+    if (armId !== undefined) src.armId = armId;
+    // A pending `deleting` operation for this resource (the same id when both say one), or a resource
+    // deleted for a delete-before-replace and not yet re-created.
+    const pendingIds = deleting.get(r.urn);
+    if (pendingIds?.some((id) => id === undefined || armId === undefined || id === armId)) src.pendingOperation = "delete";
+    else if (r.pendingReplacement === true) src.pendingOperation = "replace";
+
+    const kind = kindOfPulumiType(r.type);
+    if (kind !== "other" && (armId === undefined || !isArmId(armId)) && r.provider) {
+      const subscriptionId = providerSubscription(file, r.provider, providers, ctx);
+      if (subscriptionId !== undefined) src.providerSubscriptionId = subscriptionId;
+    }
+    resources.push(normalizeSource(kind, src));
+  });
+  return { source: file, resources };
+}
+
+/** The subscription a provider is configured for (`subscriptionId` input/output), if the export says. */
+function providerSubscription(
+  file: string,
+  reference: string,
+  providers: Map<string, { resource: ExportResource; index: number }[]>,
+  ctx: ReadContext,
+): string | undefined {
+  const ref = splitProviderReference(reference);
+  const candidates = ref ? (providers.get(ref.urn) ?? []) : [];
+  const found = candidates.find((p) => (p.resource.id ?? "") === ref?.id) ?? candidates.find((p) => p.resource.delete !== true);
+  if (!found) return undefined;
+  const { resource, index } = found;
+  const base = at(RESOURCES, index);
+  const providerCtx: ReadContext = { file, resource: resource.urn, unknowns: [] };
+  const node = pulumiTopNode(resource.outputs, resource.inputs, at(base, "outputs"), at(base, "inputs"));
+  const subscriptionId = readString(providerCtx, node, "subscriptionId");
+  if (providerCtx.unknowns.length > 0 && !ctx.unknowns.includes("subscriptionId")) ctx.unknowns.push("subscriptionId");
+  return subscriptionId;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ARM JSON
+
+/** Normalizes raw ARM JSON: one resource body, an array of them, or `{"value": [...]}`. */
+export function normalizeArm(json: unknown, file: string): ResourceSet {
+  return armResources(file, detectInput(json, file));
+}
+
+function armResources(file: string, detected: DetectedInput): ResourceSet {
+  if (detected.format !== "arm") {
+    throw new InputError({
+      file,
+      path: TOP_LEVEL,
+      expected: 'expected ARM JSON (a resource with "type" and "id", an array of them, or {"value": [...]}), got a stack export',
+    });
+  }
+  return { source: file, resources: detected.items.map((item) => normalizeArmItem(file, item)) };
+}
+
+function normalizeArmItem(file: string, item: ArmItem): Resource {
+  const { body, type } = item;
+  const base = item.path === TOP_LEVEL ? "" : item.path;
+  const id = optionalString(file, body, "id", base);
+  const name = optionalString(file, body, "name", base);
+  const kind = kindOfArmType(type);
+  if (kind !== "other" && body.properties !== undefined && body.properties !== null && !isObject(body.properties)) {
+    throw new InputError({
+      file,
+      path: joinPath(base, "properties"),
+      expected: `expected an object, got ${describeKind(body.properties)}`,
+      resource: id ?? name ?? type,
+    });
+  }
+  // Registrations are named by their id: GET may answer `"name": "azurestack"` (see registration.ts).
+  const refName = (kind === "registration" && id ? nameAfter(id, "registrations") : undefined) ?? name ?? (id ? lastSegment(id) : undefined) ?? "";
+  const urn = id ?? name ?? type;
+  const ctx: ReadContext = { file, resource: urn, unknowns: [] };
+  const src: SourceResource = { ctx, node: armNode(body, base), ref: { urn, type, name: refName } };
+  if (id !== undefined && id !== "") src.armId = id;
+  return normalizeSource(kind, src);
+}
+
+function optionalString(file: string, body: Record<string, unknown>, key: string, base: string): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new InputError({ file, path: joinPath(base, key), expected: `expected a string, got ${describeKind(v)}` });
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One Pulumi resource
+
+/** The provider of a single Pulumi resource: its props (for `subscriptionId`), as the policy pack has them. */
+export interface PulumiProviderInput {
+  urn?: string;
+  props?: Record<string, unknown>;
+}
+
+/** One Pulumi resource in flattened azure-native shape: policy-pack inputs or outputs, or an invoke result. */
+export interface PulumiResourceInput {
+  /** Type token, `azure-native:network:AzureFirewall` (versioned aliases accepted). */
+  type: string;
+  urn: string;
+  name: string;
+  /** Inputs or outputs (or an invoke result), flattened. Secrets may still be wrapped; they are not opened. */
+  props: Record<string, unknown>;
+  /** The ARM id; defaults to `props.id` when that is a string (invoke results carry it). */
+  id?: string;
+  protect?: boolean;
+  /** The resource's provider (for a planned resource's subscription); a bare reference string carries none. */
+  provider?: PulumiProviderInput | string;
+}
+
+/**
+ * Normalizes one Pulumi resource (the policy pack's `analyze`/`analyzeStack` resources, the verification
+ * program's lookups). `file` names the source in errors: `policy pack`, `program`.
+ */
+export function normalizePulumiResource(input: PulumiResourceInput, file: string): Resource {
+  const ctx: ReadContext = { file, resource: input.urn, unknowns: [] };
+  const node: Node = flatNode(input.props, "");
+  const propsId = typeof input.props.id === "string" ? input.props.id : undefined;
+  const armId = input.id !== undefined && input.id !== "" ? input.id : propsId;
+  const src: SourceResource = { ctx, node, ref: { urn: input.urn, type: input.type, name: input.name } };
+  if (armId !== undefined && armId !== "") src.armId = armId;
+  if (input.protect !== undefined) src.protect = input.protect;
+  const kind = kindOfPulumiType(input.type);
+  const provider = input.provider;
+  if (kind !== "other" && (armId === undefined || !isArmId(armId)) && typeof provider === "object" && provider.props) {
+    const providerCtx: ReadContext = { file, resource: provider.urn ?? "provider", unknowns: [] };
+    const subscriptionId = readString(providerCtx, flatNode(provider.props, "provider"), "subscriptionId");
+    if (providerCtx.unknowns.length > 0) ctx.unknowns.push("subscriptionId");
+    if (subscriptionId !== undefined) src.providerSubscriptionId = subscriptionId;
+  }
+  return normalizeSource(kind, src);
+}
+
+/** Reads any detected input into a resource set (the file has been parsed and detected already). */
+export function normalizeDetected(json: unknown, file: string, detected: DetectedInput): ResourceSet {
+  return detected.format === "stack-export" ? stackExportResources(json, file, detected) : armResources(file, detected);
+}

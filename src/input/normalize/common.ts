@@ -1,0 +1,62 @@
+import type { ResourceRef, UnknownPaths } from "../../model/resource";
+import { isArmId, parseArmId } from "./armId";
+import { addUnknown, at, locString, readString, type Node, type ReadContext } from "../values";
+
+/** One resource on its way into the model, whatever shape it came in. */
+export interface SourceResource {
+  ctx: ReadContext;
+  /** The resource's own properties (outputs-then-inputs for a stack export, `properties`-first for ARM). */
+  node: Node;
+  ref: ResourceRef;
+  /** The ARM id, when the resource exists. */
+  armId?: string;
+  /** The subscription its provider is configured for: the only source for a planned resource. */
+  providerSubscriptionId?: string;
+  protect?: boolean;
+  pendingOperation?: "delete" | "replace";
+}
+
+export interface Base {
+  ref: ResourceRef;
+  armId?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  protect?: boolean;
+  pendingOperation?: "delete" | "replace";
+  unknowns: UnknownPaths;
+}
+
+/**
+ * What every resource has. Subscription and resource group come from the ARM id; a planned resource (no id
+ * yet) takes its resource group from its inputs and its subscription from its provider.
+ */
+export function baseOf(src: SourceResource): Base {
+  const fromId = src.armId && isArmId(src.armId) ? parseArmId(src.armId) : {};
+  let resourceGroup = fromId.resourceGroup;
+  if (resourceGroup === undefined) {
+    // Registration says `resourceGroup`; the network resources say `resourceGroupName`.
+    resourceGroup = readString(src.ctx, src.node, "resourceGroupName") ?? readString(src.ctx, src.node, "resourceGroup");
+  }
+  const base: Base = {
+    ref: src.ref,
+    unknowns: src.ctx.unknowns,
+  };
+  if (src.armId !== undefined) base.armId = src.armId;
+  const subscriptionId = fromId.subscriptionId ?? src.providerSubscriptionId;
+  if (subscriptionId !== undefined) base.subscriptionId = subscriptionId;
+  if (resourceGroup !== undefined) base.resourceGroup = resourceGroup;
+  if (src.protect !== undefined) base.protect = src.protect;
+  if (src.pendingOperation !== undefined) base.pendingOperation = src.pendingOperation;
+  return base;
+}
+
+/**
+ * Placeholder for a value the model requires but the input does not give (absent, secret or unknown).
+ * Its path goes to `unknowns`, so a rule that reads it reports "undetermined" instead of trusting the
+ * placeholder.
+ */
+export function required<T>(ctx: ReadContext, node: Node, key: string, value: T | undefined, placeholder: T): T {
+  if (value !== undefined) return value;
+  addUnknown(ctx, locString(at(node.relLoc, key)));
+  return placeholder;
+}

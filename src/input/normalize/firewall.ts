@@ -1,0 +1,108 @@
+import type { AzureFirewall, FirewallPolicy, RuleCollectionGroup } from "../../model/resource";
+import { isPresent, readBoolean, readInteger, readObject, readObjectArray, readString, readStringArray } from "../values";
+import { idPrefixThrough, nameAfter } from "./armId";
+import { baseOf, required, type SourceResource } from "./common";
+import { classicCollections, policyCollections, UNKNOWN_PRIORITY } from "./rules";
+
+/** `azure-native:network:AzureFirewall` / `Microsoft.Network/azureFirewalls`. */
+export function normalizeAzureFirewall(src: SourceResource): AzureFirewall {
+  const { ctx, node } = src;
+  const fw: AzureFirewall = {
+    ...baseOf(src),
+    kind: "azureFirewall",
+    privateIpAddresses: [],
+    applicationRuleCollections: [],
+    networkRuleCollections: [],
+    natRuleCollections: [],
+  };
+  const sku = readObject(ctx, node, "sku");
+  const skuTier = sku ? readString(ctx, sku, "tier") : undefined;
+  if (skuTier !== undefined) fw.skuTier = skuTier;
+  const threatIntelMode = readString(ctx, node, "threatIntelMode");
+  if (threatIntelMode !== undefined) fw.threatIntelMode = threatIntelMode;
+  const policy = readObject(ctx, node, "firewallPolicy");
+  const policyId = policy ? readString(ctx, policy, "id") : undefined;
+  if (policyId !== undefined) fw.firewallPolicyId = policyId;
+
+  // Forced-tunnel routes point at these: the VNet firewall's IP configurations, or a hub firewall's
+  // `hubIPAddresses.privateIPAddress` (AzureFirewallIPConfigurationResponse, HubIPAddressesResponse).
+  const ips: string[] = [];
+  for (const ipc of readObjectArray(ctx, node, "ipConfigurations") ?? []) {
+    const ip = readString(ctx, ipc, "privateIPAddress");
+    if (ip !== undefined && !ips.includes(ip)) ips.push(ip);
+  }
+  const hub = readObject(ctx, node, "hubIPAddresses");
+  const hubIp = hub ? readString(ctx, hub, "privateIPAddress") : undefined;
+  if (hubIp !== undefined && !ips.includes(hubIp)) ips.push(hubIp);
+  fw.privateIpAddresses = ips;
+
+  fw.applicationRuleCollections = classicCollections(ctx, node, "applicationRuleCollections", "application");
+  fw.networkRuleCollections = classicCollections(ctx, node, "networkRuleCollections", "network");
+  fw.natRuleCollections = classicCollections(ctx, node, "natRuleCollections", "nat");
+  return fw;
+}
+
+/** `azure-native:network:FirewallPolicy` / `Microsoft.Network/firewallPolicies`. */
+export function normalizeFirewallPolicy(src: SourceResource): FirewallPolicy {
+  const { ctx, node } = src;
+  const p: FirewallPolicy = {
+    ...baseOf(src),
+    kind: "firewallPolicy",
+    threatIntelWhitelistFqdns: [],
+    threatIntelWhitelistIpAddresses: [],
+    explicitProxyEnabled: false,
+    hasTlsInspectionCertificate: false,
+  };
+  const sku = readObject(ctx, node, "sku");
+  const skuTier = sku ? readString(ctx, sku, "tier") : undefined;
+  if (skuTier !== undefined) p.skuTier = skuTier;
+  const base = readObject(ctx, node, "basePolicy");
+  const basePolicyId = base ? readString(ctx, base, "id") : undefined;
+  if (basePolicyId !== undefined) p.basePolicyId = basePolicyId;
+  const threatIntelMode = readString(ctx, node, "threatIntelMode");
+  if (threatIntelMode !== undefined) p.threatIntelMode = threatIntelMode;
+  const whitelist = readObject(ctx, node, "threatIntelWhitelist");
+  if (whitelist) {
+    p.threatIntelWhitelistFqdns = readStringArray(ctx, whitelist, "fqdns") ?? [];
+    p.threatIntelWhitelistIpAddresses = readStringArray(ctx, whitelist, "ipAddresses") ?? [];
+  }
+  const proxy = readObject(ctx, node, "explicitProxy");
+  p.explicitProxyEnabled = (proxy ? readBoolean(ctx, proxy, "enableExplicitProxy") : undefined) ?? false;
+  const ids = readObject(ctx, node, "intrusionDetection");
+  const idsMode = ids ? readString(ctx, ids, "mode") : undefined;
+  if (idsMode !== undefined) p.intrusionDetectionMode = idsMode;
+  // The CA certificate (a Key Vault secret id) is what lets a Premium policy terminate TLS. Its
+  // presence is all that matters; an unknown or secret value is recorded by readObject.
+  const tls = readObject(ctx, node, "transportSecurity");
+  if (tls && isPresent(tls, "certificateAuthority")) {
+    p.hasTlsInspectionCertificate = readObject(ctx, tls, "certificateAuthority") !== undefined;
+  }
+  return p;
+}
+
+/**
+ * `azure-native:network:FirewallPolicyRuleCollectionGroup` / `Microsoft.Network/firewallPolicies/ruleCollectionGroups`.
+ * The parent policy is named by the `firewallPolicyName` input, and is the prefix of the group's id
+ * (`.../firewallPolicies/{policy}/ruleCollectionGroups/{group}`); for a planned group the policy's id is
+ * built from the name, the resource group and the provider's subscription when all three are known.
+ */
+export function normalizeRuleCollectionGroup(src: SourceResource): RuleCollectionGroup {
+  const { ctx, node } = src;
+  const base = baseOf(src);
+  const g: RuleCollectionGroup = {
+    ...base,
+    kind: "ruleCollectionGroup",
+    priority: required(ctx, node, "priority", readInteger(ctx, node, "priority"), UNKNOWN_PRIORITY),
+    ruleCollections: policyCollections(ctx, node),
+  };
+  const fromId = src.armId ? idPrefixThrough(src.armId, "firewallPolicies") : undefined;
+  const name = (src.armId ? nameAfter(src.armId, "firewallPolicies") : undefined) ?? readString(ctx, node, "firewallPolicyName");
+  if (name !== undefined) g.firewallPolicyName = name;
+  const policyId =
+    fromId ??
+    (name !== undefined && base.subscriptionId !== undefined && base.resourceGroup !== undefined
+      ? `/subscriptions/${base.subscriptionId}/resourceGroups/${base.resourceGroup}/providers/Microsoft.Network/firewallPolicies/${name}`
+      : undefined);
+  if (policyId !== undefined) g.firewallPolicyId = policyId;
+  return g;
+}
