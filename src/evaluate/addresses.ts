@@ -3,6 +3,7 @@
  * `ipaddr.js`; the only arithmetic here is on [first, last] intervals, which is what "does this rule cover
  * the whole /27" needs.
  */
+import { memoizeByIdentity, memoizeByObject, memoizeString } from "./memo";
 import ipaddr from "ipaddr.js";
 import { anyOf, noBecause, withNotes } from "./match";
 import { fqdnOf, type FqdnDestination } from "./flow";
@@ -69,7 +70,10 @@ function intervalOf(first: ipaddr.IPv4 | ipaddr.IPv6, last: ipaddr.IPv4 | ipaddr
   return { family: first.kind(), first: toBigInt(first), last: toBigInt(last), text };
 }
 
-export function parseAddressEntry(raw: string): AddressEntry {
+/** Parses one address, CIDR, range, `*` or service tag (memoized: rules repeat the same strings). */
+export const parseAddressEntry = memoizeString(parseAddressEntryUncached);
+
+function parseAddressEntryUncached(raw: string): AddressEntry {
   const text = raw.trim();
   if (ANY.has(text.toLowerCase())) return { kind: "any", text };
   if (ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) {
@@ -128,7 +132,9 @@ export function intervalCovers(outer: AddressInterval, inner: AddressInterval): 
 }
 
 /** True when every address of the interval lies in a range Azure never routes to the Internet. */
-export function isNonPublic(interval: AddressInterval): boolean {
+export const isNonPublic = memoizeByObject(isNonPublicUncached);
+
+function isNonPublicUncached(interval: AddressInterval): boolean {
   // ipaddr.js names the special-purpose range of an address; CIDR alignment makes "both ends in the same
   // special range" the whole block for the RFC 1918, loopback and link-local blocks.
   const first = toAddress(interval.first, interval.family).range();
@@ -143,7 +149,9 @@ const SOURCES_NOT_CONFIGURED = "egress.sourceAddresses not configured";
  * Does a rule's source list cover the flow's sources? `yes` only when it covers ALL of the flow's ranges
  * (the bridge may leave from any address of the public VIP /27), `maybe` on partial overlap.
  */
-export function matchSources(ruleSources: readonly string[], flowSources: readonly string[] | undefined): Match {
+export const matchSources = memoizeByIdentity(matchSourcesUncached);
+
+function matchSourcesUncached(ruleSources: readonly string[], flowSources: readonly string[] | undefined): Match {
   const entries = ruleSources.map(parseAddressEntry);
   const notes = entries.filter((e) => e.kind === "invalid").map((e) => `source "${e.text}" is not an address, range, CIDR or tag: it matches nothing`);
   const result = (m: Match): Match => withNotes(m, notes);

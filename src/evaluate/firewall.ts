@@ -18,8 +18,9 @@ import { destinationInterval, matchDestinations, matchIpGroups, matchSources } f
 import { firstMatch, type Candidate, type Effect, type Fallback, type Tie } from "./first-match";
 import { fqdnOf } from "./flow";
 import { matchFqdnPattern, matchFqdnPatterns } from "./fqdn";
-import { allOf, anyOf } from "./match";
+import { allOfLazy, anyOf } from "./match";
 import { azureName } from "./names";
+import { memoizeByObject } from "./memo";
 import { matchPorts } from "./ports";
 import { maybe, NO, YES, type DecidingRule, type Flow, type Match, type Verdict } from "./types";
 
@@ -39,6 +40,15 @@ interface PlacedCollection {
   ties: (layer: Layer) => Tie[];
   /** The policy can terminate TLS (Premium, with a CA certificate in `transportSecurity`). */
   canInspectTls: boolean;
+  networkRules: NetworkRule[];
+  applicationRules: ApplicationRule[];
+}
+
+function splitRules(collection: RuleCollection): Pick<PlacedCollection, "networkRules" | "applicationRules"> {
+  return {
+    networkRules: collection.rules.filter((r): r is NetworkRule => r.ruleType === "NetworkRule"),
+    applicationRules: collection.rules.filter((r): r is ApplicationRule => r.ruleType === "ApplicationRule"),
+  };
 }
 
 // ---- matching one rule ------------------------------------------------------------------------------
@@ -57,15 +67,16 @@ function matchNetworkFqdns(fqdns: readonly string[], flow: Flow): Match {
 }
 
 function matchNetworkRule(rule: NetworkRule, flow: Flow): Match {
-  return allOf([
-    matchIpProtocols(rule.ipProtocols, flow.transport),
-    anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
-    anyOf([
-      matchDestinations(rule.destinationAddresses, flow.destination),
-      matchIpGroups(rule.destinationIpGroups),
-      matchNetworkFqdns(rule.destinationFqdns, flow),
-    ]),
-    matchPorts(rule.destinationPorts, flow.port),
+  return allOfLazy([
+    () => matchIpProtocols(rule.ipProtocols, flow.transport),
+    () => matchPorts(rule.destinationPorts, flow.port),
+    () =>
+      anyOf([
+        matchDestinations(rule.destinationAddresses, flow.destination),
+        matchIpGroups(rule.destinationIpGroups),
+        matchNetworkFqdns(rule.destinationFqdns, flow),
+      ]),
+    () => anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
   ]);
 }
 
@@ -107,15 +118,16 @@ function matchTargetUrl(url: string, host: string): Match {
 
 function matchApplicationRule(rule: ApplicationRule, flow: Flow): Match {
   const host = fqdnOf(flow.destination).host;
-  return allOf([
-    flow.transport === "tcp" ? matchAppProtocols(rule.protocols, flow) : NO,
-    anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
-    anyOf([
-      matchFqdnPatterns(rule.targetFqdns, host),
-      ...rule.fqdnTags.map((tag) => matchFqdnTag(tag, host)),
-      ...rule.targetUrls.map((url) => matchTargetUrl(url, host)),
-      rule.webCategories.length > 0 ? maybe(`web categories cannot be resolved statically (${rule.webCategories.join(", ")})`) : NO,
-    ]),
+  return allOfLazy([
+    () => (flow.transport === "tcp" ? matchAppProtocols(rule.protocols, flow) : NO),
+    () =>
+      anyOf([
+        matchFqdnPatterns(rule.targetFqdns, host),
+        ...rule.fqdnTags.map((tag) => matchFqdnTag(tag, host)),
+        ...rule.targetUrls.map((url) => matchTargetUrl(url, host)),
+        rule.webCategories.length > 0 ? maybe(`web categories cannot be resolved statically (${rule.webCategories.join(", ")})`) : NO,
+      ]),
+    () => anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
   ]);
 }
 
@@ -168,6 +180,7 @@ function placePolicyCollections(chain: readonly PolicyWithGroups[]): PlacedColle
         ],
         // TLS inspection is configured on a policy: the rule's own, or the one the firewall runs (the leaf).
         canInspectTls: canInspectTls(policy) || (leaf !== undefined && canInspectTls(leaf)),
+        ...splitRules(collection),
       }));
     });
   });
@@ -181,9 +194,14 @@ function placeClassicCollections(firewall: AzureFirewall): PlacedCollection[] {
       label: `${kind} rule ${collectionLabel(collection)}`,
       ties: () => [{ key: `${kind}/collections@${collection.priority}`, what: `${kind} rule collection`, unit: collection.name, priority: collection.priority }],
       canInspectTls: false, // classic application rules cannot terminate TLS
+      ...splitRules(collection),
     }));
   return [...place("network", firewall.networkRuleCollections), ...place("application", firewall.applicationRuleCollections)];
 }
+
+/** Placement depends only on the resources, not the flow: computed once per chain or firewall. */
+const placedPolicyCollections = memoizeByObject(placePolicyCollections);
+const placedClassicCollections = memoizeByObject(placeClassicCollections);
 
 function effectOf(placed: PlacedCollection, rule: ApplicationRule | NetworkRule, flow: Flow): Effect {
   if (placed.collection.action === "Deny") return "denied";
@@ -191,22 +209,37 @@ function effectOf(placed: PlacedCollection, rule: ApplicationRule | NetworkRule,
   return terminates ? "intercepted" : "allowed";
 }
 
-/** Network rules of every collection first; application rules only for HTTP(S) flows. */
+/**
+ * Network rules of every collection first; application rules only for HTTP(S) flows. Labels, ties and
+ * deciding-rule records are built only for the few candidates a verdict talks about: a policy with
+ * thousands of rules is walked once per bridge flow.
+ */
 function candidates(placed: readonly PlacedCollection[], flow: Flow): Candidate[] {
   const layers: Layer[] = flow.appProtocol ? ["network", "application"] : ["network"];
-  return layers.flatMap((layer) =>
-    placed.flatMap((p) =>
-      p.collection.rules
-        .filter((rule) => (layer === "network" ? rule.ruleType === "NetworkRule" : rule.ruleType === "ApplicationRule"))
-        .map((rule): Candidate => ({
-          label: `${p.label} > ${layer} rule "${rule.name}"`,
+  const result: Candidate[] = [];
+  for (const layer of layers) {
+    for (const p of placed) {
+      for (const rule of layer === "network" ? p.networkRules : p.applicationRules) {
+        const match = rule.ruleType === "NetworkRule" ? matchNetworkRule(rule, flow) : matchApplicationRule(rule, flow);
+        // A plain "no" can neither decide, nor leave doubt, nor tie: only its notes (an invalid value) matter.
+        if (match.result === "no" && !match.notes?.length) continue;
+        result.push({
+          get label() {
+            return `${p.label} > ${layer} rule "${rule.name}"`;
+          },
           effect: effectOf(p, rule, flow),
-          match: rule.ruleType === "NetworkRule" ? matchNetworkRule(rule, flow) : matchApplicationRule(rule, flow),
-          decidedBy: { ...p.where, rule: rule.name, action: p.collection.action },
-          ties: p.ties(layer),
-        })),
-    ),
-  );
+          match,
+          get decidedBy() {
+            return { ...p.where, rule: rule.name, action: p.collection.action };
+          },
+          get ties() {
+            return p.ties(layer);
+          },
+        });
+      }
+    }
+  }
+  return result;
 }
 
 function defaultDeny(resource: ResourceRef, policy?: string): Fallback {
@@ -224,10 +257,10 @@ function defaultDeny(resource: ResourceRef, policy?: string): Fallback {
 export function evaluateFirewallPolicy(chain: readonly PolicyWithGroups[], flow: Flow): Verdict {
   const leaf = chain[chain.length - 1];
   if (!leaf) throw new Error("evaluateFirewallPolicy needs at least one policy");
-  return firstMatch(candidates(placePolicyCollections(chain), flow), defaultDeny(leaf.policy.ref, azureName(leaf.policy)), flow);
+  return firstMatch(candidates(placedPolicyCollections(chain), flow), defaultDeny(leaf.policy.ref, azureName(leaf.policy)), flow);
 }
 
 /** Evaluate a classic Azure Firewall (rule collections on the firewall itself, no firewall policy). */
 export function evaluateClassicFirewall(firewall: AzureFirewall, flow: Flow): Verdict {
-  return firstMatch(candidates(placeClassicCollections(firewall), flow), defaultDeny(firewall.ref), flow);
+  return firstMatch(candidates(placedClassicCollections(firewall), flow), defaultDeny(firewall.ref), flow);
 }

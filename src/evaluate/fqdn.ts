@@ -4,6 +4,7 @@
  * `evilx.com` and `x.com`); `*` alone matches everything; case-insensitive; any other `*` is invalid.
  */
 import { anyOf, noBecause } from "./match";
+import { memoizeString } from "./memo";
 import { maybe, NO, YES, type Match } from "./types";
 
 export type FqdnPattern =
@@ -19,7 +20,9 @@ function normalize(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, "");
 }
 
-export function parseFqdnPattern(raw: string): FqdnPattern {
+export const parseFqdnPattern = memoizeString(parseFqdnPatternUncached);
+
+function parseFqdnPatternUncached(raw: string): FqdnPattern {
   const pattern = normalize(raw);
   if (pattern === "*") return { kind: "any" };
   if (pattern === "") return { kind: "invalid", why: "it is empty" };
