@@ -25,6 +25,15 @@ export const registrationMisplaced: StackRule = {
       if (r.subscriptionId === undefined || r.resourceGroup === undefined) {
         return { resource: r.ref, severity: "warning" as const, message: `cannot tell where the registration will be created (undetermined), expected ${describeExpected(expected)}`, evidence };
       }
+      // An unknown name would otherwise be compared as the Pulumi logical name: when only the name is in doubt, say so.
+      if (expected.name !== undefined && r.unknowns.includes("registrationName") && isAtExpectedPlace({ ...r, registrationName: expected.name }, expected)) {
+        return {
+          resource: r.ref,
+          severity: "warning" as const,
+          message: `the registration's name is not known until apply (undetermined), expected ${expected.name}`,
+          evidence: ["registrationName: unknown", `expected: ${describeExpected(expected)}`],
+        };
+      }
       return { resource: r.ref, message: `registration is in ${describePlacement(r)}, not in ${describeExpected(expected)}`, evidence };
     });
   },

@@ -15,7 +15,11 @@ export const registrationLocation: ResourceRule = {
   },
   check(resource) {
     if (resource.kind !== "registration") return [];
-    if (resource.unknowns.includes("location") || resource.location === undefined) return [];
+    // An unknown (or secret) location is a doubt to report, not a pass: the model's contract for `unknowns`.
+    if (resource.unknowns.includes("location")) {
+      return [{ resource: resource.ref, severity: "warning", message: "location is not known until apply (undetermined); expected global", evidence: ["location: unknown"] }];
+    }
+    if (resource.location === undefined) return [];
     if (resource.location.toLowerCase() === "global") return [];
     return [{ resource: resource.ref, message: `location is ${resource.location}, expected global`, evidence: [`location: ${resource.location}`], fix: "Set location: global." }];
   },

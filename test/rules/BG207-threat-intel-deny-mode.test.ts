@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { catalogEndpoints } from "../../src/catalog/endpoints";
+import { assertHasFinding, assertNoFindings, assertRuleMeta, audit, findingsOf } from "./assert";
+import { healthyStack, POLICY } from "./fixtures";
+
+const BRIDGE_HOSTS = [...new Set(catalogEndpoints("AzureCloud").map((e) => e.host))];
+
+describe("BG207 threat-intel-deny-mode", () => {
+  it("metadata", () => assertRuleMeta("BG207", { slug: "threat-intel-deny-mode", code: "NetworkError", severity: "warning", scope: "stack" }));
+
+  it.each(["Alert", "Off", undefined])("compliant: threat intelligence mode %s", (mode) => {
+    assertNoFindings(audit(healthyStack({ firewallPolicy: { threatIntelMode: mode } })), "BG207");
+  });
+
+  it("compliant: Deny mode with every bridge endpoint on the allow list", () => {
+    assertNoFindings(audit(healthyStack({ firewallPolicy: { threatIntelMode: "Deny", threatIntelWhitelistFqdns: BRIDGE_HOSTS } })), "BG207");
+  });
+
+  describe("non-compliant", () => {
+    it("1. Deny mode: warning on the policy, listing the endpoints not on the allow list", () => {
+      const finding = assertHasFinding(audit(healthyStack({ firewallPolicy: { threatIntelMode: "Deny" } })), {
+        rule: "BG207",
+        severity: "warning",
+        resourceName: POLICY,
+        message: `threat intelligence is in Deny mode and ${BRIDGE_HOSTS.length} bridge endpoint(s) are not on its allow list`,
+        evidence: ["threatIntelMode: Deny", "not in threatIntelWhitelist.fqdns: *.trafficmanager.net"],
+        remediation: "to threatIntelWhitelist.fqdns",
+      });
+      expect(finding.endpoint).toBeNull();
+    });
+
+    it("2. Deny mode with the usage endpoint missing from the allow list: only it is named", () => {
+      const whitelist = BRIDGE_HOSTS.filter((h) => h !== "*.trafficmanager.net");
+      const findings = audit(healthyStack({ firewallPolicy: { threatIntelMode: "Deny", threatIntelWhitelistFqdns: whitelist } }));
+      assertHasFinding(findings, { rule: "BG207", severity: "warning", resourceName: POLICY, evidence: ["not in threatIntelWhitelist.fqdns: *.trafficmanager.net"] });
+      expect(findingsOf(findings, "BG207")[0]?.evidence).toContain("not in threatIntelWhitelist.fqdns: *.trafficmanager.net");
+    });
+  });
+
+  describe("not applicable", () => {
+    it("no firewall or policy in the stack", () => {
+      assertNoFindings(audit(healthyStack({ firewallPolicy: null, ruleCollectionGroup: null, firewall: null })), "BG207");
+    });
+  });
+});
