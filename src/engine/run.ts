@@ -24,9 +24,8 @@ export function isRuleEnabled(meta: RuleMeta, config: BridgeguardConfig): boolea
 /** Turns a check's violation into the finding every front end reports. */
 export function toFinding(meta: RuleMeta, violation: Violation, config: BridgeguardConfig): Finding {
   const override = ruleSetting(meta, config).severity;
-  // An override moves the rule's default level; a violation the check downgraded (undetermined) stays a warning.
-  const downgraded = violation.severity === "warning" && meta.severity === "error";
-  const severity = downgraded ? "warning" : (override ?? violation.severity ?? meta.severity);
+  // An override moves the rule's level; what the check could not decide stays a warning.
+  const severity = violation.undetermined ? "warning" : (override ?? violation.severity ?? meta.severity);
   // A concrete fix supersedes the rule's general advice; the code's documented remediation always follows.
   const remediation = [violation.fix ?? meta.remediation, `Documented remediation for ${meta.code}: ${ERROR_CODE_INFO[meta.code].remediation}`]
     .filter((part): part is string => Boolean(part))

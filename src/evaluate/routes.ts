@@ -21,6 +21,8 @@ export interface RouteDecision {
   evidence: string[];
   /** Set when some of the destination's addresses may take another route: why. */
   uncertain?: string;
+  /** The more specific routes that may carry some of the destination's addresses, and where they lead. */
+  alternatives?: { route: Route; kind: RouteKind }[];
 }
 
 const KINDS: Readonly<Record<string, RouteKind>> = {
@@ -97,8 +99,9 @@ function routeForPublicName(parsed: ParsedRoute[], host: string, serviceTags: re
     ...differing.map((p) => `${describeRoute(p.route)} is more specific and may carry some of ${host}'s addresses (Microsoft does not publish them)`),
   ];
   const uncertain = differing.length > 0 ? `more specific routes may carry part of ${host}: ${differing.map((p) => p.route.name).join(", ")}` : undefined;
-  if (!applying) return { kind: "internet", evidence, uncertain };
-  return decide(applying.route, evidence, uncertain);
+  const alternatives = differing.map((p) => ({ route: p.route, kind: kindOf(p.route) ?? ("blackhole" as const) }));
+  if (!applying) return { kind: "internet", evidence, uncertain, alternatives };
+  return { ...decide(applying.route, evidence, uncertain), alternatives };
 }
 
 /** Route for a literal address (a DNS or time server): longest-prefix match is decidable. */

@@ -23,13 +23,13 @@ export const registrationMisplaced: StackRule = {
       const evidence = [`found: ${describePlacement(r)}`, `expected: ${describeExpected(expected)}`, ...(r.armId ? [`id: ${r.armId}`] : [])];
       // A planned registration whose provider names no subscription cannot be placed yet: say so, do not guess.
       if (r.subscriptionId === undefined || r.resourceGroup === undefined) {
-        return { resource: r.ref, severity: "warning" as const, message: `cannot tell where the registration will be created (undetermined), expected ${describeExpected(expected)}`, evidence };
+        return { resource: r.ref, undetermined: true, message: `cannot tell where the registration will be created (undetermined), expected ${describeExpected(expected)}`, evidence };
       }
       // An unknown name would otherwise be compared as the Pulumi logical name: when only the name is in doubt, say so.
       if (expected.name !== undefined && r.unknowns.includes("registrationName") && isAtExpectedPlace({ ...r, registrationName: expected.name }, expected)) {
         return {
           resource: r.ref,
-          severity: "warning" as const,
+          undetermined: true,
           message: `the registration's name is not known until apply (undetermined), expected ${expected.name}`,
           evidence: ["registrationName: unknown", `expected: ${describeExpected(expected)}`],
         };

@@ -21,10 +21,10 @@ export const registrationIdentityMismatch: ResourceRule = {
       if (!expected) continue;
       const actual = resource[key];
       if (resource.unknowns.includes(key)) {
-        violations.push({ resource: resource.ref, severity: "warning", message: `${key} is not known until apply (undetermined); expected ${expected}`, evidence: [`${key}: unknown`] });
+        violations.push({ resource: resource.ref, undetermined: true, message: `${key} is not known until apply (undetermined); expected ${expected}`, evidence: [`${key}: unknown`] });
       } else if (actual === undefined) {
         // GET and LIST bodies may omit cloudId: that is a doubt to report, not a pass.
-        violations.push({ resource: resource.ref, severity: "warning", message: `${key} is absent, so it cannot be compared with ${expected} (undetermined)`, evidence: [`${key}: absent`] });
+        violations.push({ resource: resource.ref, undetermined: true, message: `${key} is absent, so it cannot be compared with ${expected} (undetermined)`, evidence: [`${key}: absent`] });
       } else if (actual.toLowerCase() !== expected.toLowerCase()) {
         violations.push({ resource: resource.ref, message: `${key} is ${actual}, expected ${expected}`, evidence: [`${key}: ${actual}`, `expected (registration.${key}): ${expected}`] });
       }

@@ -17,7 +17,7 @@ export const registrationLocation: ResourceRule = {
     if (resource.kind !== "registration") return [];
     // An unknown (or secret) location is a doubt to report, not a pass: the model's contract for `unknowns`.
     if (resource.unknowns.includes("location")) {
-      return [{ resource: resource.ref, severity: "warning", message: "location is not known until apply (undetermined); expected global", evidence: ["location: unknown"] }];
+      return [{ resource: resource.ref, undetermined: true, message: "location is not known until apply (undetermined); expected global", evidence: ["location: unknown"] }];
     }
     if (resource.location === undefined) return [];
     if (resource.location.toLowerCase() === "global") return [];

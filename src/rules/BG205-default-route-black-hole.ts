@@ -1,5 +1,5 @@
 import type { Route } from "../model/resource";
-import { bridgeRoutes, byRoute } from "./shared/routes";
+import { bridgeRoutes, routesOfKind } from "./shared/routes";
 import type { ResourceRule } from "./types";
 
 export const defaultRouteBlackHole: ResourceRule = {
@@ -19,14 +19,14 @@ export const defaultRouteBlackHole: ResourceRule = {
     if (resource.kind === "routeTable") routes = resource.routes;
     else if (resource.kind === "route") routes = [resource.route];
     else return [];
-    return [...byRoute(bridgeRoutes(routes, config.cloud), "blackhole").values()].map((entries) => {
-      const decision = entries[0]!.decision;
+    return routesOfKind(bridgeRoutes(routes, config.cloud), "blackhole").map((group) => {
+      const name = group.route ? `route "${group.route.name}" (${group.route.addressPrefix})` : "a route";
       return {
         resource: resource.ref,
-        message: `${decision.route ? `route "${decision.route.name}" (${decision.route.addressPrefix})` : "a route"} drops traffic to ${entries.map((e) => e.host).join(", ")}`,
-        evidence: [...decision.evidence, ...(decision.uncertain ? [`note: ${decision.uncertain}`] : [])],
-        severity: decision.uncertain ? ("warning" as const) : undefined,
-        fix: decision.route ? `Change route "${decision.route.name}" to next hop VirtualAppliance (the firewall's private IP) or Internet.` : undefined,
+        message: `${name} ${group.undetermined ? "may drop (undetermined)" : "drops"} traffic to ${group.hosts.join(", ")}`,
+        evidence: group.evidence,
+        undetermined: group.undetermined,
+        fix: group.route ? `Change route "${group.route.name}" to next hop VirtualAppliance (the firewall's private IP) or Internet.` : undefined,
       };
     });
   },

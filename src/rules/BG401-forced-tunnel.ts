@@ -1,6 +1,6 @@
 import { ofKind, type Route, type RouteTable, type StandaloneRoute } from "../model/resource";
 import { sameArmId } from "../evaluate/names";
-import { bridgeRoutes, byRoute } from "./shared/routes";
+import { bridgeRoutes, routesOfKind } from "./shared/routes";
 import type { StackRule, Violation } from "./types";
 
 /** A table's routes: inline ones plus standalone Route resources that name it. */
@@ -33,21 +33,19 @@ export const forcedTunnel: StackRule = {
     const violations: Violation[] = [];
     for (const table of ofKind(set, "routeTable")) {
       const routes = bridgeRoutes(routesOf(table, standalone), config.cloud);
-      for (const entries of byRoute(routes, "gateway").values()) {
-        const decision = entries[0]!.decision;
+      for (const group of routesOfKind(routes, "gateway")) {
         violations.push({
           resource: table.ref,
-          message: `the bridge's traffic is forced into a virtual network gateway (on-premises, unsupported for ${entries.map((e) => e.host).join(", ")})`,
-          evidence: decision.evidence,
+          message: `the bridge's traffic ${group.undetermined ? "may be" : "is"} forced into a virtual network gateway (on-premises, unsupported for ${group.hosts.join(", ")})`,
+          evidence: group.evidence,
         });
       }
-      for (const entries of byRoute(routes, "appliance").values()) {
-        const decision = entries[0]!.decision;
-        if (decision.applianceIp && firewallIps.has(decision.applianceIp)) continue;
+      for (const group of routesOfKind(routes, "appliance")) {
+        if (group.applianceIp && firewallIps.has(group.applianceIp)) continue;
         violations.push({
           resource: table.ref,
-          message: `the bridge's traffic goes to appliance ${decision.applianceIp ?? "(no next hop address)"}, which is not a firewall in the stack (undetermined)`,
-          evidence: [...decision.evidence, `firewall private IPs in the stack: ${firewallIps.size ? [...firewallIps].join(", ") : "none"}`],
+          message: `the bridge's traffic ${group.undetermined ? "may go" : "goes"} to appliance ${group.applianceIp ?? "(no next hop address)"}, which is not a firewall in the stack (undetermined)`,
+          evidence: [...group.evidence, `firewall private IPs in the stack: ${firewallIps.size ? [...firewallIps].join(", ") : "none"}`],
         });
       }
     }

@@ -2,6 +2,7 @@ import type { ErrorCode } from "../catalog/codes";
 import type { BridgeguardConfig } from "../config/types";
 import type { FindingEndpoint, Severity } from "../model/finding";
 import type { Resource, ResourceKind, ResourceRef, ResourceSet } from "../model/resource";
+import type { ProbeObservations } from "../probe/observations";
 
 /** A rule's description as data: the CLI's `rules`, the docs pages and the policy pack are generated from it. */
 export interface RuleMeta {
@@ -20,8 +21,9 @@ export interface RuleMeta {
   /**
    * `resource`: decided from one resource alone (policy pack: a resource policy).
    * `stack`: needs several resources (policy pack: a stack policy).
+   * `probe`: decided from live-network observations (`bridgeguard probe`; no policy).
    */
-  scope: "resource" | "stack";
+  scope: "resource" | "stack" | "probe";
   /** The resource kinds the rule reads. */
   appliesTo: ResourceKind[];
 }
@@ -32,8 +34,13 @@ export interface Violation {
   endpoint?: FindingEndpoint | null;
   message: string;
   evidence: string[];
-  /** Downgrade to a warning (undetermined, partial); a rule never raises above its default. */
+  /** The flow's own level (a legacy endpoint is a warning); absent means the rule's level. */
   severity?: Severity;
+  /**
+   * The check could not decide (an unknown value, an IP rule against an FQDN, a tie): always a warning,
+   * whatever severity the configuration gives the rule, because nothing is known to be broken.
+   */
+  undetermined?: boolean;
   /** The concrete change for this finding; the rule's and the code's remediation follow it. */
   fix?: string;
 }
@@ -59,3 +66,14 @@ export interface StackRule extends RuleBase {
 }
 
 export type Rule = ResourceRule | StackRule;
+
+/** A probe check's violation; `code` is set only by rules whose code follows the endpoint (probe-not-tested). */
+export interface ProbeViolation extends Violation {
+  code?: ErrorCode;
+}
+
+/** A pure check of one probe run's observations (`appliesTo` is empty: it reads no resource). */
+export interface ProbeRule extends RuleBase {
+  meta: RuleMeta & { scope: "probe" };
+  check(observations: ProbeObservations, context: RuleContext): ProbeViolation[];
+}

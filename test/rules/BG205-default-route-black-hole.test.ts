@@ -53,10 +53,8 @@ describe("BG205 default-route-black-hole", () => {
       });
     });
 
-    // Known gap (reported): a more specific PUBLIC prefix to None may carry part of an endpoint's
-    // unpublished addresses. The route evaluator notes the doubt (`uncertain`) on the decision for the
-    // default route, but BG205 reports only decisions whose applying route drops, so this passes silently.
-    it.fails("5. a more specific public prefix to None: warning, may drop part of the endpoints (KNOWN GAP)", () => {
+    // A more specific PUBLIC prefix may carry part of an endpoint's unpublished addresses: undetermined.
+    it("5. a more specific public prefix to None: warning, may drop part of the endpoints", () => {
       assertHasFinding(audit(withRoute({ name: "drop-20", addressPrefix: "20.0.0.0/8", nextHopType: "None" })), {
         rule: "BG205",
         severity: "warning",

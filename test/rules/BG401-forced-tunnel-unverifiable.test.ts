@@ -68,10 +68,8 @@ describe("BG401 forced-tunnel-unverifiable", () => {
       });
     });
 
-    // Known gap (reported), same root cause as BG205's: a more specific PUBLIC prefix into a gateway may
-    // carry part of an endpoint's unpublished addresses; the route evaluator notes it (`uncertain`), but
-    // the rule acts only on the route that applies to every address, so this passes silently.
-    it.fails("6. a more specific public prefix into a virtual network gateway: warning (KNOWN GAP)", () => {
+    // A more specific PUBLIC prefix may carry part of an endpoint's unpublished addresses: undetermined.
+    it("6. a more specific public prefix into a virtual network gateway: warning", () => {
       assertHasFinding(audit(withRoute({ name: "er-20", addressPrefix: "20.0.0.0/8", nextHopType: "VirtualNetworkGateway" })), {
         rule: "BG401",
         severity: "warning",

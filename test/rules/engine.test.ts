@@ -79,17 +79,16 @@ describe("rules: { <rule>: { severity } }", () => {
     assertHasFinding(audit(usagePartlyAllowed(), healthyConfig({ rules: { BG201: { severity: "warning" } } })), { rule: "BG201", severity: "warning" });
   });
 
-  it("toFinding: a downgraded violation of an error rule keeps warning under an error override", () => {
+  it("toFinding: an undetermined violation of an error rule keeps warning under an error override", () => {
     const meta = findRule("BG201")!.meta;
-    const violation = { resource: { urn: "u", type: "t", name: "n" }, message: "m", evidence: [], severity: "warning" as const };
+    const violation = { resource: { urn: "u", type: "t", name: "n" }, message: "m", evidence: [], undetermined: true };
     expect(toFinding(meta, violation, healthyConfig({ rules: { BG201: { severity: "error" } } })).severity).toBe("warning");
-    expect(toFinding(meta, { ...violation, severity: undefined }, healthyConfig({ rules: { BG201: { severity: "warning" } } })).severity).toBe("warning");
-    expect(toFinding(meta, { ...violation, severity: undefined }, healthyConfig()).severity).toBe("error");
+    expect(toFinding(meta, { ...violation, undetermined: false }, healthyConfig({ rules: { BG201: { severity: "warning" } } })).severity).toBe("warning");
+    expect(toFinding(meta, { ...violation, undetermined: false }, healthyConfig()).severity).toBe("error");
   });
 
-  // Known gap (reported): for a rule whose DEFAULT is warning, toFinding cannot tell an undetermined
-  // violation from a denial (both say "warning"), so an error override raises the undetermined one too.
-  it.fails("an undetermined violation of a warning rule stays a warning when the rule is set to error (KNOWN GAP)", () => {
+  // A rule whose default is warning, set to error: its undetermined findings must not become errors.
+  it("an undetermined violation of a warning rule stays a warning when the rule is set to error", () => {
     const stack = withAllowFor("*.microsoftazurestack.com", { sourceAddresses: ["203.0.113.0/28"] });
     const findings = audit(stack, healthyConfig({ rules: { BG203: { severity: "error" } } }));
     assertHasFinding(findings, { rule: "BG203", severity: "warning", message: "(undetermined)" });

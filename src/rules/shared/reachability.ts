@@ -30,7 +30,7 @@ export function reachabilityViolations(set: ResourceSet, context: RuleContext, p
         endpoint: flow.endpoint,
         message: `${gate.label} may deny ${target} (undetermined): ${verdict.reason}`,
         evidence: verdict.evidence,
-        severity: "warning",
+        undetermined: true,
         fix: `Make the rules decide ${flow.endpoint.host} unambiguously: ${fixForDeniedFlow(gate, flow, verdict.decidedBy)}`,
       });
     }

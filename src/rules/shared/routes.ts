@@ -26,13 +26,37 @@ export function bridgeRoutes(routes: readonly Route[], cloud: CloudName): Endpoi
   return result;
 }
 
-/** Groups endpoints that take the same route, so one finding names the route once. */
-export function byRoute(routes: readonly EndpointRoute[], kind: RouteDecision["kind"]): Map<string, EndpointRoute[]> {
-  const groups = new Map<string, EndpointRoute[]>();
-  for (const entry of routes) {
-    if (entry.decision.kind !== kind) continue;
-    const key = entry.decision.route ? `${entry.decision.route.name}|${entry.decision.route.addressPrefix}` : "(system)";
-    groups.set(key, [...(groups.get(key) ?? []), entry]);
+/** One route that sends (or may send) some of the bridge's endpoints to one kind of next hop. */
+export interface RouteGroup {
+  route?: Route;
+  hosts: string[];
+  evidence: string[];
+  /** The route may carry only part of the endpoints' addresses, or its next hop is not one Azure knows. */
+  undetermined: boolean;
+  applianceIp?: string;
+}
+
+/**
+ * The routes of one next-hop kind among the endpoints' decisions: those that apply to every address of
+ * an endpoint, and the more specific ones that may catch some of its unpublished addresses (undetermined).
+ * One group per route, so a finding names each route once.
+ */
+export function routesOfKind(entries: readonly EndpointRoute[], kind: RouteDecision["kind"]): RouteGroup[] {
+  const groups = new Map<string, RouteGroup>();
+  const add = (route: Route | undefined, host: string, evidence: string[], undetermined: boolean, applianceIp?: string) => {
+    const key = `${route ? `${route.name}|${route.addressPrefix}` : "(system)"}|${undetermined}`;
+    const group = groups.get(key) ?? { route, hosts: [], evidence, undetermined, applianceIp };
+    group.hosts.push(host);
+    groups.set(key, group);
+  };
+  for (const { host, decision } of entries) {
+    if (decision.kind === kind) {
+      const evidence = [...decision.evidence, ...(decision.uncertain ? [`note: ${decision.uncertain}`] : [])];
+      add(decision.route, host, evidence, decision.uncertain !== undefined, decision.applianceIp);
+    }
+    for (const alternative of decision.alternatives ?? []) {
+      if (alternative.kind === kind) add(alternative.route, host, decision.evidence, true, alternative.route.nextHopIpAddress);
+    }
   }
-  return groups;
+  return [...groups.values()];
 }
