@@ -18,7 +18,7 @@ import { destinationInterval, matchDestinations, matchIpGroups, matchSources } f
 import { firstMatch, type Candidate, type Effect, type Fallback, type Tie } from "./first-match";
 import { fqdnOf } from "./flow";
 import { matchFqdnPattern, matchFqdnPatterns } from "./fqdn";
-import { allOfLazy, anyOf } from "./match";
+import { allOf, anyOf } from "./match";
 import { azureName } from "./names";
 import { memoizeByObject } from "./memo";
 import { matchPorts } from "./ports";
@@ -66,18 +66,31 @@ function matchNetworkFqdns(fqdns: readonly string[], flow: Flow): Match {
   return matchFqdnPatterns(fqdns, fqdnOf(flow.destination).host);
 }
 
+/** A rule's sources: addresses and IP groups (skipping the list that is empty, the common case). */
+function matchRuleSources(rule: NetworkRule | ApplicationRule, flow: Flow): Match {
+  const addresses = matchSources(rule.sourceAddresses, flow.sources);
+  return rule.sourceIpGroups.length === 0 ? addresses : anyOf([addresses, matchIpGroups(rule.sourceIpGroups)]);
+}
+
+/**
+ * Conditions in order of cost, stopping at the first `no` (with the notes gathered so far): every rule
+ * is matched against every bridge flow, and most fail on protocol or port.
+ */
 function matchNetworkRule(rule: NetworkRule, flow: Flow): Match {
-  return allOfLazy([
-    () => matchIpProtocols(rule.ipProtocols, flow.transport),
-    () => matchPorts(rule.destinationPorts, flow.port),
-    () =>
-      anyOf([
-        matchDestinations(rule.destinationAddresses, flow.destination),
-        matchIpGroups(rule.destinationIpGroups),
-        matchNetworkFqdns(rule.destinationFqdns, flow),
-      ]),
-    () => anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
-  ]);
+  const protocol = matchIpProtocols(rule.ipProtocols, flow.transport);
+  if (protocol.result === "no") return protocol;
+  const ports = matchPorts(rule.destinationPorts, flow.port);
+  if (ports.result === "no") return allOf([protocol, ports]);
+  const destination =
+    rule.destinationIpGroups.length === 0 && rule.destinationFqdns.length === 0
+      ? matchDestinations(rule.destinationAddresses, flow.destination)
+      : anyOf([
+          matchDestinations(rule.destinationAddresses, flow.destination),
+          matchIpGroups(rule.destinationIpGroups),
+          matchNetworkFqdns(rule.destinationFqdns, flow),
+        ]);
+  if (destination.result === "no") return allOf([protocol, ports, destination]);
+  return allOf([protocol, ports, destination, matchRuleSources(rule, flow)]);
 }
 
 /** An application protocol without a port means the protocol's well-known port. */
@@ -117,18 +130,20 @@ function matchTargetUrl(url: string, host: string): Match {
 }
 
 function matchApplicationRule(rule: ApplicationRule, flow: Flow): Match {
+  const protocol = flow.transport === "tcp" ? matchAppProtocols(rule.protocols, flow) : NO;
+  if (protocol.result === "no") return protocol;
   const host = fqdnOf(flow.destination).host;
-  return allOfLazy([
-    () => (flow.transport === "tcp" ? matchAppProtocols(rule.protocols, flow) : NO),
-    () =>
-      anyOf([
-        matchFqdnPatterns(rule.targetFqdns, host),
-        ...rule.fqdnTags.map((tag) => matchFqdnTag(tag, host)),
-        ...rule.targetUrls.map((url) => matchTargetUrl(url, host)),
-        rule.webCategories.length > 0 ? maybe(`web categories cannot be resolved statically (${rule.webCategories.join(", ")})`) : NO,
-      ]),
-    () => anyOf([matchSources(rule.sourceAddresses, flow.sources), matchIpGroups(rule.sourceIpGroups)]),
-  ]);
+  const target =
+    rule.fqdnTags.length === 0 && rule.targetUrls.length === 0 && rule.webCategories.length === 0
+      ? matchFqdnPatterns(rule.targetFqdns, host)
+      : anyOf([
+          matchFqdnPatterns(rule.targetFqdns, host),
+          ...rule.fqdnTags.map((tag) => matchFqdnTag(tag, host)),
+          ...rule.targetUrls.map((url) => matchTargetUrl(url, host)),
+          rule.webCategories.length > 0 ? maybe(`web categories cannot be resolved statically (${rule.webCategories.join(", ")})`) : NO,
+        ]);
+  if (target.result === "no") return allOf([protocol, target]);
+  return allOf([protocol, target, matchRuleSources(rule, flow)]);
 }
 
 // ---- ordering ---------------------------------------------------------------------------------------

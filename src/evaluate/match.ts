@@ -35,17 +35,3 @@ export function anyOf(matches: Match[]): Match {
   return withNotes(NO, notes);
 }
 
-/**
- * `allOf` over conditions computed on demand, cheapest first: the first `no` ends the walk. Rules are
- * matched against every bridge flow, and most fail on protocol or port, so the costly address and FQDN
- * conditions are computed only when they can still matter.
- */
-export function allOfLazy(conditions: readonly (() => Match)[]): Match {
-  const matches: Match[] = [];
-  for (const condition of conditions) {
-    const match = condition();
-    matches.push(match);
-    if (match.result === "no") return withNotes(NO, matches.flatMap(notesOf));
-  }
-  return allOf(matches);
-}

@@ -201,6 +201,20 @@ export interface ResourceSet {
   resources: Resource[];
 }
 
+/** Resources grouped by kind, once per resource list: rules and gates ask for a kind inside loops. */
+const byKind = new WeakMap<readonly Resource[], Map<ResourceKind, Resource[]>>();
+
+/** The resources of one kind. A set's resource list is treated as immutable once built. */
 export function ofKind<K extends ResourceKind>(set: ResourceSet, kind: K): Extract<Resource, { kind: K }>[] {
-  return set.resources.filter((r): r is Extract<Resource, { kind: K }> => r.kind === kind);
+  let index = byKind.get(set.resources);
+  if (!index) {
+    index = new Map();
+    for (const resource of set.resources) {
+      const list = index.get(resource.kind);
+      if (list) list.push(resource);
+      else index.set(resource.kind, [resource]);
+    }
+    byKind.set(set.resources, index);
+  }
+  return (index.get(kind) ?? []) as Extract<Resource, { kind: K }>[];
 }
