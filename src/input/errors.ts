@@ -1,3 +1,5 @@
+import { UserError } from "../model/errors";
+
 /**
  * Errors in an input file (a stack export, an ARM JSON file) or in a resource handed in by a front end.
  *
@@ -5,11 +7,9 @@
  * configuration loader uses, so the CLI prints every bad-input error alike and exits 2. Values are never
  * part of a message: a path and the kind of value found say enough, and nothing secret or large leaks.
  */
-export class InputError extends Error {
+export class InputError extends UserError {
   /** The file (or `policy pack`, `program`) the input came from. */
-  readonly file: string;
-  /** The path inside the file, `deployment.resources[3].outputs.priority`; absent for file-level problems. */
-  readonly path?: string;
+  declare readonly file: string;
   /** What was expected, or what is wrong. */
   readonly expected?: string;
   /** The URN or ARM id of the resource the problem is in, when there is one. */
@@ -17,8 +17,6 @@ export class InputError extends Error {
   /** 1-based position, for syntax errors. */
   readonly line?: number;
   readonly column?: number;
-  /** Recognized by `isUserError` (src/model/errors.ts): a problem with the user's input, not a bug. */
-  readonly isUserError = true;
 
   constructor(options: {
     file: string;
@@ -28,10 +26,8 @@ export class InputError extends Error {
     line?: number;
     column?: number;
   }) {
-    super(formatMessage(options));
+    super(formatMessage(options), options.file, options.path);
     this.name = "InputError";
-    this.file = options.file;
-    if (options.path !== undefined) this.path = options.path;
     this.expected = options.expected;
     if (options.resource !== undefined) this.resource = options.resource;
     if (options.line !== undefined) this.line = options.line;

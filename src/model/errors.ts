@@ -20,5 +20,5 @@ export class UserError extends Error {
 }
 
 export function isUserError(error: unknown): error is UserError {
-  return error instanceof UserError || (error instanceof Error && (error as { isUserError?: boolean }).isUserError === true);
+  return error instanceof UserError;
 }
