@@ -1,3 +1,4 @@
+import { isUserError } from "../../src/model/errors";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -34,7 +35,7 @@ export function inputError(fn: () => unknown): InputError {
   expect(caught, "expected an InputError to be thrown").toBeInstanceOf(InputError);
   const error = caught as InputError;
   expect(error.message).not.toMatch(/[\r\n]/);
-  expect((error as unknown as { isUserError: boolean }).isUserError).toBe(true);
+  expect(isUserError(error), "front ends print it as bad input (exit 2)").toBe(true);
   return error;
 }
 
