@@ -18,7 +18,8 @@ export interface ResourceRef {
  */
 export type UnknownPaths = string[];
 
-interface ResourceBase {
+/** What every resource has, whatever its kind. */
+export interface ResourceBase {
   ref: ResourceRef;
   /** The ARM id, when the resource exists (or the invoke returned one). */
   armId?: string;

@@ -1,4 +1,4 @@
-import type { ResourceRef, UnknownPaths } from "../../model/resource";
+import type { ResourceBase, ResourceRef } from "../../model/resource";
 import { isArmId, parseArmId } from "./armId";
 import { addUnknown, at, locString, readString, type Node, type ReadContext } from "../values";
 
@@ -16,15 +16,7 @@ export interface SourceResource {
   pendingOperation?: "delete" | "replace";
 }
 
-export interface Base {
-  ref: ResourceRef;
-  armId?: string;
-  subscriptionId?: string;
-  resourceGroup?: string;
-  protect?: boolean;
-  pendingOperation?: "delete" | "replace";
-  unknowns: UnknownPaths;
-}
+export type Base = ResourceBase;
 
 /**
  * What every resource has. Subscription and resource group come from the ARM id; a planned resource (no id
