@@ -27,7 +27,8 @@ export function isHostOrIp(value: string): boolean {
 }
 
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: true, allowUnionTypes: true });
+  // verbose: errors carry their schema, so a pattern error can say what the pattern means.
+  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
   addFormats(ajv, ["uuid", "ipv4", "ipv6"]);
   ajv.addFormat("ip-or-cidr", { type: "string", validate: isIpOrCidr });
   ajv.addFormat("ip", { type: "string", validate: (v: string) => ipaddr.isValid(v) });
@@ -90,6 +91,10 @@ export function describeAjvError(error: ErrorObject): { path: string; problem: s
       return { path: formatPath(segments), problem: `expected at least ${String(p.limit)} item(s)` };
     case "minLength":
       return { path: formatPath(segments), problem: "expected a non-empty string" };
+    case "pattern": {
+      const described = (error.parentSchema as { description?: string } | undefined)?.description;
+      return { path: formatPath(segments), problem: described ? `expected ${described}` : `expected a value matching ${String(p.pattern)}` };
+    }
     default:
       return { path: formatPath(segments), problem: error.message ?? "is invalid" };
   }

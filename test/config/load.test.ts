@@ -72,3 +72,11 @@ describe("bridgeguard.yaml", () => {
     expect(errorOf(() => loadConfig(dir))).toMatch(/is a directory/);
   });
 });
+
+describe("pattern errors say what the pattern means", () => {
+  it("names the expected <resourceGroup>/<name> form", () => {
+    expect(() => parseConfig({ egress: { firewalls: ["hub-fw"] } }, "Pulumi config")).toThrow(
+      /Pulumi config: egress\.firewalls\[0\]: expected <resourceGroup>\/<name>, such as hub-network\/hub-fw/,
+    );
+  });
+});
