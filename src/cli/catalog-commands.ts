@@ -5,7 +5,7 @@ import { CATALOG_SOURCE, CATALOG_VERSION, catalogEndpoints, CONFIGURED_ENDPOINTS
 import { loadConfig } from "../engine/config";
 import { docsPath } from "../engine/run";
 import { UserError } from "../model/errors";
-import { ALL_RULES, findRule } from "../rules";
+import { allRuleMetas, findRuleMeta } from "../rules";
 import { writeOutput } from "./io";
 import { cloudOption, formatOption } from "./options";
 import { renderTable, toCsv } from "./table";
@@ -81,7 +81,7 @@ export function registerCatalogCommands(program: Command): void {
     .description("list the rules, their codes and default severities")
     .addOption(formatOption(["table", "json"]))
     .action((options: { format: string }) => {
-      const metas = ALL_RULES.map((r) => r.meta);
+      const metas = allRuleMetas();
       if (options.format === "json") {
         writeOutput(JSON.stringify(metas.map((m) => ({ ...m, docs: docsPath(m) })), null, 2), undefined);
         return;
@@ -103,7 +103,7 @@ export function explain(key: string): string {
   const code = Object.keys(ERROR_CODE_INFO).find((c) => c.toLowerCase() === key.toLowerCase());
   if (code && isErrorCode(code)) {
     const info = ERROR_CODE_INFO[code];
-    const rules = ALL_RULES.filter((r) => r.meta.code === code).map((r) => r.meta);
+    const rules = allRuleMetas().filter((m) => m.code === code);
     return [
       `${info.code}`,
       "",
@@ -119,12 +119,11 @@ export function explain(key: string): string {
       "Also check the registration: find its subscription, resource group and name in the administrator portal (Region management > Properties) and make sure the resource exists there (it is a hidden type in the Azure portal); if not, re-register.",
     ].join("\n");
   }
-  const rule = findRule(key);
-  if (!rule) throw UserError.at(undefined, undefined, `unknown error code or rule "${key}" (codes: ${Object.keys(ERROR_CODE_INFO).join(", ")}; rules: bridgeguard rules)`);
-  const m = rule.meta;
+  const m = findRuleMeta(key);
+  if (!m) throw UserError.at(undefined, undefined, `unknown error code or rule "${key}" (codes: ${Object.keys(ERROR_CODE_INFO).join(", ")}; rules: bridgeguard rules)`);
   return [
     `${m.id} ${m.slug}: ${m.title}`,
-    `code: ${m.code}, default severity: ${m.severity}, ${m.scope === "stack" ? "stack" : "resource"} rule`,
+    `code: ${m.code}, default severity: ${m.severity}, ${m.scope} rule`,
     "",
     `Why: ${m.why}`,
     "",

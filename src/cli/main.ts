@@ -3,10 +3,11 @@ import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { generatedDocs } from "../docs/rule-page";
 import { isUserError } from "../model/errors";
-import { ruleMetas } from "../rules";
+import { allRuleMetas } from "../rules";
 import { TOOL_VERSION } from "../version";
 import { registerAudit } from "./audit";
 import { registerCatalogCommands } from "./catalog-commands";
+import { registerProbe } from "./probe";
 
 /** Exit codes: 0 no error findings, 1 error findings, 2 bad usage or bad input, 3 the probe could not run. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, probe: 3 } as const;
@@ -19,6 +20,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerAudit(program, setExitCode);
+  registerProbe(program, setExitCode);
   registerCatalogCommands(program);
   program
     .command("docs", { hidden: true })
@@ -27,7 +29,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--root <dir>", "repository root", process.cwd())
     .action((options: { check?: boolean; root: string }) => {
       let stale = 0;
-      for (const [file, content] of generatedDocs(ruleMetas())) {
+      for (const [file, content] of generatedDocs(allRuleMetas())) {
         const target = path.join(options.root, file);
         const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
         if (current === content) continue;

@@ -13,8 +13,10 @@ export function renderRulePage(meta: RuleMeta): string {
     "|---|---|",
     `| Error code | \`${meta.code}\` |`,
     `| Default severity | ${meta.severity} |`,
-    `| Policy pack | ${meta.scope === "resource" ? "resource policy" : "stack policy"} \`${meta.slug}\` |`,
-    `| Reads | ${meta.appliesTo.join(", ")} |`,
+    meta.scope === "probe"
+      ? "| Reported by | `bridgeguard probe` (live network) |"
+      : `| Policy pack | ${meta.scope === "resource" ? "resource policy" : "stack policy"} \`${meta.slug}\` |`,
+    `| Reads | ${meta.scope === "probe" ? "probe observations" : meta.appliesTo.join(", ")} |`,
     "",
     "## Why it matters",
     "",

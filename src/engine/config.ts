@@ -2,10 +2,10 @@ import { buildConfigSchema } from "../config/schema";
 import { loadConfigFile } from "../config/load";
 import type { BridgeguardConfig } from "../config/types";
 import { validateConfig } from "../config/validate";
-import { ALL_RULES } from "../rules";
+import { allRuleMetas } from "../rules";
 
 /** The configuration schema with the rule ids and slugs this build knows. */
-export const CONFIG_SCHEMA = buildConfigSchema(ALL_RULES.flatMap((rule) => [rule.meta.id, rule.meta.slug]));
+export const CONFIG_SCHEMA = buildConfigSchema(allRuleMetas().flatMap((meta) => [meta.id, meta.slug]));
 
 /** Loads `bridgeguard.yaml`, or the defaults when no file is given. */
 export function loadConfig(file?: string): BridgeguardConfig {

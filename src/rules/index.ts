@@ -17,7 +17,10 @@ import { idpsDeny } from "./BG208-idps-deny";
 import { loginEndpointBlocked } from "./BG301-login-endpoint-blocked";
 import { forcedTunnel } from "./BG401-forced-tunnel";
 import { tlsInspection } from "./BG501-tls-inspection";
+import { probeRuleMetas } from "./probe";
 import type { Rule, RuleMeta } from "./types";
+
+export { PROBE_RULES, probeRuleMetas } from "./probe";
 
 /** Every rule, in id order. Adding a rule means one file and one line here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -42,12 +45,24 @@ export const ALL_RULES: readonly Rule[] = [
   tlsInspection,
 ];
 
-/** A rule by id (`BG201`) or slug (`usage-endpoint-blocked`), case-insensitive. */
-export function findRule(key: string): Rule | undefined {
-  const wanted = key.toLowerCase();
-  return ALL_RULES.find((rule) => rule.meta.id.toLowerCase() === wanted || rule.meta.slug === wanted);
-}
-
+/** The static rules' metadata (audit, policy pack, program). */
 export function ruleMetas(): RuleMeta[] {
   return ALL_RULES.map((rule) => rule.meta);
+}
+
+/** Every rule's metadata, static and probe: what `rules`, `explain`, the docs and `rules:` config know. */
+export function allRuleMetas(): RuleMeta[] {
+  return [...ruleMetas(), ...probeRuleMetas()];
+}
+
+/** A rule by id (`BG201`) or slug (`usage-endpoint-blocked`), case-insensitive, static or probe. */
+export function findRuleMeta(key: string): RuleMeta | undefined {
+  const wanted = key.toLowerCase();
+  return allRuleMetas().find((meta) => meta.id.toLowerCase() === wanted || meta.slug === wanted);
+}
+
+/** A static rule by id or slug. */
+export function findRule(key: string): Rule | undefined {
+  const meta = findRuleMeta(key);
+  return ALL_RULES.find((rule) => rule.meta === meta);
 }

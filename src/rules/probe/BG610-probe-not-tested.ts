@@ -36,6 +36,8 @@ export const probeNotTested: ProbeRule = {
           message: `${endpoint.purpose} endpoint ${hostPort(target.host, target.port)} was not tested: ${outcome.detail}`,
           evidence: observationEvidence(observation),
           fix: FIX[outcome.reason],
+          // Nothing is known to be broken: a warning whatever level the configuration sets.
+          undetermined: true,
         });
       }
     }
@@ -49,6 +51,7 @@ export const probeNotTested: ProbeRule = {
         message: `clock skew against the time server was not measured: ${time.outcome.detail}`,
         evidence: [time.outcome.detail],
         fix: FIX[time.outcome.reason],
+        undetermined: true,
       });
     }
     return violations;

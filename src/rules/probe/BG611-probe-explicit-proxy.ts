@@ -28,6 +28,8 @@ export const probeExplicitProxy: ProbeRule = {
           `proxy: ${observations.proxy.url} (from ${observations.proxy.source})`,
           reached.length ? `answered through the proxy: ${reached.join(", ")}` : "no endpoint answered through the proxy",
         ],
+        // The direct path was not tested: undetermined, a warning whatever level the configuration sets.
+        undetermined: true,
       },
     ];
   },

@@ -1,0 +1,256 @@
+import * as fs from "node:fs";
+import { Option, type Command } from "commander";
+import type { CloudName } from "../catalog/clouds";
+import type { EndpointPurpose } from "../catalog/endpoints";
+import { loadConfig } from "../engine/config";
+import { UserError } from "../model/errors";
+import { parseConnectTo } from "../probe/connect-to";
+import { formatDuration, parseDuration } from "../probe/deadline";
+import { describeResolver, isDnsServer } from "../probe/dns";
+import { probeReport } from "../probe/findings";
+import type { ProbeObservations } from "../probe/observations";
+import { progressLine, timeProgressLine } from "../probe/progress";
+import { ProxyEndpoint, proxyFromEnvironment } from "../probe/proxy";
+import { redactText } from "../probe/redact";
+import { runProbe } from "../probe/run";
+import { parseHostFor, planTargets, type HostFor } from "../probe/targets";
+import { parseTimeServer } from "../probe/time";
+import { publicRoots, type TrustAnchors } from "../probe/tls";
+import { renderReport, shouldUseColor, type OutputFormat } from "../report";
+import { probeRuleMetas } from "../rules/probe";
+import { writeOutput } from "./io";
+import { cloudOption, formatOption } from "./options";
+
+/** Where the probe command writes and how it hears Ctrl-C; tests pass their own. */
+export interface ProbeIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Calls `handler` on Ctrl-C; returns the unsubscribe. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+export const PROCESS_IO: ProbeIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  onInterrupt(handler) {
+    process.once("SIGINT", handler);
+    return () => process.removeListener("SIGINT", handler);
+  },
+};
+
+/** Exit codes of `probe`: as the CLI's, plus 130 when Ctrl-C stopped the run (what was measured is still reported). */
+export const PROBE_EXIT = { ok: 0, findings: 1, usage: 2, probe: 3, interrupted: 130 } as const;
+
+const DEFAULT_TIMEOUT = "30s";
+const DEFAULT_STAGE_TIMEOUT = "10s";
+const DEFAULT_CONCURRENCY = 16;
+const PURPOSES: readonly (EndpointPurpose | "time")[] = ["usage", "usage-legacy", "registration", "identity", "time"];
+
+interface ProbeOptions {
+  config?: string;
+  cloud?: CloudName;
+  timeServer?: string;
+  dnsServer?: string[];
+  proxy?: string;
+  caFile?: string;
+  connectTo?: string[];
+  hostFor?: string[];
+  only?: string[];
+  purpose?: string[];
+  timeout?: string;
+  stageTimeout?: string;
+  concurrency?: string;
+  format: OutputFormat;
+  output?: string;
+  softFail?: boolean;
+}
+
+// No default value: commander would print "(default: [])" in the help.
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const collectList = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+
+function usage(problem: string): UserError {
+  return UserError.at(undefined, undefined, problem);
+}
+
+function duration(flag: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw usage(`${flag} ${text}: expected a duration such as 500ms, 20s or 2m`);
+  return ms;
+}
+
+function readTrust(file: string | undefined): TrustAnchors {
+  if (!file) return publicRoots();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw UserError.at(file, undefined, `--ca-file: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (pems.length === 0) throw UserError.at(file, undefined, "--ca-file: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
+  return { ca: pems, description: `--ca-file ${file} (${pems.length} certificate${pems.length === 1 ? "" : "s"}, replacing the public roots)` };
+}
+
+/**
+ * Why the probe could not do its job, when it could not (exit 3): this machine has no usable network,
+ * or none of the DNS servers answered any query.
+ */
+export function probeFailure(observations: ProbeObservations, dnsServers: readonly string[]): string | undefined {
+  const outcomes = observations.endpoints.map((o) => o.outcome);
+  const tried = outcomes.filter((o) => !(o.kind === "not-tested" && o.reason === "wildcard-without-host"));
+  if (tried.length > 0 && tried.every((o) => o.kind === "not-tested" && o.reason === "local-error")) {
+    return `this machine cannot open connections: ${tried[0]!.detail}`;
+  }
+  const queried = observations.endpoints.filter((o) => o.stages.some((s) => s.stage === "dns" && s.status !== "skipped" && s.status !== "aborted"));
+  const silent = new Set(["ETIMEOUT", "ECONNREFUSED", "EAI_AGAIN", "ECANCELLED", "ETIMEDOUT"]);
+  if (
+    queried.length > 0 &&
+    queried.every((o) => o.outcome.kind === "failed" && o.outcome.failure === "name-not-resolved" && o.outcome.stage === "dns" && silent.has(o.outcome.errorCode ?? ""))
+  ) {
+    return `none of the DNS servers answered (${describeResolver(dnsServers)}): check --dns-server or dnsServers in the config, and that UDP 53 to them is open from here`;
+  }
+  return undefined;
+}
+
+/** `bridgeguard probe`: test the live network the way the bridge uses it, and name the error code. */
+export function registerProbe(program: Command, setExitCode: (code: number) => void, io: ProbeIo = PROCESS_IO): void {
+  program
+    .command("probe")
+    .description("probe the live network the way the bridge uses it (DNS, TCP, proxy, TLS, HTTP, time) and name the error code")
+    .option("-c, --config <file>", "bridgeguard.yaml (cloud, timeServer, dnsServers, probe.hosts/proxy/timeout/concurrency)")
+    .addOption(cloudOption())
+    .option("--time-server <host[:port]>", "the deployment's NTP server, asked over SNTP (UDP 123 unless :port)")
+    .option("--dns-server <ip[:port]>", "resolve with this DNS server instead of the system resolver (repeatable)", collect)
+    .option("--proxy <url>", "probe through an explicit HTTP proxy, http://[user:password@]host:port (default: HTTPS_PROXY, honouring NO_PROXY)")
+    .option("--ca-file <file>", "PEM certificates that replace the public roots as trust anchors")
+    .option("--connect-to <HOST:PORT:ADDR:PORT>", "connect to ADDR:PORT instead of HOST:PORT, keeping HOST for SNI and Host (curl's convention; repeatable)", collect)
+    .option("--host-for <wildcard=host>", "a concrete host to test for a wildcard endpoint, e.g. '*.trafficmanager.net=<host>' (repeatable)", collect)
+    .option("--only <host[:port],...>", "probe only these endpoints (catalog names, wildcards or --host-for hosts)", collectList)
+    .option("--purpose <purpose,...>", `probe only endpoints with these purposes (${PURPOSES.join(", ")})`, collectList)
+    .option("--timeout <duration>", `deadline of the whole run, e.g. 500ms, 20s, 2m (default ${DEFAULT_TIMEOUT})`)
+    .option("--stage-timeout <duration>", `deadline of each stage of each endpoint (default ${DEFAULT_STAGE_TIMEOUT}, at most --timeout)`)
+    .option("--concurrency <n>", `endpoints probed at once (default ${DEFAULT_CONCURRENCY})`)
+    .addOption(formatOption(["text", "json", "sarif", "junit", "markdown"]))
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("--soft-fail", "report findings but exit 0 (exit 3, the probe could not run, is kept)")
+    .addOption(new Option("--no-progress", "no per-endpoint progress on stderr (shown only on a terminal anyway)"))
+    .action(async (given: ProbeOptions & { progress?: boolean }) => {
+      const options = {
+        ...given,
+        dnsServer: given.dnsServer ?? [],
+        connectTo: given.connectTo ?? [],
+        hostFor: given.hostFor ?? [],
+        only: given.only ?? [],
+        purpose: given.purpose ?? [],
+      };
+      const config = loadConfig(options.config);
+      const cloud = options.cloud ?? config.cloud;
+      const configFile = options.config ?? "bridgeguard.yaml";
+
+      const runTimeoutMs = duration("--timeout", options.timeout ?? config.probe?.timeout ?? DEFAULT_TIMEOUT);
+      const stageTimeoutMs = Math.min(duration("--stage-timeout", options.stageTimeout ?? DEFAULT_STAGE_TIMEOUT), runTimeoutMs);
+      const concurrencyText = options.concurrency ?? String(config.probe?.concurrency ?? DEFAULT_CONCURRENCY);
+      const concurrency = /^\d+$/.test(concurrencyText) ? Number(concurrencyText) : NaN;
+      if (!(concurrency >= 1 && concurrency <= 256)) throw usage(`--concurrency ${concurrencyText}: expected a whole number from 1 to 256`);
+
+      const trust = readTrust(options.caFile);
+      const dnsServers = options.dnsServer.length ? options.dnsServer : config.dnsServers;
+      for (const server of dnsServers) {
+        if (!isDnsServer(server)) throw usage(`--dns-server ${server}: expected an IP address, optionally with :port ([v6]:port)`);
+      }
+      const timeServerText = options.timeServer ?? config.timeServer;
+      const timeServer = timeServerText === undefined ? undefined : parseTimeServer(timeServerText);
+      if (timeServerText !== undefined && !timeServer) throw usage(`--time-server ${timeServerText}: expected host[:port]`);
+
+      for (const purpose of options.purpose) {
+        if (!PURPOSES.includes(purpose as EndpointPurpose)) throw usage(`--purpose ${purpose}: expected one of ${PURPOSES.join(", ")}`);
+      }
+      const purposes = options.purpose.filter((p): p is EndpointPurpose => p !== "time");
+      const filtered = options.only.length > 0 || options.purpose.length > 0;
+      const testTime = timeServer ? options.purpose.length === 0 || options.purpose.includes("time") : options.purpose.includes("time") || !filtered;
+
+      const explicit = options.proxy ? new ProxyEndpoint(options.proxy, "--proxy") : config.probe?.proxy ? new ProxyEndpoint(config.probe.proxy, "config") : undefined;
+      const secrets = new Set<string>(explicit?.secrets() ?? []);
+      const proxyFor = (protocol: "https" | "http", host: string, port: number) => {
+        const proxy = explicit ?? proxyFromEnvironment(protocol, host, port);
+        for (const secret of proxy?.secrets() ?? []) secrets.add(secret);
+        return proxy;
+      };
+
+      const fromCli = options.hostFor.map((text) => parseHostFor(text));
+      const overridden = new Set(fromCli.map((h) => h.wildcard));
+      const fromConfig: HostFor[] = Object.entries(config.probe?.hosts ?? {})
+        .map(([wildcard, host]) => ({ wildcard: wildcard.toLowerCase(), host: host.toLowerCase(), source: configFile }))
+        .filter((h) => !overridden.has(h.wildcard));
+
+      const plan = planTargets({
+        cloud,
+        hostFor: [...fromConfig, ...fromCli],
+        only: options.only,
+        purposes: options.purpose.length ? purposes : undefined,
+        connectTo: options.connectTo.map(parseConnectTo),
+        proxyFor,
+      });
+      if (options.purpose.length > 0 && purposes.length === 0) {
+        // --purpose time alone: no catalog endpoint.
+        plan.targets.length = 0;
+        plan.untested.length = 0;
+      }
+      if (plan.targets.length === 0 && plan.untested.length === 0 && !testTime) throw usage("nothing to probe: the filters (--only, --purpose) leave no endpoint");
+
+      const progress = options.progress !== false && io.stderr.isTTY === true;
+      const color = progress && shouldUseColor(io.stderr, io.env);
+      if (progress) {
+        const count = plan.targets.length + plan.untested.length;
+        io.stderr.write(`probing ${count} endpoint${count === 1 ? "" : "s"} (${cloud}, ${describeResolver(dnsServers)}, deadline ${formatDuration(runTimeoutMs)}, Ctrl-C stops)\n`);
+      }
+
+      const interrupt = new AbortController();
+      const unsubscribe = io.onInterrupt(() => interrupt.abort("interrupted"));
+      let observations: ProbeObservations;
+      try {
+        observations = await runProbe({
+          cloud,
+          plan,
+          dnsServers,
+          trust,
+          testTime,
+          timeServer,
+          stageTimeoutMs,
+          runTimeoutMs,
+          concurrency,
+          signal: interrupt.signal,
+          onResult: progress ? (o) => io.stderr.write(`${redactText(progressLine(o, color), [...secrets])}\n`) : undefined,
+          onTime: progress ? (t) => io.stderr.write(`${timeProgressLine(t, color)}\n`) : undefined,
+        });
+      } finally {
+        unsubscribe();
+      }
+
+      const report = probeReport(observations, config);
+      const rendered = renderReport(options.format, report, probeRuleMetas(), {
+        color: !options.output && shouldUseColor(io.stdout, io.env),
+        width: io.stdout.columns,
+      });
+      // Last line of defence: no proxy password or authorization value leaves the process.
+      const text = redactText(rendered, [...secrets]);
+      if (options.output) writeOutput(text, options.output);
+      else io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+
+      const failure = probeFailure(observations, dnsServers);
+      if (failure) {
+        io.stderr.write(`bridgeguard: probe could not run: ${redactText(failure, [...secrets])}\n`);
+        setExitCode(PROBE_EXIT.probe);
+        return;
+      }
+      if (observations.interrupted === "interrupted") {
+        io.stderr.write("bridgeguard: probe interrupted; the report covers what was measured\n");
+        setExitCode(PROBE_EXIT.interrupted);
+        return;
+      }
+      setExitCode(report.summary.errors > 0 && !options.softFail ? PROBE_EXIT.findings : PROBE_EXIT.ok);
+    });
+}

@@ -1,0 +1,47 @@
+/**
+ * The HTTP stage: one `GET` over the established connection. Any answer from the service (404, 401,
+ * 5xx included) proves the path works; only the status line and the `Date` header are kept. No header
+ * of the request or answer is ever logged.
+ */
+import type { Duplex } from "node:stream";
+import { TOOL_VERSION } from "../version";
+import { hostPort, type HttpObservation } from "./observations";
+import { readResponseHead } from "./wire";
+
+export function requestHead(host: string, port: number, protocol: "https" | "http", path: string): string {
+  const defaultPort = protocol === "https" ? 443 : 80;
+  const authority = port === defaultPort ? (host.includes(":") ? `[${host}]` : host) : hostPort(host, port);
+  return [
+    `GET ${path || "/"} HTTP/1.1`,
+    `Host: ${authority}`,
+    `User-Agent: bridgeguard-probe/${TOOL_VERSION}`,
+    "Accept: */*",
+    "Connection: close",
+    "",
+    "",
+  ].join("\r\n");
+}
+
+/** Sends one GET and reads the answer's head. */
+export async function httpGet(
+  socket: Duplex,
+  request: { host: string; port: number; protocol: "https" | "http"; path: string },
+  signal: AbortSignal,
+  now: () => number = Date.now,
+): Promise<HttpObservation> {
+  socket.write(requestHead(request.host, request.port, request.protocol, request.path));
+  const head = await readResponseHead(socket, signal);
+  return {
+    status: head.status,
+    statusText: head.statusText,
+    date: head.headers.get("date")?.[0],
+    receivedAt: now(),
+  };
+}
+
+/** Server clock minus local clock, ms, from a `Date` header (1 s resolution); undefined when unparsable. */
+export function dateHeaderSkewMs(observation: HttpObservation): number | undefined {
+  if (!observation.date) return undefined;
+  const server = Date.parse(observation.date);
+  return Number.isNaN(server) ? undefined : server - observation.receivedAt;
+}

@@ -1,0 +1,57 @@
+/**
+ * The progress display: one line per endpoint as its result arrives (stage reached, time per stage,
+ * verdict). Written to stderr on a TTY only, so that a report on stdout stays clean. Built from
+ * observations, which hold no secret.
+ */
+import { printable } from "../report/text";
+import { classifyFailure, classifySkew, NOT_TESTED, TIME_SERVER_SILENT } from "./classify";
+import { formatDuration } from "./deadline";
+import { hostPort, type EndpointObservation, type TimeObservation } from "./observations";
+
+const ANSI = { red: "\u001b[31m", yellow: "\u001b[33m", green: "\u001b[32m", dim: "\u001b[2m", reset: "\u001b[0m" } as const;
+
+function paint(color: boolean, code: keyof typeof ANSI, text: string): string {
+  return color ? `${ANSI[code]}${text}${ANSI.reset}` : text;
+}
+
+function stages(observation: EndpointObservation): string {
+  return observation.stages
+    .filter((s) => s.status !== "skipped")
+    .map((s) => `${s.stage} ${s.status === "ok" ? formatDuration(s.ms) : s.status === "timeout" ? `timeout ${formatDuration(s.ms)}` : `${s.status} ${formatDuration(s.ms)}`}`)
+    .join("  ");
+}
+
+/** `  ok    login.microsoftonline.com:443   dns 3 ms  tcp 20 ms  tls 45 ms  http 120 ms   HTTP 200`. */
+export function progressLine(observation: EndpointObservation, color: boolean): string {
+  const where = hostPort(observation.target.host, observation.target.port).padEnd(40);
+  const outcome = observation.outcome;
+  let label: string;
+  let verdict: string;
+  if (outcome.kind === "reachable") {
+    label = paint(color, "green", "ok   ");
+    verdict = outcome.detail;
+  } else if (outcome.kind === "failed") {
+    const classes = observation.target.endpoints.map((e) => classifyFailure(outcome.failure, e));
+    const worst = classes.find((c) => c.severity === "error") ?? classes[0]!;
+    label = paint(color, worst.severity === "error" ? "red" : "yellow", worst.severity === "error" ? "FAIL " : "warn ");
+    verdict = `${[...new Set(classes.map((c) => c.code))].join("/")} at ${outcome.stage}: ${outcome.detail}`;
+  } else {
+    label = paint(color, "yellow", "skip ");
+    verdict = `not tested (${NOT_TESTED.rule}): ${outcome.detail}`;
+  }
+  const timing = stages(observation);
+  return printable(`  ${label} ${where} ${timing ? `${paint(color, "dim", timing)}   ` : ""}${verdict}`);
+}
+
+export function timeProgressLine(time: TimeObservation, color: boolean): string {
+  const where = `time ${time.host ? hostPort(time.host, time.port) : "(no time server)"}`.padEnd(40);
+  const outcome = time.outcome;
+  if (outcome.kind === "answered") {
+    const severity = classifySkew(outcome.offsetMs);
+    const label = severity === "error" ? paint(color, "red", "FAIL ") : severity === "warning" ? paint(color, "yellow", "warn ") : paint(color, "green", "ok   ");
+    const sign = outcome.offsetMs >= 0 ? "+" : "";
+    return printable(`  ${label} ${where} ${paint(color, "dim", `sntp ${formatDuration(time.ms)}`)}   offset ${sign}${(outcome.offsetMs / 1000).toFixed(1)} s`);
+  }
+  if (outcome.kind === "silent") return printable(`  ${paint(color, "yellow", "warn ")} ${where} ${TIME_SERVER_SILENT.code}: ${outcome.detail}`);
+  return printable(`  ${paint(color, "yellow", "skip ")} ${where} not tested: ${outcome.detail}`);
+}
