@@ -226,8 +226,8 @@ describe("classification: one table", () => {
     expect(findings.map((f) => [f.code, f.severity])).toEqual([["NetworkError", "warning"]]);
   });
 
-  it("docs/probe.md prints the table as the code has it", () => {
-    const doc = fs.readFileSync(path.join(ROOT, "docs", "probe.md"), "utf8");
+  it.each(["docs/probe.md", "README.md"])("%s prints the table as the code has it", (file) => {
+    const doc = fs.readFileSync(path.join(ROOT, file), "utf8");
     expect(doc).toContain(renderClassificationTable());
   });
 });
