@@ -1,7 +1,16 @@
 import type { Command } from "commander";
+import {
+  buildAllowRuleSet,
+  renderArm,
+  renderPulumiSnippet,
+  renderTlsBypass,
+  tlsBypassHostsFor,
+  type AllowRuleSet,
+} from "../allowlist";
 import { ERROR_CODE_INFO, isErrorCode } from "../catalog/codes";
 import type { CloudName } from "../catalog/clouds";
 import { CATALOG_SOURCE, CATALOG_VERSION, catalogEndpoints, CONFIGURED_ENDPOINTS } from "../catalog/endpoints";
+import type { BridgeguardConfig } from "../config/types";
 import { loadConfig } from "../engine/config";
 import { docsPath } from "../engine/run";
 import { UserError } from "../model/errors";
@@ -51,29 +60,121 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
   return rows;
 }
 
+/** `endpoints` formats: the catalog as a list (table, csv, json), or as rules and lists to deploy. */
+const ENDPOINT_FORMATS = ["table", "csv", "json", "azure-firewall-policy", "pulumi", "tls-bypass"] as const;
+
+interface EndpointsOptions {
+  config?: string;
+  cloud?: CloudName;
+  all?: boolean;
+  format: (typeof ENDPOINT_FORMATS)[number];
+  output?: string;
+  source?: string[];
+  timeServer?: string;
+  dnsServer?: string[];
+  priority?: string;
+  policyName?: string;
+  resourceGroup?: string;
+  groupName?: string;
+}
+
+/** `<resourceGroup>/<name>` of the one firewall policy the config names (verification program), if exactly one. */
+function configuredPolicy(config: BridgeguardConfig): { resourceGroup: string; name: string } | undefined {
+  const policies = config.egress.firewallPolicies ?? [];
+  if (policies.length !== 1) return undefined;
+  const [resourceGroup, name] = policies[0]!.split("/");
+  return resourceGroup && name ? { resourceGroup, name } : undefined;
+}
+
+function parsePriority(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw UserError.at(undefined, "--priority", `expected an integer from 100 to 65000, got "${value}"`);
+  return Number(value);
+}
+
+/** The stamp's egress range from `--source` or the config; without it, rules cannot be written (never `*`). */
+function requireSources(options: EndpointsOptions, config: BridgeguardConfig): string[] {
+  const sourceAddresses = options.source ?? config.egress.sourceAddresses;
+  if (!sourceAddresses || sourceAddresses.length === 0) {
+    throw UserError.at(
+      undefined,
+      undefined,
+      `--format ${options.format} needs the stamp's egress range: set egress.sourceAddresses in bridgeguard.yaml or pass --source <cidr> (rules never allow from *)`,
+    );
+  }
+  return sourceAddresses;
+}
+
+/** The rule set for the configured cloud and range; flags override the config. Notes go to stderr. */
+function ruleSetFor(options: EndpointsOptions, config: BridgeguardConfig, cloud: CloudName): AllowRuleSet {
+  const sourceAddresses = requireSources(options, config);
+  const set = buildAllowRuleSet({
+    cloud,
+    sourceAddresses,
+    timeServer: options.timeServer ?? config.timeServer,
+    dnsServers: options.dnsServer ?? config.dnsServers,
+    priority: parsePriority(options.priority),
+    all: Boolean(options.all),
+    names: options.groupName !== undefined ? { group: options.groupName } : undefined,
+  });
+  for (const note of set.notes) process.stderr.write(`bridgeguard: note: ${note}\n`);
+  return set;
+}
+
+function renderEndpoints(options: EndpointsOptions): string {
+  const config = loadConfig(options.config);
+  const cloud = options.cloud ?? config.cloud;
+  const timeServer = options.timeServer ?? config.timeServer;
+  const dnsServers = options.dnsServer ?? config.dnsServers;
+  const all = Boolean(options.all);
+  switch (options.format) {
+    case "azure-firewall-policy": {
+      requireSources(options, config);
+      const policyName = options.policyName ?? configuredPolicy(config)?.name;
+      if (policyName === undefined) {
+        throw UserError.at(undefined, undefined, "--format azure-firewall-policy needs the firewall policy the group goes into: pass --policy-name <name>");
+      }
+      return renderArm(ruleSetFor(options, config, cloud), policyName);
+    }
+    case "pulumi": {
+      const configured = configuredPolicy(config);
+      return renderPulumiSnippet(ruleSetFor(options, config, cloud), {
+        firewallPolicyName: options.policyName ?? configured?.name,
+        resourceGroupName: options.resourceGroup ?? configured?.resourceGroup,
+      });
+    }
+    case "tls-bypass":
+      return renderTlsBypass(tlsBypassHostsFor(cloud, { all }));
+    default:
+      break;
+  }
+  const rows = endpointRows(cloud, all, timeServer, dnsServers);
+  const columns = ["purpose", "host", "path", "ports", "code", "severity", "required", "note"] as const;
+  if (options.format === "json") {
+    return JSON.stringify({ catalog: { version: CATALOG_VERSION, source: CATALOG_SOURCE }, cloud, endpoints: rows }, null, 2);
+  }
+  if (options.format === "csv") return toCsv(columns, rows.map((r) => columns.map((c) => String(r[c]))));
+  return `${renderTable(columns, rows.map((r) => columns.map((c) => String(r[c]))))}\ncatalog ${CATALOG_VERSION} (${cloud}); filter by FQDN: Microsoft publishes no addresses for these names.`;
+}
+
 export function registerCatalogCommands(program: Command): void {
   program
     .command("endpoints")
-    .description("print the endpoint allow-list the bridge needs (for a firewall admin)")
-    .option("-c, --config <file>", "bridgeguard.yaml (cloud, time and DNS servers)")
+    .description("print the endpoint allow-list the bridge needs (for a firewall admin), or the firewall rules that allow exactly it")
+    .option("-c, --config <file>", "bridgeguard.yaml (cloud, egress range, time and DNS servers)")
     .addOption(cloudOption())
     .option("--all", "also list the endpoints usage reporting does not need (marketplace, patch, Defender, ...)")
-    .addOption(formatOption(["table", "csv", "json"]))
+    .addOption(formatOption(ENDPOINT_FORMATS))
+    .option("--source <cidr...>", "the stamp's egress range (public VIP /27); overrides egress.sourceAddresses")
+    .option("--time-server <host>", "the deployment's NTP server; overrides timeServer")
+    .option("--dns-server <ip...>", "the deployment's DNS servers; override dnsServers")
+    .option("--priority <n>", "rule collection group priority, 100-65000 (default 100)")
+    .option("--policy-name <name>", "firewall policy the rule collection group goes into (azure-firewall-policy, pulumi)")
+    .option("--resource-group <name>", "resource group of the firewall policy (pulumi)")
+    .option("--group-name <name>", "rule collection group name (default azs-bridge-egress)")
     .option("-o, --output <file>", "write to a file instead of stdout")
-    .action((options: { config?: string; cloud?: CloudName; all?: boolean; format: string; output?: string }) => {
-      const config = loadConfig(options.config);
-      const cloud = options.cloud ?? config.cloud;
-      const rows = endpointRows(cloud, Boolean(options.all), config.timeServer, config.dnsServers);
-      const columns = ["purpose", "host", "path", "ports", "code", "severity", "required", "note"] as const;
-      let text: string;
-      if (options.format === "json") {
-        text = JSON.stringify({ catalog: { version: CATALOG_VERSION, source: CATALOG_SOURCE }, cloud, endpoints: rows }, null, 2);
-      } else if (options.format === "csv") {
-        text = toCsv(columns, rows.map((r) => columns.map((c) => String(r[c]))));
-      } else {
-        text = `${renderTable(columns, rows.map((r) => columns.map((c) => String(r[c]))))}\ncatalog ${CATALOG_VERSION} (${cloud}); filter by FQDN: Microsoft publishes no addresses for these names.`;
-      }
-      writeOutput(text, options.output);
+    .action((options: EndpointsOptions) => {
+      writeOutput(renderEndpoints(options), options.output);
     });
 
   program

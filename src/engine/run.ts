@@ -1,12 +1,13 @@
 import { CATALOG_VERSION } from "../catalog/endpoints";
 import { ERROR_CODE_INFO } from "../catalog/codes";
 import type { BridgeguardConfig, RuleSetting } from "../config/types";
-import { compareFindings, summarize, type Finding, type Report } from "../model/finding";
+import { compareFindings, summarize, type Finding, type Report, type Severity } from "../model/finding";
 import type { ResourceSet } from "../model/resource";
 import { ALL_RULES } from "../rules";
 import type { Rule, RuleMeta, Violation } from "../rules/types";
 import { TOOL_VERSION } from "../version";
 import { analyzeEgress } from "./egress";
+import { fingerprintOf } from "./fingerprint";
 
 export function docsPath(meta: RuleMeta): string {
   return `docs/rules/${meta.id}.md`;
@@ -21,16 +22,26 @@ export function isRuleEnabled(meta: RuleMeta, config: BridgeguardConfig): boolea
   return ruleSetting(meta, config).enabled !== false;
 }
 
+/**
+ * The severity configuration sets for a rule's findings, if any. Precedence: `rules.<id>`, then
+ * `rules.<slug>`, then `codes.<Code>` (the rule's error code): the most specific setting wins.
+ */
+export function severityOverride(meta: RuleMeta, config: BridgeguardConfig): Severity | undefined {
+  return ruleSetting(meta, config).severity ?? config.codes?.[meta.code]?.severity;
+}
+
 /** Turns a check's violation into the finding every front end reports. */
 export function toFinding(meta: RuleMeta, violation: Violation, config: BridgeguardConfig): Finding {
-  const override = ruleSetting(meta, config).severity;
+  const override = severityOverride(meta, config);
   // An override moves the rule's level; what the check could not decide stays a warning.
   const severity = violation.undetermined ? "warning" : (override ?? violation.severity ?? meta.severity);
   // A concrete fix supersedes the rule's general advice; the code's documented remediation always follows.
-  const remediation = [violation.fix ?? meta.remediation, `Documented remediation for ${meta.code}: ${ERROR_CODE_INFO[meta.code].remediation}`]
+  const fix = typeof violation.fix === "object" ? violation.fix : undefined;
+  const fixText = typeof violation.fix === "string" ? violation.fix : fix?.description;
+  const remediation = [fixText ?? meta.remediation, `Documented remediation for ${meta.code}: ${ERROR_CODE_INFO[meta.code].remediation}`]
     .filter((part): part is string => Boolean(part))
     .join(" ");
-  return {
+  const finding: Finding = {
     code: meta.code,
     rule: { id: meta.id, slug: meta.slug },
     severity,
@@ -40,7 +51,11 @@ export function toFinding(meta: RuleMeta, violation: Violation, config: Bridgegu
     evidence: violation.evidence,
     remediation,
     docs: docsPath(meta),
+    // The same fix as data (the rule to add, the property to change), for formatters and tools.
+    ...(fix ? { fix } : {}),
   };
+  finding.fingerprint = fingerprintOf(finding);
+  return finding;
 }
 
 /** Runs every enabled rule over one resource set. Resource rules see each resource, stack rules the set. */

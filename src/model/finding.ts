@@ -1,6 +1,9 @@
 import type { ErrorCode } from "../catalog/codes";
 import type { EndpointPurpose } from "../catalog/endpoints";
+import type { FindingFix } from "./fix";
 import type { ResourceRef } from "./resource";
+
+export type { AddRuleFix, ChangePropertyFix, FindingFix, FixApplicationRule, FixNetworkRule, FixRule, FixSecurityRule, FixValue } from "./fix";
 
 export type Severity = "error" | "warning";
 
@@ -28,13 +31,62 @@ export interface Finding {
   remediation: string;
   /** The rule's page in the project's docs. */
   docs: string;
+  /**
+   * sha-256 of rule id, resource URN and endpoint (`host:port/protocol`): stable across message wording and
+   * finding order, so baselines and code-scanning alerts (SARIF `partialFingerprints`) can follow a finding.
+   * Set by the engine (`toFinding`); formatters compute it when a hand-built finding lacks it.
+   */
+  fingerprint?: string;
+  /** Set when a `suppressions:` entry of the configuration accepts this finding: reported, never failing. */
+  suppression?: FindingSuppression;
+  /** Set when the audit ran against a baseline: `unchanged` findings are in it and do not fail the run. */
+  baselineState?: BaselineState;
+  /** The input file the finding came from (CLI audit of several files). */
+  file?: string;
+  /** The concrete fix as data (the rule to add, the property to change), where the check can name one. */
+  fix?: FindingFix;
 }
 
+/** Why a finding is accepted: the suppression's justification and, when it has one, the day it stops applying. */
+export interface FindingSuppression {
+  justification: string;
+  /** ISO date (`YYYY-MM-DD`, UTC) from which the suppression no longer applies. */
+  expires?: string;
+}
+
+/** SARIF's words: `new` is not in the baseline (it fails the run), `unchanged` is (it does not). */
+export type BaselineState = "new" | "unchanged";
+
 export interface ReportSummary {
+  /** Error findings that count: neither suppressed nor in the baseline. */
   errors: number;
+  /** Warning findings that count: neither suppressed nor in the baseline. */
   warnings: number;
   resources: number;
   endpoints: number;
+  /** Findings a suppression accepts (CLI audit); not in `errors`/`warnings`. */
+  suppressed?: number;
+  /** Unsuppressed findings found in the baseline (CLI audit with `--baseline`); not in `errors`/`warnings`. */
+  baselined?: number;
+}
+
+/** One audited input file of a multi-file audit: its own counts, or why it could not be audited. */
+export interface StackSummary {
+  file: string;
+  summary: ReportSummary;
+  /** The one-line error (file, path, expectation) when the file could not be read or audited. */
+  error?: string;
+}
+
+/**
+ * A note about the run rather than about a resource: a suppression that expired or matches nothing. Not a
+ * finding (a finding's code is one of the five documented codes, and these are none of them), so it never
+ * gates the exit code; every format renders it, and the CLI also prints it to stderr.
+ */
+export interface ReportNotice {
+  level: "warning" | "note";
+  kind: "suppression-expired" | "suppression-stale";
+  message: string;
 }
 
 /** The JSON report: a versioned contract other tools parse (see README, `schemas/report.schema.json`). */
@@ -44,6 +96,10 @@ export interface Report {
   catalog: { version: string };
   findings: Finding[];
   summary: ReportSummary;
+  /** Per input file (CLI audit): each file's counts or error. */
+  stacks?: StackSummary[];
+  /** Expired and stale suppressions (CLI audit). */
+  notices?: ReportNotice[];
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1 };
@@ -56,15 +112,24 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.rule.id.localeCompare(b.rule.id) ||
     (a.endpoint?.host ?? "").localeCompare(b.endpoint?.host ?? "") ||
     (a.endpoint?.port ?? 0) - (b.endpoint?.port ?? 0) ||
-    a.message.localeCompare(b.message)
+    a.message.localeCompare(b.message) ||
+    (a.file ?? "").localeCompare(b.file ?? "")
   );
 }
 
+/** True when the finding counts against the gate: not suppressed and not already in the baseline. */
+export function isActive(finding: Finding): boolean {
+  return finding.suppression === undefined && finding.baselineState !== "unchanged";
+}
+
+/** The counts of a report. `errors` and `warnings` count only active findings (see `isActive`). */
 export function summarize(findings: readonly Finding[], resources: number, endpoints: number): ReportSummary {
-  return {
-    errors: findings.filter((f) => f.severity === "error").length,
-    warnings: findings.filter((f) => f.severity === "warning").length,
-    resources,
-    endpoints,
-  };
+  let errors = 0;
+  let warnings = 0;
+  for (const f of findings) {
+    if (!isActive(f)) continue;
+    if (f.severity === "error") errors++;
+    else warnings++;
+  }
+  return { errors, warnings, resources, endpoints };
 }

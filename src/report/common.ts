@@ -7,12 +7,18 @@ export function countOf(n: number, singular: string, plural = `${singular}s`): s
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/** `2 errors, 3 warnings, 14 resources checked, 17 endpoints evaluated`: the same words in every format. */
-export function summaryLine(report: Report): string {
+/**
+ * `2 errors, 3 warnings, 14 resources checked, 17 endpoints evaluated`: the same words in every format.
+ * Suppressed and baselined findings, which count as neither, are added when there are any:
+ * `0 errors, 1 warning, 2 suppressed, 5 in the baseline, ...`.
+ */
+export function summaryLine(report: Pick<Report, "summary">): string {
   const s = report.summary;
   return [
     countOf(s.errors, "error"),
     countOf(s.warnings, "warning"),
+    ...(s.suppressed ? [`${s.suppressed} suppressed`] : []),
+    ...(s.baselined ? [`${s.baselined} in the baseline`] : []),
     `${countOf(s.resources, "resource")} checked`,
     `${countOf(s.endpoints, "endpoint")} evaluated`,
   ].join(", ");

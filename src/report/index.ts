@@ -3,6 +3,7 @@
  * a finding says is decided by the engine. Every format orders findings the same stable way
  * (`compareFindings`), so reports diff cleanly between runs.
  */
+import type { FailOn } from "../config/types";
 import type { Finding, Report } from "../model/finding";
 import type { RuleMeta } from "../rules/types";
 import { renderJson } from "./json";
@@ -34,6 +35,8 @@ export interface RenderOptions {
   ruleDocs?: (rule: RuleMeta) => string;
   /** sarif: `tool.driver.informationUri`. */
   informationUri?: string;
+  /** junit: the gate (`--fail-on`); findings at or above it are failures. Default `error`. */
+  failOn?: FailOn;
 }
 
 /** Render `report` in `format`. `rules` are the rules that ran (SARIF lists them with their help). */
@@ -52,7 +55,7 @@ export function renderReport(format: OutputFormat, report: Report, rules: readon
         informationUri: options.informationUri,
       });
     case "junit":
-      return renderJunit(report);
+      return renderJunit(report, { failOn: options.failOn });
     case "markdown":
       return renderMarkdown(report, { docsBaseUri: options.docsBaseUri });
   }
@@ -64,6 +67,7 @@ export { renderJson, toJsonReport } from "./json";
 export { renderSarif, toSarifLog, toArtifactUri, SARIF_SCHEMA_URI } from "./sarif";
 export type { SarifOptions } from "./sarif";
 export { renderJunit } from "./junit";
+export type { JunitOptions } from "./junit";
 export { renderMarkdown, MARKDOWN_MARKER } from "./markdown";
 export type { MarkdownOptions } from "./markdown";
 export { summaryLine } from "./common";

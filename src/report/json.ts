@@ -3,8 +3,10 @@
  * described by `schemas/report.schema.json`. Other tools parse it, so it carries exactly the contract's
  * fields, in a fixed key order: extra properties a caller's objects may carry never leak into it.
  */
-import type { Finding, FindingEndpoint, Report } from "../model/finding";
+import { fingerprintFor } from "../engine/fingerprint";
+import type { Finding, FindingEndpoint, FindingSuppression, Report, ReportNotice, ReportSummary, StackSummary } from "../model/finding";
 import { sortedFindings } from "./common";
+import { fixJson } from "./fix";
 
 function endpointOf(endpoint: FindingEndpoint | null): FindingEndpoint | null {
   if (endpoint === null) return null;
@@ -22,7 +24,35 @@ function findingOf(f: Finding): Finding {
     evidence: [...f.evidence],
     remediation: f.remediation,
     docs: f.docs,
+    ...(f.fix ? { fix: fixJson(f.fix) } : {}),
+    fingerprint: fingerprintFor(f),
+    ...(f.suppression ? { suppression: suppressionOf(f.suppression) } : {}),
+    ...(f.baselineState ? { baselineState: f.baselineState } : {}),
+    ...(f.file !== undefined ? { file: f.file } : {}),
   };
+}
+
+function suppressionOf(s: FindingSuppression): FindingSuppression {
+  return { justification: s.justification, ...(s.expires !== undefined ? { expires: s.expires } : {}) };
+}
+
+function summaryOf(summary: ReportSummary): ReportSummary {
+  return {
+    errors: summary.errors,
+    warnings: summary.warnings,
+    resources: summary.resources,
+    endpoints: summary.endpoints,
+    ...(summary.suppressed !== undefined ? { suppressed: summary.suppressed } : {}),
+    ...(summary.baselined !== undefined ? { baselined: summary.baselined } : {}),
+  };
+}
+
+function stackOf(stack: StackSummary): StackSummary {
+  return { file: stack.file, summary: summaryOf(stack.summary), ...(stack.error !== undefined ? { error: stack.error } : {}) };
+}
+
+function noticeOf(notice: ReportNotice): ReportNotice {
+  return { level: notice.level, kind: notice.kind, message: notice.message };
 }
 
 /** The report as the documented contract, findings in their stable order. */
@@ -33,7 +63,9 @@ export function toJsonReport(report: Report): Report {
     tool: { name: report.tool.name, version: report.tool.version },
     catalog: { version: report.catalog.version },
     findings: sortedFindings(report.findings).map(findingOf),
-    summary: { errors: summary.errors, warnings: summary.warnings, resources: summary.resources, endpoints: summary.endpoints },
+    summary: summaryOf(summary),
+    ...(report.stacks ? { stacks: report.stacks.map(stackOf) } : {}),
+    ...(report.notices ? { notices: report.notices.map(noticeOf) } : {}),
   };
 }
 

@@ -10,10 +10,19 @@
  *   the CLI lets through. The name does not say the severity, so that a severity override does not
  *   rename the test and break the CI's test history.
  * - No finding at all: one passing testcase `bridgeguard audit`, so that CI shows the audit ran.
- * Counts: `tests` = testcases, `failures` = error findings, `errors` = `skipped` = 0.
+ * - `failOn` moves the line between failure and passing testcase the way `--fail-on` moves the exit code:
+ *   `warning` makes warnings failures too, `none` makes nothing one.
+ * - A suppressed finding is `<skipped message="suppressed: <justification>">`, and one already in the
+ *   baseline `<skipped message="in the baseline">`: accepted, shown, not failing.
+ * - A file the audit could not read is a testcase `<error>` named after the file.
+ * - Expired and stale suppressions (the report's notices) are the suite's `<system-err>`.
+ * Counts: `tests` = testcases, `failures` = failing findings, `errors` = files that could not be
+ * audited, `skipped` = suppressed and baselined findings.
  */
 import { create } from "xmlbuilder2";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces";
+import type { FailOn } from "../config/types";
+import { findingFails } from "../engine/gate";
 import type { Finding, Report } from "../model/finding";
 import { describeEndpoint, hostPort, sortedFindings, summaryLine } from "./common";
 
@@ -40,13 +49,24 @@ function details(finding: Finding): string {
   return xmlSafe(lines.join("\n"));
 }
 
-function addFinding(suite: XMLBuilder, finding: Finding): void {
+export interface JunitOptions {
+  /** The gate (`--fail-on`): findings at or above it are failures. Default `error`. */
+  failOn?: FailOn;
+}
+
+function addFinding(suite: XMLBuilder, finding: Finding, failOn: FailOn): void {
   const name = testcaseName(finding);
   const testcase = suite.ele("testcase", {
     classname: xmlSafe(finding.resource.urn),
     name: xmlSafe(name),
   });
-  if (finding.severity === "error") {
+  if (finding.suppression) {
+    testcase.ele("skipped", { message: xmlSafe(`suppressed: ${finding.suppression.justification}`) });
+    testcase.ele("system-out").txt(details(finding));
+  } else if (finding.baselineState === "unchanged") {
+    testcase.ele("skipped", { message: "in the baseline" });
+    testcase.ele("system-out").txt(details(finding));
+  } else if (findingFails(finding, failOn)) {
     testcase.ele("failure", { type: finding.code, message: xmlSafe(finding.message) }).txt(details(finding));
   } else {
     testcase.ele("system-out").txt(details(finding));
@@ -54,11 +74,14 @@ function addFinding(suite: XMLBuilder, finding: Finding): void {
 }
 
 /** The JUnit XML document, ending with a newline. */
-export function renderJunit(report: Report): string {
+export function renderJunit(report: Report, options: JunitOptions = {}): string {
+  const failOn = options.failOn ?? "error";
   const findings = sortedFindings(report.findings);
-  const tests = Math.max(findings.length, 1);
-  const failures = findings.filter((f) => f.severity === "error").length;
-  const counts = { tests: String(tests), failures: String(failures), errors: "0", skipped: "0" };
+  const failedFiles = (report.stacks ?? []).filter((stack) => stack.error !== undefined);
+  const tests = Math.max(findings.length + failedFiles.length, 1);
+  const failures = findings.filter((f) => findingFails(f, failOn)).length;
+  const skipped = findings.filter((f) => f.suppression !== undefined || f.baselineState === "unchanged").length;
+  const counts = { tests: String(tests), failures: String(failures), errors: String(failedFiles.length), skipped: String(skipped) };
 
   const doc = create({ version: "1.0", encoding: "UTF-8" });
   const root = doc.ele("testsuites", { name: "bridgeguard", ...counts });
@@ -69,14 +92,23 @@ export function renderJunit(report: Report): string {
   properties.ele("property", { name: "resources", value: String(report.summary.resources) });
   properties.ele("property", { name: "endpoints", value: String(report.summary.endpoints) });
 
-  if (findings.length === 0) {
+  if (findings.length === 0 && failedFiles.length === 0) {
     suite
       .ele("testcase", { classname: "bridgeguard", name: "bridgeguard audit" })
       .ele("system-out")
       .txt(`no problems found: ${summaryLine(report)}`);
   }
-  for (const finding of findings) addFinding(suite, finding);
-  suite.ele("system-out").txt(`${summaryLine(report)}\ncatalog ${xmlSafe(report.catalog.version)}`);
+  for (const stack of failedFiles) {
+    suite
+      .ele("testcase", { classname: "bridgeguard", name: xmlSafe(`bridgeguard audit ${stack.file}`) })
+      .ele("error", { type: "InputError", message: xmlSafe(stack.error as string) })
+      .txt(xmlSafe(stack.error as string));
+  }
+  for (const finding of findings) addFinding(suite, finding, failOn);
+  suite.ele("system-out").txt(`${xmlSafe(summaryLine(report))}\ncatalog ${xmlSafe(report.catalog.version)}`);
+  if (report.notices && report.notices.length > 0) {
+    suite.ele("system-err").txt(xmlSafe(report.notices.map((n) => `${n.level}: ${n.message}`).join("\n")));
+  }
 
   return `${doc.end({ prettyPrint: true })}\n`;
 }

@@ -4,6 +4,8 @@
  * fix. Every value that came from input is escaped for where it lands (table cell, paragraph, HTML),
  * so a `|` in a message cannot break the table and a `<` in a property value cannot inject HTML.
  * A hidden marker lets a CI job find and update its previous comment.
+ * Suppressed and baselined findings are marked in the table and explained in their details; a report of
+ * several stacks lists the ones that need a look; notices (expired, stale suppressions) get a section.
  */
 import type { Finding, Report } from "../model/finding";
 import { countOf, hostPort, isAbsoluteUri, resolveDocs, sortedFindings, summaryLine } from "./common";
@@ -72,9 +74,16 @@ function docsLine(finding: Finding, docsBaseUri: string | undefined): string {
 
 const SEVERITY_LABEL = { error: "❌ error", warning: "⚠️ warning" } as const;
 
+/** The severity cell: a suppressed or baselined finding says so instead of alarming. */
+function severityCell(finding: Finding): string {
+  if (finding.suppression) return `🔕 suppressed ${finding.severity}`;
+  if (finding.baselineState === "unchanged") return `baselined ${finding.severity}`;
+  return SEVERITY_LABEL[finding.severity];
+}
+
 function findingRow(finding: Finding, docsBaseUri: string | undefined): string {
   const cells = [
-    SEVERITY_LABEL[finding.severity],
+    severityCell(finding),
     codeSpan(finding.code),
     ruleCell(finding, docsBaseUri),
     escapeMarkdown(finding.resource.name),
@@ -94,6 +103,12 @@ function findingDetails(finding: Finding, docsBaseUri: string | undefined): stri
     body.push(`- endpoint: ${codeSpan(hostPort(finding.endpoint))} (${escapeMarkdown(`${protocol}, ${purpose}`)})`);
   }
   body.push("");
+  if (finding.suppression) {
+    const { justification, expires } = finding.suppression;
+    body.push(`**Suppressed:** ${escapeMarkdown(justification)}${expires ? ` (suppression expires ${escapeMarkdown(expires)})` : ""}`, "");
+  } else if (finding.baselineState === "unchanged") {
+    body.push("**In the baseline:** accepted when the baseline was created; it does not fail the run.", "");
+  }
   if (finding.evidence.length > 0) {
     body.push("**Evidence**", "", ...finding.evidence.map((e) => `- ${escapeMarkdown(e)}`), "");
   }
@@ -103,27 +118,65 @@ function findingDetails(finding: Finding, docsBaseUri: string | undefined): stri
   return body.join("\n");
 }
 
+/**
+ * Several stacks: a table of the ones that need a look (errors, warnings, or could not be audited); the
+ * clean ones are counted, not listed, so that 200 stacks do not drown the comment.
+ */
+function stacksSection(report: Report): string[] {
+  const stacks = report.stacks ?? [];
+  if (stacks.length <= 1) return [];
+  const notable = stacks.filter((s) => s.error !== undefined || s.summary.errors > 0 || s.summary.warnings > 0);
+  const lines = ["### Stacks", ""];
+  if (notable.length > 0) {
+    lines.push("| stack | errors | warnings | resources checked | status |", "| --- | ---: | ---: | ---: | --- |");
+    for (const s of notable) {
+      const status = s.error !== undefined ? `❗ could not be audited: ${escapeMarkdown(s.error)}` : s.summary.errors > 0 ? "❌" : "⚠️";
+      lines.push(`| ${codeSpan(s.file)} | ${s.summary.errors} | ${s.summary.warnings} | ${s.summary.resources} | ${status} |`);
+    }
+    lines.push("");
+  }
+  const clean = stacks.length - notable.length;
+  lines.push(`${countOf(stacks.length, "stack")} audited${clean > 0 ? `; ${clean} with no errors or warnings` : ""}.`, "");
+  return lines;
+}
+
+/** Expired and stale suppressions. */
+function noticesSection(report: Report): string[] {
+  const notices = report.notices ?? [];
+  if (notices.length === 0) return [];
+  return ["### Notices", "", ...notices.map((n) => `- ${n.level === "warning" ? "⚠️" : "ℹ️"} ${escapeMarkdown(n.message)}`), ""];
+}
+
 /** The pull-request comment, ending with a newline. */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const { summary } = report;
   const findings = sortedFindings(report.findings);
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
 
+  const failedFiles = (report.stacks ?? []).filter((stack) => stack.error !== undefined);
   const verdict =
     summary.errors > 0
       ? `❌ bridgeguard: ${countOf(summary.errors, "error")} will break usage reporting`
+      : failedFiles.length > 0
+        ? `❌ bridgeguard: ${countOf(failedFiles.length, "file")} could not be audited`
       : findings.length > 0
         ? `✅ bridgeguard: no errors, ${countOf(summary.warnings, "warning")}`
         : "✅ bridgeguard: no problems found";
 
+  // Suppressed and baselined counts get a column only when there are some.
+  const extra: [string, number][] = [];
+  if (summary.suppressed) extra.push(["suppressed", summary.suppressed]);
+  if (summary.baselined) extra.push(["in the baseline", summary.baselined]);
   const head = [
     MARKDOWN_MARKER,
     `## ${verdict}`,
     "",
-    "| errors | warnings | resources checked | endpoints evaluated |",
-    "| ---: | ---: | ---: | ---: |",
-    `| ${summary.errors} | ${summary.warnings} | ${summary.resources} | ${summary.endpoints} |`,
+    `| errors | warnings | ${extra.map(([name]) => `${name} | `).join("")}resources checked | endpoints evaluated |`,
+    `| ---: | ---: | ${extra.map(() => "---: | ").join("")}---: | ---: |`,
+    `| ${summary.errors} | ${summary.warnings} | ${extra.map(([, n]) => `${n} | `).join("")}${summary.resources} | ${summary.endpoints} |`,
     "",
+    ...stacksSection(report),
+    ...noticesSection(report),
   ];
   const foot = [`<sub>${escapeHtml(summaryLine(report))} · bridgeguard ${escapeHtml(report.tool.version)} · catalog ${escapeHtml(report.catalog.version)}</sub>`];
 

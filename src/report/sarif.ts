@@ -6,11 +6,19 @@
  * physical location (the audited file) when the caller names one. A stack export has no line numbers
  * for its resources, so the region is the file's first line: GitHub code scanning rejects results whose
  * physical location has no `region.startLine`.
+ *
+ * Every result carries `partialFingerprints["bridgeguard/v1"]` (rule, resource, endpoint: see
+ * `engine/fingerprint.ts`), so code scanning follows an alert across runs whatever its message says. A
+ * suppressed finding has an `external`, `accepted` suppression with its justification; after a `--baseline`
+ * run, results have `baselineState`. Files that could not be audited and expired or stale suppressions
+ * are notifications on the run's invocation.
  */
 import type * as Sarif from "sarif";
-import type { Finding, Report, Severity } from "../model/finding";
+import { FINGERPRINT_KEY, fingerprintFor } from "../engine/fingerprint";
+import type { Finding, FindingSuppression, Report, Severity } from "../model/finding";
 import type { RuleMeta } from "../rules/types";
 import { describeEndpoint, isAbsoluteUri, resolveDocs, sortedFindings } from "./common";
+import { fixJson, fixLines } from "./fix";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -90,11 +98,12 @@ function resultMessage(finding: Finding): string {
   if (finding.endpoint) parts.push(`Endpoint: ${describeEndpoint(finding.endpoint)}`);
   if (finding.evidence.length > 0) parts.push(["Evidence:", ...finding.evidence.map((e) => `- ${e}`)].join("\n"));
   if (finding.remediation.trim() !== "") parts.push(`Remediation: ${finding.remediation}`);
+  if (finding.fix) parts.push(["Change:", ...fixLines(finding.fix)].join("\n"));
   return parts.join("\n\n");
 }
 
 function location(finding: Finding, options: SarifOptions): Sarif.Location {
-  const artifact = typeof options.artifactUri === "function" ? options.artifactUri(finding) : options.artifactUri;
+  const artifact = typeof options.artifactUri === "function" ? options.artifactUri(finding) : (options.artifactUri ?? finding.file);
   const loc: Sarif.Location = {
     logicalLocations: [{ fullyQualifiedName: finding.resource.urn, name: finding.resource.name, kind: "resource" }],
   };
@@ -102,6 +111,42 @@ function location(finding: Finding, options: SarifOptions): Sarif.Location {
     loc.physicalLocation = { artifactLocation: { uri: toArtifactUri(artifact) }, region: { startLine: 1 } };
   }
   return loc;
+}
+
+/** A suppression from the configuration file: `external` to the audited file, accepted by a person. */
+function suppressionOf(suppression: FindingSuppression): Sarif.Suppression {
+  return {
+    kind: "external",
+    status: "accepted",
+    justification: suppression.justification,
+    ...(suppression.expires !== undefined ? { properties: { expires: suppression.expires } } : {}),
+  };
+}
+
+/**
+ * How the run went, when the report says (CLI audit): files that could not be audited are error
+ * `toolExecutionNotifications` (and the run did not succeed); expired or stale suppressions are warning
+ * `toolConfigurationNotifications`.
+ */
+function invocationOf(report: Report): Sarif.Invocation | undefined {
+  if (report.stacks === undefined && report.notices === undefined) return undefined;
+  const failed = (report.stacks ?? []).filter((stack) => stack.error !== undefined);
+  const execution: Sarif.Notification[] = failed.map((stack) => ({
+    level: "error",
+    message: { text: stack.error as string },
+    locations: [{ physicalLocation: { artifactLocation: { uri: toArtifactUri(stack.file) } } }],
+    descriptor: { id: "input-error" },
+  }));
+  const configuration: Sarif.Notification[] = (report.notices ?? []).map((notice) => ({
+    level: notice.level,
+    message: { text: notice.message },
+    descriptor: { id: notice.kind },
+  }));
+  return {
+    executionSuccessful: failed.length === 0,
+    ...(execution.length > 0 ? { toolExecutionNotifications: execution } : {}),
+    ...(configuration.length > 0 ? { toolConfigurationNotifications: configuration } : {}),
+  };
 }
 
 /** The SARIF log as an object (typed by `@types/sarif`). */
@@ -131,8 +176,14 @@ export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
     level: LEVEL[finding.severity],
     message: { text: resultMessage(finding) },
     locations: [location(finding, options)],
-    properties: { code: finding.code, endpoint: finding.endpoint },
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprintFor(finding) },
+    ...(finding.suppression ? { suppressions: [suppressionOf(finding.suppression)] } : {}),
+    ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
+    // The concrete fix as data. Not in `result.fixes`: SARIF fixes are byte or line replacements in the
+    // artifact (`artifactChanges[].replacements[].deletedRegion`), which a resource model cannot give.
+    properties: { code: finding.code, endpoint: finding.endpoint, ...(finding.fix ? { fix: fixJson(finding.fix) } : {}) },
   }));
+  const invocation = invocationOf(report);
 
   return {
     $schema: SARIF_SCHEMA_URI,
@@ -149,6 +200,7 @@ export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
           },
         },
         results,
+        ...(invocation ? { invocations: [invocation] } : {}),
         properties: { catalogVersion: report.catalog.version, summary: { ...report.summary } },
       },
     ],

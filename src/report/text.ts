@@ -10,13 +10,20 @@
  *         endpoint: *.trafficmanager.net:443 (https, usage)
  *         evidence: collection "deny-internet" (priority 100, Deny) rule "all" matches
  *         fix:      Allow *.trafficmanager.net on Https:443 from 203.0.113.0/27 ...
+ *         change:   + ApplicationRule "allow-trafficmanager.net-https-443" in policy hub-policy ...
  *         docs:     docs/rules/BG201.md
  *
  *   1 error, 0 warnings, 14 resources checked, 17 endpoints evaluated
  *   catalog 2019.12-azs2301 (bridgeguard 0.1.0)
+ *
+ * A suppressed finding keeps its headline, marked `suppressed`, with its justification below (`because:`);
+ * one already in the baseline is its headline only, marked `baselined`: neither counts in the summary.
+ * A report of several stacks has one section per file (`== file`, its findings, its own summary line, or
+ * the error that kept it from being audited) and ends with the total; notices come before the summary.
  */
-import type { Finding, Report, Severity } from "../model/finding";
-import { describeEndpoint, groupByResource, summaryLine, wrap } from "./common";
+import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../model/finding";
+import { countOf, describeEndpoint, groupByResource, summaryLine, wrap } from "./common";
+import { fixLines } from "./fix";
 
 export interface TextOptions {
   /** ANSI colour (severity in red/yellow, resource names in bold). Decide with `shouldUseColor`. */
@@ -82,7 +89,26 @@ function labelled(label: string, lines: readonly string[], style: Style): string
   );
 }
 
+/**
+ * A finding that does not count (suppressed, or already in the baseline): its headline, marked, and for a
+ * suppression the justification; the detail is in the other formats.
+ */
+function renderAccepted(finding: Finding, width: number, style: Style): string[] {
+  const valueWidth = Math.max(20, width - DETAIL_INDENT.length - LABEL_WIDTH);
+  const mark = finding.suppression ? "suppressed" : "baselined";
+  const lines = [
+    `${FINDING_INDENT}${style(`${mark} ${finding.severity}`, "dim")} ${finding.code} ${finding.rule.id} ${finding.rule.slug}: ${printable(finding.message).replace(/\n/g, " ")}`,
+  ];
+  if (finding.suppression) {
+    const { justification, expires } = finding.suppression;
+    const text = expires ? `${justification} (suppression expires ${expires})` : justification;
+    lines.push(...labelled("because", wrap(printable(text), valueWidth), style));
+  }
+  return lines;
+}
+
 function renderFinding(finding: Finding, width: number, style: Style): string[] {
+  if (finding.suppression || finding.baselineState === "unchanged") return renderAccepted(finding, width, style);
   const valueWidth = Math.max(20, width - DETAIL_INDENT.length - LABEL_WIDTH);
   const severity = style(finding.severity, SEVERITY_COLOUR[finding.severity], "bold");
   const lines = [
@@ -95,17 +121,20 @@ function renderFinding(finding: Finding, width: number, style: Style): string[] 
     lines.push(...labelled("evidence", evidence, style));
   }
   if (finding.remediation.trim() !== "") lines.push(...labelled("fix", wrap(printable(finding.remediation), valueWidth), style));
+  // The concrete fix as data, one change per line (`+` a rule to add, `~` a property to change).
+  if (finding.fix) {
+    const change = fixLines(finding.fix).flatMap((line) => {
+      const indent = line.startsWith("  ") ? "  " : "";
+      return wrap(printable(line.trimStart()), valueWidth - indent.length - 2).map((part, i) => `${indent}${i === 0 ? "" : "  "}${part}`);
+    });
+    lines.push(...labelled("change", change, style));
+  }
   if (finding.docs !== "") lines.push(...labelled("docs", [printable(finding.docs)], style));
   return lines;
 }
 
-/** The text report; ends with a newline. */
-export function renderText(report: Report, options: TextOptions): string {
-  const style = styler(options.color);
-  const width = options.width ?? DEFAULT_WIDTH;
-  const out: string[] = [];
-
-  for (const group of groupByResource(report.findings)) {
+function renderGroups(findings: readonly Finding[], width: number, style: Style, out: string[]): void {
+  for (const group of groupByResource(findings)) {
     const { resource } = group;
     out.push(`${style(printable(resource.name), "bold")} (${printable(resource.type)})`);
     out.push(`${FINDING_INDENT}${printable(resource.urn)}`);
@@ -115,14 +144,62 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     out.push("");
   }
+}
 
-  if (report.findings.length === 0) {
+function verdictColour(summary: ReportSummary): keyof typeof ANSI {
+  return summary.errors > 0 ? "red" : summary.warnings > 0 ? "yellow" : "green";
+}
+
+/**
+ * Several stacks: one section per input file (`== file`, its findings, its own summary line, or the error
+ * that kept it from being audited), then the total.
+ */
+function renderStacks(report: Report, stacks: readonly StackSummary[], width: number, style: Style, out: string[]): void {
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const list = byFile.get(finding.file ?? "");
+    if (list) list.push(finding);
+    else byFile.set(finding.file ?? "", [finding]);
+  }
+  for (const stack of stacks) {
+    const file = printable(stack.file);
+    out.push(style(`== ${file}`, "bold"));
+    out.push("");
+    if (stack.error !== undefined) {
+      out.push(`${FINDING_INDENT}${style("error", "red", "bold")} ${printable(stack.error)}`);
+      out.push("");
+      continue;
+    }
+    renderGroups(byFile.get(stack.file) ?? [], width, style, out);
+    out.push(style(`${file}: ${summaryLine(stack)}`, verdictColour(stack.summary)));
+    out.push("");
+  }
+}
+
+/** The text report; ends with a newline. */
+export function renderText(report: Report, options: TextOptions): string {
+  const style = styler(options.color);
+  const width = options.width ?? DEFAULT_WIDTH;
+  const out: string[] = [];
+  const stacks = report.stacks && report.stacks.length > 1 ? report.stacks : undefined;
+
+  if (stacks) renderStacks(report, stacks, width, style, out);
+  else renderGroups(report.findings, width, style, out);
+
+  if (report.findings.length === 0 && !stacks) {
     out.push(`${style("no problems found", "green", "bold")}: nothing checked would stop usage reporting`);
     out.push("");
   }
-  const summary = summaryLine(report);
-  const verdict = report.summary.errors > 0 ? "red" : report.summary.warnings > 0 ? "yellow" : "green";
-  out.push(style(summary, verdict, "bold"));
+  for (const notice of report.notices ?? []) {
+    out.push(`${style(notice.level, notice.level === "warning" ? "yellow" : "dim", "bold")}: ${printable(notice.message)}`);
+  }
+  if (report.notices && report.notices.length > 0) out.push("");
+  let summary = summaryLine(report);
+  if (stacks) {
+    const failed = stacks.filter((stack) => stack.error !== undefined).length;
+    summary = `total: ${summary} in ${countOf(stacks.length, "stack")}${failed > 0 ? ` (${failed} could not be audited)` : ""}`;
+  }
+  out.push(style(summary, verdictColour(report.summary), "bold"));
   out.push(printable(`catalog ${report.catalog.version} (${report.tool.name} ${report.tool.version})`));
   return `${out.join("\n")}\n`;
 }

@@ -21,6 +21,6 @@ export const registrationLocation: ResourceRule = {
     }
     if (resource.location === undefined) return [];
     if (resource.location.toLowerCase() === "global") return [];
-    return [{ resource: resource.ref, message: `location is ${resource.location}, expected global`, evidence: [`location: ${resource.location}`], fix: "Set location: global." }];
+    return [{ resource: resource.ref, message: `location is ${resource.location}, expected global`, evidence: [`location: ${resource.location}`], fix: { kind: "change-property", description: "Set location: global.", resource: resource.ref, path: "location", value: "global", current: resource.location } }];
   },
 };

@@ -1,4 +1,5 @@
-import type { Route } from "../model/resource";
+import type { ChangePropertyFix } from "../model/fix";
+import type { ResourceRef, Route } from "../model/resource";
 import { bridgeRoutes, routesOfKind } from "./shared/routes";
 import type { ResourceRule } from "./types";
 
@@ -26,8 +27,18 @@ export const defaultRouteBlackHole: ResourceRule = {
         message: `${name} ${group.undetermined ? "may drop (undetermined)" : "drops"} traffic to ${group.hosts.join(", ")}`,
         evidence: group.evidence,
         undetermined: group.undetermined,
-        fix: group.route ? `Change route "${group.route.name}" to next hop VirtualAppliance (the firewall's private IP) or Internet.` : undefined,
+        fix: group.route ? nextHopFix(resource.ref, routes, group.route, resource.kind === "route") : undefined,
       };
     });
   },
 };
+
+/** The route's next hop changed from None to Internet (or, in words, to the firewall). */
+function nextHopFix(resource: ResourceRef, routes: readonly Route[], route: Route, standalone: boolean): ChangePropertyFix | string {
+  const description = `Change route "${route.name}" to next hop VirtualAppliance (the firewall's private IP) or Internet.`;
+  const index = routes.indexOf(route) >= 0 ? routes.indexOf(route) : routes.findIndex((r) => r.name === route.name && r.addressPrefix === route.addressPrefix);
+  if (!standalone && index < 0) return description;
+  // Internet is the one-property change that is right whatever the network; to keep the firewall on the
+  // path, set VirtualAppliance and nextHopIpAddress instead (the description says so).
+  return { kind: "change-property", description, resource, path: standalone ? "nextHopType" : `routes[${index}].nextHopType`, value: "Internet", current: route.nextHopType };
+}

@@ -1,5 +1,7 @@
 import { matchFqdnPattern } from "../evaluate/fqdn";
 import { analyzeEgress } from "../engine/egress";
+import type { ChangePropertyFix } from "../model/fix";
+import { ofKind, type ResourceRef, type ResourceSet } from "../model/resource";
 import type { StackRule, Violation } from "./types";
 
 export const threatIntelDeny: StackRule = {
@@ -33,9 +35,18 @@ export const threatIntelDeny: StackRule = {
         resource: intel.ref,
         message: `threat intelligence is in Deny mode and ${hosts.length} bridge endpoint(s) are not on its allow list`,
         evidence: [`threatIntelMode: ${intel.mode}`, `not in threatIntelWhitelist.fqdns: ${hosts.join(", ")}`],
-        fix: `Add ${hosts.join(", ")} to threatIntelWhitelist.fqdns.`,
+        fix: whitelistFix(set, intel.ref, hosts),
       });
     }
     return violations;
   },
 };
+
+/** The hosts added to the policy's `threatIntelWhitelist.fqdns` (classic firewalls keep it elsewhere: words only). */
+function whitelistFix(set: ResourceSet, ref: ResourceRef, hosts: readonly string[]): ChangePropertyFix | string {
+  const description = `Add ${hosts.join(", ")} to threatIntelWhitelist.fqdns.`;
+  const policy = ofKind(set, "firewallPolicy").find((p) => p.ref.urn === ref.urn);
+  if (!policy || policy.unknowns.some((u) => u.replace(/^properties\./, "").startsWith("threatIntelWhitelist"))) return description;
+  const current = policy.threatIntelWhitelistFqdns;
+  return { kind: "change-property", description, resource: ref, path: "threatIntelWhitelist.fqdns", value: [...new Set([...current, ...hosts])], current: [...current] };
+}

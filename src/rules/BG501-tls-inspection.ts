@@ -1,5 +1,6 @@
 import { analyzeEgress } from "../engine/egress";
 import { describeEndpoint } from "../engine/flows";
+import { terminateTlsFix } from "./shared/fixes";
 import type { StackRule, Violation } from "./types";
 
 export const tlsInspection: StackRule = {
@@ -24,9 +25,9 @@ export const tlsInspection: StackRule = {
         endpoint: flow.endpoint,
         message: `${gate.label} inspects TLS on ${describeEndpoint(flow.endpoint)}: ${verdict.reason}`,
         evidence: verdict.evidence,
-        fix: decided?.rule
-          ? `Set terminateTLS: false on rule "${decided.rule}" (collection "${decided.collection}", group "${decided.group}").`
-          : undefined,
+        fix:
+          terminateTlsFix(set, decided) ??
+          (decided?.rule ? `Set terminateTLS: false on rule "${decided.rule}" (collection "${decided.collection}", group "${decided.group}").` : undefined),
       });
     }
     return violations;

@@ -1,6 +1,7 @@
 import type { ErrorCode } from "../catalog/codes";
 import type { BridgeguardConfig } from "../config/types";
 import type { FindingEndpoint, Severity } from "../model/finding";
+import type { FindingFix } from "../model/fix";
 import type { Resource, ResourceKind, ResourceRef, ResourceSet } from "../model/resource";
 import type { ProbeObservations } from "../probe/observations";
 
@@ -41,8 +42,11 @@ export interface Violation {
    * whatever severity the configuration gives the rule, because nothing is known to be broken.
    */
   undetermined?: boolean;
-  /** The concrete change for this finding; the rule's and the code's remediation follow it. */
-  fix?: string;
+  /**
+   * The concrete change for this finding: a sentence, or the change as data (`FindingFix`, whose
+   * `description` is the sentence). The rule's and the code's remediation follow it.
+   */
+  fix?: string | FindingFix;
 }
 
 export interface RuleContext {

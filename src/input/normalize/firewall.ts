@@ -96,7 +96,8 @@ export function normalizeRuleCollectionGroup(src: SourceResource): RuleCollectio
     ruleCollections: policyCollections(ctx, node),
   };
   const fromId = src.armId ? idPrefixThrough(src.armId, "firewallPolicies") : undefined;
-  const name = (src.armId ? nameAfter(src.armId, "firewallPolicies") : undefined) ?? readString(ctx, node, "firewallPolicyName");
+  const name =
+    (src.armId ? nameAfter(src.armId, "firewallPolicies") : undefined) ?? readString(ctx, node, "firewallPolicyName") ?? templateParentName(src);
   if (name !== undefined) g.firewallPolicyName = name;
   const policyId =
     fromId ??
@@ -105,4 +106,14 @@ export function normalizeRuleCollectionGroup(src: SourceResource): RuleCollectio
       : undefined);
   if (policyId !== undefined) g.firewallPolicyId = policyId;
   return g;
+}
+
+/**
+ * An ARM template names a child resource `<parent>/<child>` and gives it no id (the rule collection group
+ * `bridgeguard endpoints --format azure-firewall-policy` writes): the parent policy is the first segment.
+ */
+function templateParentName(src: SourceResource): string | undefined {
+  if (src.armId !== undefined || !/^microsoft\.network\//i.test(src.ref.type)) return undefined;
+  const parts = src.ref.name.split("/");
+  return parts.length === 2 && parts[0] !== "" && parts[1] !== "" ? parts[0] : undefined;
 }

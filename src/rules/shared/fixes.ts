@@ -1,13 +1,47 @@
-import type { EgressGate } from "../../evaluate/gates";
-import type { DecidingRule } from "../../evaluate/types";
+/**
+ * Concrete fixes, as data (`FindingFix`) with their one-sentence description. An add-rule fix names the
+ * rule (built by the allow-list generator, so it allows exactly the catalog endpoint on its port from the
+ * configured range) and where it goes so that it takes effect BEFORE the rule that decides today:
+ * - firewall policy: a rule collection group with a lower priority than every group whose rules deny a
+ *   bridge flow in that policy (one choice per policy, so that all of a stack's fixes agree), or, when no
+ *   priority is free below it, a collection with a lower priority inside the denying group;
+ * - classic firewall: a collection of the right kind with a lower priority;
+ * - NSG: a security rule with a free priority below the denying rule (distinct per fix).
+ * Network rules are evaluated before application rules: an HTTP(S) flow denied by a network rule needs a
+ * network rule (to the endpoint's service tag), since no application rule is ever reached.
+ */
+import {
+  APPLICATION_COLLECTION,
+  applicationRuleFor,
+  DEFAULT_GROUP_NAME,
+  DEFAULT_GROUP_PRIORITY,
+  MAX_PRIORITY,
+  MIN_PRIORITY,
+  NETWORK_COLLECTION,
+  networkRuleFor,
+  ruleNameOf,
+  splitServers,
+  type AllowApplicationRule,
+  type AllowNetworkRule,
+} from "../../allowlist/rule-collection-group";
+import type { BridgeguardConfig } from "../../config/types";
+import { analyzeEgress, type EgressAnalysis, type GateVerdict } from "../../engine/egress";
 import type { BridgeFlow } from "../../engine/flows";
+import type { EgressGate } from "../../evaluate/gates";
+import { azureName, lastSegment } from "../../evaluate/names";
+import type { DecidingRule } from "../../evaluate/types";
+import type { AddRuleFix, ChangePropertyFix, FixApplicationRule, FixNetworkRule, FixSecurityRule } from "../../model/fix";
+import { ofKind, type AzureFirewall, type FirewallPolicy, type ResourceSet, type RuleCollection, type RuleCollectionGroup } from "../../model/resource";
+
+/** NSG custom rule priorities run 100-4096. */
+const NSG_MAX_PRIORITY = 4096;
 
 function sourcesText(flow: BridgeFlow): string {
   return flow.flow.sources?.join(", ") ?? "the public VIP /27";
 }
 
-/** The NSG destination that names this endpoint most narrowly (IP rules cannot name an FQDN). */
-function nsgDestination(flow: BridgeFlow): string {
+/** The NSG (or network rule) destination that names this endpoint most narrowly (IP rules cannot name an FQDN). */
+function addressDestination(flow: BridgeFlow): string {
   const destination = flow.flow.destination;
   if (destination.kind === "address") return destination.address;
   return destination.serviceTags[0] ?? "AzureCloud";
@@ -25,18 +59,362 @@ function before(decided: DecidingRule | undefined): string {
   return "";
 }
 
-/** The concrete change that would let one denied flow through one gate. */
-export function fixForDeniedFlow(gate: EgressGate, flow: BridgeFlow, decided: DecidingRule | undefined): string {
+/** The deciding rule as one phrase, for `before`. */
+function beforeLabel(decided: DecidingRule | undefined): string | undefined {
+  if (!decided || decided.isDefault || decided.rule === undefined) return undefined;
+  const parts = [`rule "${decided.rule}"`];
+  if (decided.collection !== undefined) parts.push(`collection "${decided.collection}" (priority ${decided.collectionPriority})`);
+  if (decided.group !== undefined) parts.push(`rule collection group "${decided.group}" (priority ${decided.groupPriority})`);
+  if (decided.group === undefined && decided.collection === undefined && decided.priority !== undefined) parts[0] = `rule "${decided.rule}" (priority ${decided.priority})`;
+  return parts.join(" in ");
+}
+
+// ---- lookups, once per analysis ---------------------------------------------------------------------
+
+/**
+ * What the fixes of one audit look up, built once per egress analysis (itself memoized per resource set
+ * and configuration): a stack with thousands of gates and denied flows must not rescan them per finding.
+ */
+interface FixIndex {
+  /** Denied and undecided results, by gate. */
+  blocked: Map<EgressGate, GateVerdict[]>;
+  groupsByUrn: Map<string, RuleCollectionGroup>;
+  firewallsByUrn: Map<string, AzureFirewall>;
+  /** By lower-case Azure name and Pulumi name. */
+  policiesByName: Map<string, FirewallPolicy>;
+  /** By lower-case policy name. */
+  groupsByPolicy: Map<string, RuleCollectionGroup[]>;
+  /** Per gate and policy/layer: placements already chosen. */
+  memo: Map<string, unknown>;
+}
+
+const indexes = new WeakMap<EgressAnalysis, FixIndex>();
+
+function fixIndex(set: ResourceSet, config: BridgeguardConfig): FixIndex {
+  const analysis = analyzeEgress(set, config);
+  let index = indexes.get(analysis);
+  if (index) return index;
+  const blocked = new Map<EgressGate, GateVerdict[]>();
+  for (const result of analysis.results) {
+    if (result.verdict.verdict !== "denied" && result.verdict.verdict !== "undetermined") continue;
+    const list = blocked.get(result.gate);
+    if (list) list.push(result);
+    else blocked.set(result.gate, [result]);
+  }
+  const groups = ofKind(set, "ruleCollectionGroup");
+  const policiesByName = new Map<string, FirewallPolicy>();
+  for (const p of ofKind(set, "firewallPolicy")) {
+    for (const name of [azureName(p), p.ref.name]) if (!policiesByName.has(name.toLowerCase())) policiesByName.set(name.toLowerCase(), p);
+  }
+  const groupsByPolicy = new Map<string, RuleCollectionGroup[]>();
+  for (const g of groups) {
+    const policy = (g.firewallPolicyName ?? (g.firewallPolicyId ? lastSegment(g.firewallPolicyId) : "")).toLowerCase();
+    groupsByPolicy.set(policy, [...(groupsByPolicy.get(policy) ?? []), g]);
+  }
+  index = {
+    blocked,
+    groupsByUrn: new Map(groups.map((g) => [g.ref.urn, g])),
+    firewallsByUrn: new Map(ofKind(set, "azureFirewall").map((f) => [f.ref.urn, f])),
+    policiesByName,
+    groupsByPolicy,
+    memo: new Map(),
+  };
+  indexes.set(analysis, index);
+  return index;
+}
+
+function memoized<T>(index: FixIndex, key: string, compute: () => T): T {
+  if (index.memo.has(key)) return index.memo.get(key) as T;
+  const value = compute();
+  index.memo.set(key, value);
+  return value;
+}
+
+// ---- which layer decided ----------------------------------------------------------------------------
+
+type Layer = "network" | "application";
+
+function findRuleType(collections: readonly RuleCollection[], decided: DecidingRule): Layer | undefined {
+  for (const c of collections) {
+    if (c.name !== decided.collection || (decided.collectionPriority !== undefined && c.priority !== decided.collectionPriority)) continue;
+    const rule = c.rules.find((r) => r.name === decided.rule);
+    if (rule) return rule.ruleType === "NetworkRule" ? "network" : "application";
+  }
+  return undefined;
+}
+
+/** Whether a network or an application rule decided (undefined for defaults and NSGs). */
+function decidingLayer(index: FixIndex, decided: DecidingRule | undefined): Layer | undefined {
+  if (!decided || decided.isDefault || decided.rule === undefined) return undefined;
+  const group = index.groupsByUrn.get(decided.resource.urn);
+  if (group) return findRuleType(group.ruleCollections, decided);
+  const firewall = index.firewallsByUrn.get(decided.resource.urn);
+  if (firewall) {
+    if (findRuleType(firewall.networkRuleCollections, decided)) return "network";
+    if (findRuleType(firewall.applicationRuleCollections, decided)) return "application";
+  }
+  return undefined;
+}
+
+// ---- the rule -------------------------------------------------------------------------------------
+
+/** The generator's rule for one flow: its endpoint on its port from the configured range. */
+function allowRuleFor(flow: BridgeFlow, layer: Layer): AllowApplicationRule | AllowNetworkRule {
+  const { endpoint } = flow;
+  const sources = flow.flow.sources ?? [];
+  if (layer === "application" && flow.flow.appProtocol) {
+    const port = { port: endpoint.port, protocol: endpoint.protocol };
+    // Named by what it allows: two findings on one host and port (registration and identity both need
+    // management.azure.com) propose the same rule.
+    return applicationRuleFor(ruleNameOf("allow", endpoint.host, endpoint.protocol, endpoint.port), endpoint.purpose, flow.code, [endpoint.host], [port], sources);
+  }
+  const protocol = flow.flow.transport === "udp" ? "UDP" : "TCP";
+  if (flow.flow.destination.kind === "address") {
+    const name = ruleNameOf("allow", endpoint.host, protocol.toLowerCase(), endpoint.port);
+    return networkRuleFor(name, endpoint.purpose, flow.code, [protocol], splitServers([flow.flow.destination.address]), [endpoint.port], sources);
+  }
+  // By service tag: endpoints behind the same tag and port share one rule (and one name).
+  const tag = addressDestination(flow);
+  return networkRuleFor(ruleNameOf("bridge", tag, protocol.toLowerCase(), endpoint.port), endpoint.purpose, flow.code, [protocol], { addresses: [tag] }, [endpoint.port], sources);
+}
+
+function fixRuleOf(rule: AllowApplicationRule | AllowNetworkRule, classic: boolean): FixApplicationRule | FixNetworkRule {
+  const sources = rule.sourceAddresses.length > 0 ? { sourceAddresses: [...rule.sourceAddresses] } : {};
+  if (rule.ruleType === "ApplicationRule") {
+    return {
+      ruleType: "ApplicationRule",
+      name: rule.name,
+      ...sources,
+      protocols: rule.protocols.map((p) => ({ ...p })),
+      targetFqdns: [...rule.targetFqdns],
+      ...(classic ? {} : { terminateTLS: false as const }),
+    };
+  }
+  return {
+    ruleType: "NetworkRule",
+    name: rule.name,
+    ...sources,
+    ipProtocols: [...rule.ipProtocols],
+    ...(rule.destinationAddresses.length > 0 ? { destinationAddresses: [...rule.destinationAddresses] } : {}),
+    ...(rule.destinationFqdns.length > 0 ? { destinationFqdns: [...rule.destinationFqdns] } : {}),
+    destinationPorts: [...rule.destinationPorts],
+  };
+}
+
+// ---- priorities -----------------------------------------------------------------------------------
+
+/** The highest priority below `ceiling` (down to `min`) that `used` lacks. */
+function freeBelow(ceiling: number, used: ReadonlySet<number>, min = MIN_PRIORITY): number | undefined {
+  for (let p = ceiling - 1; p >= min; p--) if (!used.has(p)) return p;
+  return undefined;
+}
+
+/** `preferred` when free, else the next free priority above it. */
+function freeFrom(preferred: number, used: ReadonlySet<number>, max = MAX_PRIORITY): number {
+  for (let p = preferred; p <= max; p++) if (!used.has(p)) return p;
+  return preferred;
+}
+
+/** The non-default deciders of the flows a gate denies or cannot decide (what the fixes must precede). */
+function blockingDeciders(index: FixIndex, gate: EgressGate): DecidingRule[] {
+  return (index.blocked.get(gate) ?? [])
+    .map((r) => r.verdict.decidedBy)
+    .filter((d): d is DecidingRule => d !== undefined && !d.isDefault && d.rule !== undefined);
+}
+
+// ---- firewall policy --------------------------------------------------------------------------------
+
+function policyNamed(index: FixIndex, name: string | undefined): FirewallPolicy | undefined {
+  return name === undefined ? undefined : index.policiesByName.get(name.toLowerCase());
+}
+
+function groupsOfPolicy(index: FixIndex, policyName: string): RuleCollectionGroup[] {
+  return index.groupsByPolicy.get(policyName.toLowerCase()) ?? [];
+}
+
+type Placement = Pick<AddRuleFix, "ruleCollectionGroup" | "collection"> & {
+  /** Set when no free priority precedes the deciding rule: what to move first. */
+  note?: string;
+};
+
+function policyPlacement(index: FixIndex, gate: EgressGate, policyName: string, decided: DecidingRule | undefined, layer: Layer): Placement {
+  const target = layer === "application" ? APPLICATION_COLLECTION : NETWORK_COLLECTION;
+  const groups = groupsOfPolicy(index, policyName);
+  const ours = groups.find((g) => azureName(g).toLowerCase() === DEFAULT_GROUP_NAME || g.ref.name.toLowerCase() === DEFAULT_GROUP_NAME);
+  // One group priority for every fix in this policy: below each group that denies a bridge flow here.
+  const gateCeiling = memoized(index, `policy|${gate.ref.urn}|${policyName.toLowerCase()}`, () => {
+    const priorities = blockingDeciders(index, gate)
+      .filter((d) => d.groupPriority !== undefined && (d.policy ?? policyName).toLowerCase() === policyName.toLowerCase())
+      .map((d) => d.groupPriority as number);
+    return priorities.length > 0 ? Math.min(...priorities) : undefined;
+  });
+  const own = decided?.groupPriority !== undefined && !decided.isDefault ? decided.groupPriority : undefined;
+  const ceiling = gateCeiling === undefined ? own : own === undefined ? gateCeiling : Math.min(gateCeiling, own);
+  const collectionIn = (group: RuleCollectionGroup | undefined) => {
+    const existing = group?.ruleCollections.find((c) => c.name === target.name);
+    return { name: target.name, priority: existing?.priority ?? target.priority, action: "Allow" as const, exists: existing !== undefined };
+  };
+  if (ours && (ceiling === undefined || ours.priority < ceiling) && ours.ref.urn !== decided?.resource.urn) {
+    return { ruleCollectionGroup: { name: azureName(ours), priority: ours.priority, exists: true }, collection: collectionIn(ours) };
+  }
+  const used = new Set(groups.map((g) => g.priority));
+  const priority = ceiling === undefined ? freeFrom(DEFAULT_GROUP_PRIORITY, used) : freeBelow(ceiling, used);
+  if (priority !== undefined) {
+    const name = ours ? ruleNameOf(DEFAULT_GROUP_NAME, priority) : DEFAULT_GROUP_NAME;
+    return { ruleCollectionGroup: { name, priority, exists: false }, collection: { name: target.name, priority: target.priority, action: "Allow", exists: false } };
+  }
+  // No group priority is free below the deny: a collection before it, inside its own group.
+  const group = groups.find((g) => g.ref.urn === decided?.resource.urn);
+  const cp = decided?.collectionPriority ?? MIN_PRIORITY + 1;
+  const usedCollections = new Set((group?.ruleCollections ?? []).map((c) => c.priority));
+  const free = freeBelow(cp, usedCollections);
+  return {
+    ruleCollectionGroup: { name: decided?.group ?? (group ? azureName(group) : DEFAULT_GROUP_NAME), priority: decided?.groupPriority ?? MIN_PRIORITY, exists: true },
+    collection: { name: target.name, priority: free ?? MIN_PRIORITY, action: "Allow", exists: false },
+    ...(free === undefined
+      ? { note: `No priority is free before collection "${decided?.collection}" (priority ${cp}) of group "${decided?.group}" (priority ${decided?.groupPriority}): raise that collection's priority number first.` }
+      : {}),
+  };
+}
+
+// ---- classic firewall -------------------------------------------------------------------------------
+
+function classicPlacement(index: FixIndex, gate: EgressGate, firewall: AzureFirewall, decided: DecidingRule | undefined, layer: Layer): Placement {
+  const target = layer === "application" ? APPLICATION_COLLECTION : NETWORK_COLLECTION;
+  const collections = layer === "application" ? firewall.applicationRuleCollections : firewall.networkRuleCollections;
+  const existing = collections.find((c) => c.name === target.name);
+  const gateCeiling = memoized(index, `classic|${gate.ref.urn}|${layer}`, () => {
+    const priorities = blockingDeciders(index, gate)
+      .filter((d) => d.collectionPriority !== undefined && decidingLayer(index, d) === layer)
+      .map((d) => d.collectionPriority as number);
+    return priorities.length > 0 ? Math.min(...priorities) : undefined;
+  });
+  const own = decided?.collectionPriority !== undefined && decidingLayer(index, decided) === layer ? decided.collectionPriority : undefined;
+  const ceiling = gateCeiling === undefined ? own : own === undefined ? gateCeiling : Math.min(gateCeiling, own);
+  if (existing && (ceiling === undefined || existing.priority < ceiling)) {
+    return { collection: { name: existing.name, priority: existing.priority, action: "Allow", exists: true } };
+  }
+  const used = new Set(collections.filter((c) => c !== existing).map((c) => c.priority));
+  const free = ceiling === undefined ? freeFrom(target.priority, used) : freeBelow(ceiling, used);
+  const priority = free ?? MIN_PRIORITY;
+  return {
+    collection: { name: existing ? ruleNameOf(target.name, priority) : target.name, priority, action: "Allow", exists: false },
+    ...(free === undefined ? { note: `No ${layer} collection priority is free below ${ceiling}: raise the denying collection's priority number first.` } : {}),
+  };
+}
+
+// ---- NSG --------------------------------------------------------------------------------------------
+
+function nsgRuleKey(flow: BridgeFlow): string {
+  return `${flow.flow.transport}|${addressDestination(flow)}|${flow.endpoint.port}`;
+}
+
+/** Priorities for every NSG fix of one gate at once, distinct, below the lowest deny among them. */
+function nsgPriorities(set: ResourceSet, index: FixIndex, gate: EgressGate): Map<string, number> {
+  return memoized(index, `nsg|${gate.ref.urn}`, () => computeNsgPriorities(set, index, gate));
+}
+
+function computeNsgPriorities(set: ResourceSet, index: FixIndex, gate: EgressGate): Map<string, number> {
+  const nsg = ofKind(set, "networkSecurityGroup").find((n) => n.ref.urn === gate.ref.urn);
+  const name = nsg ? azureName(nsg).toLowerCase() : gate.ref.name.toLowerCase();
+  const standalone = ofKind(set, "securityRule").filter((r) => r.networkSecurityGroupName?.toLowerCase() === name || r.armId?.toLowerCase().startsWith(`${nsg?.armId?.toLowerCase()}/`));
+  const used = new Set([...(nsg?.securityRules ?? []), ...standalone.map((r) => r.rule)].filter((r) => r.direction === "Outbound").map((r) => r.priority));
+  const blocked = index.blocked.get(gate) ?? [];
+  const ceilings = blocked.map((r) => r.verdict.decidedBy).filter((d) => d && !d.isDefault && d.priority !== undefined).map((d) => d!.priority as number);
+  let next = Math.min(NSG_MAX_PRIORITY + 1, ...ceilings);
+  const priorities = new Map<string, number>();
+  for (const { flow } of blocked) {
+    const key = nsgRuleKey(flow);
+    if (priorities.has(key)) continue;
+    const priority = freeBelow(next, used) ?? MIN_PRIORITY;
+    priorities.set(key, priority);
+    used.add(priority);
+    next = priority;
+  }
+  return priorities;
+}
+
+function nsgFix(set: ResourceSet, index: FixIndex, gate: EgressGate, flow: BridgeFlow, decided: DecidingRule | undefined): AddRuleFix {
+  const { endpoint } = flow;
+  const protocol = flow.flow.transport === "udp" ? "Udp" : "Tcp";
+  const destination = addressDestination(flow);
+  const priority = nsgPriorities(set, index, gate).get(nsgRuleKey(flow)) ?? freeBelow(decided?.priority ?? NSG_MAX_PRIORITY + 1, new Set()) ?? MIN_PRIORITY;
+  const rule: FixSecurityRule = {
+    ruleType: "SecurityRule",
+    // Named by what it allows: the fixes of endpoints behind one tag and port are one rule.
+    name: ruleNameOf("allow-bridge", destination, protocol.toLowerCase(), endpoint.port),
+    direction: "Outbound",
+    access: "Allow",
+    priority,
+    protocol,
+    ...(flow.flow.sources ? { sourceAddressPrefixes: [...flow.flow.sources] } : {}),
+    destinationAddressPrefixes: [destination],
+    destinationPortRanges: [String(endpoint.port)],
+  };
+  const label = beforeLabel(decided);
+  return {
+    kind: "add-rule",
+    description: `Add an outbound security rule to ${gate.ref.name} that allows ${protocol.toUpperCase()} ${endpoint.port} from ${sourcesText(flow)} to ${destination}${before(decided)}.`,
+    resource: gate.ref,
+    ...(label ? { before: label } : {}),
+    rule,
+  };
+}
+
+// ---- the fix ----------------------------------------------------------------------------------------
+
+/** The concrete change that would let one denied (or undecided) flow through one gate. */
+export function fixForDeniedFlow(gate: EgressGate, flow: BridgeFlow, decided: DecidingRule | undefined, set: ResourceSet, config: BridgeguardConfig): AddRuleFix {
+  const index = fixIndex(set, config);
+  if (gate.kind === "networkSecurityGroup") return nsgFix(set, index, gate, flow, decided);
   const { endpoint } = flow;
   const where = before(decided);
-  if (gate.kind === "networkSecurityGroup") {
-    const protocol = endpoint.protocol === "udp" ? "UDP" : "TCP";
-    return `Add an outbound security rule to ${gate.ref.name} that allows ${protocol} ${endpoint.port} from ${sourcesText(flow)} to ${nsgDestination(flow)}${where}.`;
+  const decidedBy = decidingLayer(index, decided);
+  // An HTTP(S) flow a network rule decides never reaches the application rules.
+  const layer: Layer = flow.flow.appProtocol && decidedBy !== "network" ? "application" : "network";
+  const firewall = index.firewallsByUrn.get(gate.ref.urn);
+  const classic = firewall !== undefined && firewall.firewallPolicyId === undefined;
+  const rule = fixRuleOf(allowRuleFor(flow, layer), classic);
+  let description: string;
+  if (layer === "application") {
+    description = `Add an application rule that allows ${endpoint.host} (${flow.flow.appProtocol}:${endpoint.port}) from ${sourcesText(flow)}${where}; filter by FQDN, since Microsoft publishes no addresses for it.`;
+  } else if (flow.flow.appProtocol) {
+    const tag = addressDestination(flow);
+    description = `Add a network rule that allows TCP ${endpoint.port} from ${sourcesText(flow)} to ${tag}${where}: network rules are evaluated before application rules, so no application rule can allow ${endpoint.host} past network rule "${decided?.rule}"; or narrow that rule so that it does not match the bridge's traffic.`;
+  } else {
+    description = `Add a network rule that allows ${endpoint.protocol.toUpperCase()} ${endpoint.port} from ${sourcesText(flow)} to ${endpoint.host}${where}.`;
   }
-  if (flow.flow.appProtocol) {
-    const protocol = `${flow.flow.appProtocol}:${endpoint.port}`;
-    return `Add an application rule that allows ${endpoint.host} (${protocol}) from ${sourcesText(flow)}${where}; filter by FQDN, since Microsoft publishes no addresses for it.`;
+  const label = beforeLabel(decided);
+  let placement: Placement = {};
+  let resource = gate.ref;
+  if (classic && firewall) {
+    placement = classicPlacement(index, gate, firewall, decided, layer);
+    resource = firewall.ref;
+  } else {
+    const policy = policyNamed(index, decided?.policy) ?? (gate.kind === "firewallPolicy" ? policyNamed(index, gate.ref.name) : undefined);
+    const policyName = decided?.policy ?? (policy ? azureName(policy) : undefined);
+    if (policyName !== undefined) {
+      placement = policyPlacement(index, gate, policyName, decided, layer);
+      resource = policy?.ref ?? decided?.resource ?? gate.ref;
+    }
   }
-  const protocol = endpoint.protocol.toUpperCase();
-  return `Add a network rule that allows ${protocol} ${endpoint.port} from ${sourcesText(flow)} to ${endpoint.host}${where}.`;
+  const { note, ...placed } = placement;
+  return { kind: "add-rule", description: note ? `${description} ${note}` : description, resource, ...placed, ...(label ? { before: label } : {}), rule };
+}
+
+// ---- property changes -------------------------------------------------------------------------------
+
+/**
+ * `terminateTLS: false` on the application rule that intercepts a flow: the rule's path in its rule
+ * collection group (`ruleCollections[i].rules[j].terminateTLS`), or undefined when the rule is not found.
+ */
+export function terminateTlsFix(set: ResourceSet, decided: DecidingRule | undefined): ChangePropertyFix | undefined {
+  if (!decided?.rule) return undefined;
+  const description = `Set terminateTLS: false on rule "${decided.rule}" (collection "${decided.collection}", group "${decided.group}").`;
+  const group = ofKind(set, "ruleCollectionGroup").find((g) => g.ref.urn === decided.resource.urn);
+  if (!group) return undefined;
+  const i = group.ruleCollections.findIndex((c) => c.name === decided.collection && c.priority === decided.collectionPriority);
+  const j = i < 0 ? -1 : (group.ruleCollections[i]?.rules.findIndex((r) => r.ruleType === "ApplicationRule" && r.name === decided.rule) ?? -1);
+  if (i < 0 || j < 0) return undefined;
+  return { kind: "change-property", description, resource: group.ref, path: `ruleCollections[${i}].rules[${j}].terminateTLS`, value: false, current: true };
 }

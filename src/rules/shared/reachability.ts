@@ -22,16 +22,17 @@ export function reachabilityViolations(set: ResourceSet, context: RuleContext, p
         message: `${gate.label} denies ${target}: ${verdict.reason}`,
         evidence: verdict.evidence,
         severity: flow.severity,
-        fix: fixForDeniedFlow(gate, flow, verdict.decidedBy),
+        fix: fixForDeniedFlow(gate, flow, verdict.decidedBy, set, context.config),
       });
     } else if (verdict.verdict === "undetermined") {
+      const fix = fixForDeniedFlow(gate, flow, verdict.decidedBy, set, context.config);
       violations.push({
         resource: verdict.decidedBy?.resource ?? gate.ref,
         endpoint: flow.endpoint,
         message: `${gate.label} may deny ${target} (undetermined): ${verdict.reason}`,
         evidence: verdict.evidence,
         undetermined: true,
-        fix: `Make the rules decide ${flow.endpoint.host} unambiguously: ${fixForDeniedFlow(gate, flow, verdict.decidedBy)}`,
+        fix: { ...fix, description: `Make the rules decide ${flow.endpoint.host} unambiguously: ${fix.description}` },
       });
     }
   }

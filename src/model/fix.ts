@@ -1,0 +1,81 @@
+/**
+ * The concrete fix a finding carries, as data: the rule to add (and where, so that it takes effect before
+ * the rule that decides today), or the property to change. `description` is the same fix in one sentence;
+ * the finding's `remediation` starts with it.
+ *
+ * Rules use Azure's property names in azure-native's flattened shape (Pulumi inputs, `az ... show` output).
+ * In REST/ARM JSON the same names sit under `properties` at the resource level; inside a rule collection
+ * group, collections and rules are flat in both shapes.
+ */
+import type { ResourceRef } from "./resource";
+
+/** An application rule to add (firewall policy or classic firewall): allowed by FQDN, never TLS-terminated. */
+export interface FixApplicationRule {
+  ruleType: "ApplicationRule";
+  name: string;
+  /** The stamp's egress range; absent when `egress.sourceAddresses` is not configured (use the public VIP /27). */
+  sourceAddresses?: string[];
+  protocols: { protocolType: "Http" | "Https"; port: number }[];
+  targetFqdns: string[];
+  /** Firewall policy rules only (classic application rules cannot terminate TLS). */
+  terminateTLS?: false;
+}
+
+/** A network rule to add. Classic firewalls call `ipProtocols` `protocols`. */
+export interface FixNetworkRule {
+  ruleType: "NetworkRule";
+  name: string;
+  sourceAddresses?: string[];
+  ipProtocols: ("TCP" | "UDP")[];
+  /** Addresses or service tags. */
+  destinationAddresses?: string[];
+  /** A host name (network rules resolve it: the policy needs DNS proxy enabled). */
+  destinationFqdns?: string[];
+  destinationPorts: string[];
+}
+
+/** An outbound NSG security rule to add. */
+export interface FixSecurityRule {
+  ruleType: "SecurityRule";
+  name: string;
+  direction: "Outbound";
+  access: "Allow";
+  priority: number;
+  protocol: "Tcp" | "Udp";
+  sourceAddressPrefixes?: string[];
+  destinationAddressPrefixes: string[];
+  destinationPortRanges: string[];
+}
+
+export type FixRule = FixApplicationRule | FixNetworkRule | FixSecurityRule;
+
+/** Add one rule, placed so that it takes effect before the rule that decides the flow today. */
+export interface AddRuleFix {
+  kind: "add-rule";
+  description: string;
+  /** Where the rule goes: the firewall policy, the classic Azure Firewall, or the NSG. */
+  resource: ResourceRef;
+  /** Firewall policy: the rule collection group that holds the new collection (`exists`: it is already there). */
+  ruleCollectionGroup?: { name: string; priority: number; exists: boolean };
+  /** Firewall policy or classic firewall: the Allow collection that holds the rule. */
+  collection?: { name: string; priority: number; action: "Allow"; exists: boolean };
+  /** The rule that decides the flow today and that the new one must precede; absent when a default decides. */
+  before?: string;
+  rule: FixRule;
+}
+
+export type FixValue = string | number | boolean | string[];
+
+/** Change one property of one resource. */
+export interface ChangePropertyFix {
+  kind: "change-property";
+  description: string;
+  resource: ResourceRef;
+  /** In the flattened shape: `ruleCollections[1].rules[0].terminateTLS` (prefix `properties.` for REST/ARM JSON). */
+  path: string;
+  value: FixValue;
+  /** The value today, when the finding knows it. */
+  current?: FixValue;
+}
+
+export type FindingFix = AddRuleFix | ChangePropertyFix;

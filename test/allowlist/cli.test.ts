@@ -1,0 +1,115 @@
+/** `bridgeguard endpoints` with the rule formats: flags, config, notes on stderr, usage errors. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ArmRuleCollectionGroup } from "../../src/allowlist";
+import { tlsBypassHostsFor } from "../../src/allowlist";
+import { exampleConfig, runCli } from "../cli/run-cli";
+import { expectNothingBeyondCatalog, VIP } from "./helpers";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-endpoints-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("bridgeguard endpoints --format azure-firewall-policy", () => {
+  it("takes cloud, range and servers from the config; notes nothing when all are set", () => {
+    const result = runCli(["endpoints", "-c", exampleConfig, "--format", "azure-firewall-policy", "--policy-name", "hub-policy"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe("");
+    const group = JSON.parse(result.stdout) as ArmRuleCollectionGroup;
+    expect(group.name).toBe("hub-policy/azs-bridge-egress");
+    expect(group.properties.ruleCollections.map((c) => c.rules.map((r) => r.name))).toEqual([
+      ["ntp", "dns"],
+      ["usage", "usage-legacy", "registration", "identity"],
+    ]);
+  });
+
+  it("flags win over the config; without servers, no NTP/DNS rule and a note on stderr each", () => {
+    const result = runCli(["endpoints", "--cloud", "AzureUSGovernment", "--source", "198.51.100.0/27", "--format", "azure-firewall-policy", "--policy-name", "p", "--priority", "300", "--group-name", "azs-usgov"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      "bridgeguard: note: no timeServer configured: no NTP rule (set timeServer in bridgeguard.yaml or pass --time-server)",
+      "bridgeguard: note: no dnsServers configured: no DNS rule (set dnsServers in bridgeguard.yaml or pass --dns-server)",
+    ]);
+    const group = JSON.parse(result.stdout) as ArmRuleCollectionGroup;
+    expect(group).toMatchObject({ name: "p/azs-usgov", properties: { priority: 300 } });
+    expect(group.properties.ruleCollections.map((c) => c.name)).toEqual(["azs-bridge-application"]);
+    expect(JSON.stringify(group)).toContain("*.usgovtrafficmanager.net");
+    expect(JSON.stringify(group)).toContain("198.51.100.0/27");
+  });
+
+  it("--time-server and --dns-server add the network rules; --all the optional endpoints; -o writes a file", () => {
+    const out = path.join(dir, "rcg.json");
+    const result = runCli(["endpoints", "--source", VIP, "--time-server", "10.1.0.10", "--dns-server", "10.1.0.53", "10.1.0.54", "--all", "--format", "azure-firewall-policy", "--policy-name", "p", "-o", out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe("");
+    const group = JSON.parse(fs.readFileSync(out, "utf8")) as ArmRuleCollectionGroup;
+    expectNothingBeyondCatalog(group, "AzureCloud", { all: true, timeServer: "10.1.0.10", dnsServers: ["10.1.0.53", "10.1.0.54"] });
+    expect(JSON.stringify(group)).toContain("*.wdcp.microsoft.com");
+  });
+
+  it.each([
+    ["no source range anywhere", ["--format", "azure-firewall-policy", "--policy-name", "p"], /needs the stamp's egress range: set egress\.sourceAddresses in bridgeguard\.yaml or pass --source <cidr>/],
+    ["a * source", ["--format", "azure-firewall-policy", "--policy-name", "p", "--source", "*"], /source "\*" would allow every address/],
+    ["no policy name", ["--format", "azure-firewall-policy", "--source", VIP], /needs the firewall policy .*--policy-name/],
+    ["a bad priority", ["--format", "pulumi", "--source", VIP, "--priority", "first"], /--priority: expected an integer from 100 to 65000/],
+    ["a priority out of range", ["--format", "pulumi", "--source", VIP, "--priority", "70000"], /priority 70000/],
+    ["a bad DNS server", ["--format", "pulumi", "--source", VIP, "--dns-server", "dns.local"], /dnsServers "dns\.local"/],
+    ["an unknown format", ["--format", "bicep"], /bicep/],
+  ])("%s: exit 2, one line, nothing on stdout", (_name, args, pattern) => {
+    const result = runCli(["endpoints", ...args]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe("");
+  });
+});
+
+describe("bridgeguard endpoints --format pulumi", () => {
+  it("a TypeScript snippet; policy and resource group from flags, else from the stack config", () => {
+    const literal = runCli(["endpoints", "-c", exampleConfig, "--format", "pulumi", "--policy-name", "hub-policy", "--resource-group", "rg-hub"]);
+    expect(literal.status).toBe(0);
+    expect(literal.stdout).toMatch(/^\/\/ Generated by bridgeguard /);
+    expect(literal.stdout).toContain('new network.FirewallPolicyRuleCollectionGroup("azs-bridge-egress", {');
+    expect(literal.stdout).toContain('resourceGroupName: "rg-hub"');
+    const fromConfig = runCli(["endpoints", "-c", exampleConfig, "--format", "pulumi"]);
+    expect(fromConfig.stdout).toContain('firewallPolicyName: config.require("firewallPolicyName")');
+  });
+
+  it("takes the policy from egress.firewallPolicies when the config names exactly one", () => {
+    const config = write("one-policy.yaml", `egress:\n  sourceAddresses: [${VIP}]\n  firewallPolicies: [rg-hub/hub-policy]\n`);
+    const result = runCli(["endpoints", "-c", config, "--format", "pulumi"]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('resourceGroupName: "rg-hub"');
+    expect(result.stdout).toContain('firewallPolicyName: "hub-policy"');
+    const arm = runCli(["endpoints", "-c", config, "--format", "azure-firewall-policy"]);
+    expect(JSON.parse(arm.stdout).name).toBe("hub-policy/azs-bridge-egress");
+  });
+});
+
+describe("bridgeguard endpoints --format tls-bypass", () => {
+  it("one host per line, for the cloud; no source range needed", () => {
+    const result = runCli(["endpoints", "--cloud", "AzureChinaCloud", "--format", "tls-bypass"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe(`${tlsBypassHostsFor("AzureChinaCloud").join("\n")}\n`);
+    expect(result.stdout.split("\n")[0]).toBe("*.trafficmanager.cn");
+  });
+});
+
+describe("the list formats are as before", () => {
+  it("csv and json still list the catalog; --time-server and --dns-server fill the configured rows", () => {
+    const csv = runCli(["endpoints", "--format", "csv", "--time-server", "10.9.0.10"]);
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split("\r\n")[0]).toBe("purpose,host,path,ports,code,severity,required,note");
+    expect(csv.stdout).toContain("time,10.9.0.10,,UDP 123,Unauthorized,error,true,");
+    const json = JSON.parse(runCli(["endpoints", "--format", "json", "--dns-server", "10.9.0.53"]).stdout) as { endpoints: { host: string; purpose: string }[] };
+    expect(json.endpoints).toContainEqual(expect.objectContaining({ host: "10.9.0.53", purpose: "dns" }));
+  });
+});
