@@ -1,44 +1,110 @@
 /**
  * `npm run bench`: audit time and memory against a baseline measured in the same run (reading and
- * JSON.parse-ing the same file), at 1k, 10k and 100k resources. Targets are checked as ratios.
+ * JSON.parse-ing the same file), at 1k, 10k and 100k resources; and many stacks at once: 200 exports of
+ * 2,000 resources audited with `--jobs 2` against `--jobs 1`, in the same run. Targets are checked as ratios.
+ *
+ * Environment, for quick runs:
+ * - `BENCH_RUNS` (default 3): runs per measurement; the median counts.
+ * - `BENCH_SIZES` (default `1000,10000,100000`): single-file sizes; `none` skips them.
+ * - `BENCH_STACKS` (default `200x2000`): the many-stacks case as `<files>x<resources each>`; `none` skips it.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { writeStackExport } from "./generate";
+import { generateStackExport, writeStackExport } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RSS_PRELOAD = path.join(__dirname, "rss.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SIZES = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
+const SIZES = parseSizes(process.env.BENCH_SIZES ?? "1000,10000,100000");
+const STACKS = parseStacks(process.env.BENCH_STACKS ?? "200x2000");
+
+function parseSizes(value: string): number[] {
+  if (value.trim() === "" || value.trim() === "none") return [];
+  return value.split(",").map((part) => {
+    const n = Number(part.trim());
+    if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_SIZES: expected resource counts such as 1000,10000 (or none), got ${JSON.stringify(value)}`);
+    return n;
+  });
+}
+
+function parseStacks(value: string): { files: number; size: number } | undefined {
+  if (value.trim() === "" || value.trim() === "none") return undefined;
+  const m = /^\s*(\d+)\s*x\s*(\d+)\s*$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`BENCH_STACKS: expected <files>x<resources>, such as 200x2000 (or none), got ${JSON.stringify(value)}`);
+  return { files: Number(m[1]), size: Number(m[2]) };
+}
 
 interface Measurement {
   seconds: number;
   peakRss: number;
 }
 
-function measure(args: string[]): Measurement {
-  const rssFile = path.join(os.tmpdir(), `bridgeguard-bench-rss-${process.pid}`);
-  const times: number[] = [];
-  let peakRss = 0;
-  for (let run = 0; run < RUNS; run++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ["--require", RSS_PRELOAD, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: "1" },
-      encoding: "utf8",
-      maxBuffer: 1 << 30,
-    });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (result.status !== 0 && result.status !== 1) {
-      throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
-    }
-    times.push(seconds);
-    peakRss = Math.max(peakRss, Number(fs.readFileSync(rssFile, "utf8")));
+/** Where a measured process writes its peak RSS (removed when the bench ends). */
+const rssFile = path.join(os.tmpdir(), `bridgeguard-bench-rss-${process.pid}`);
+
+/** One timed run of `node <args>`: wall-clock seconds and the process's peak RSS. */
+function runOnce(args: string[]): Measurement {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ["--require", RSS_PRELOAD, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: "1" },
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr.slice(0, 500)}`);
   }
-  times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(times.length / 2)]!, peakRss };
+  return { seconds, peakRss: Number(fs.readFileSync(rssFile, "utf8")) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function measure(args: string[]): Measurement {
+  const runs = Array.from({ length: RUNS }, () => runOnce(args));
+  return { seconds: median(runs.map((r) => r.seconds)), peakRss: Math.max(...runs.map((r) => r.peakRss)) };
+}
+
+/**
+ * Several commands measured in turns (a, b, a, b, ...) rather than one after the other, so that a change in
+ * the machine's load during the run weighs on each alike; the median of each.
+ */
+function measureInTurns(commands: string[][]): Measurement[] {
+  const runs: Measurement[][] = commands.map(() => []);
+  for (let run = 0; run < RUNS; run++) commands.forEach((args, i) => runs[i]!.push(runOnce(args)));
+  return runs.map((list) => ({ seconds: median(list.map((r) => r.seconds)), peakRss: Math.max(...list.map((r) => r.peakRss)) }));
+}
+
+/**
+ * Many stacks at once: `files` exports of `size` resources each (the same generated export under a
+ * different stack name each), audited as one directory with `--jobs 1` and with `--jobs 2`.
+ * Target: `--jobs 2` takes at most 0.65x the time of `--jobs 1`; both reports must be identical.
+ */
+function benchStacks(dir: string, config: string, stacks: { files: number; size: number }, failures: string[]): void {
+  const exports = path.join(dir, "stacks");
+  fs.mkdirSync(exports);
+  const text = JSON.stringify(generateStackExport(stacks.size));
+  for (let i = 0; i < stacks.files; i++) {
+    fs.writeFileSync(path.join(exports, `stack-${String(i).padStart(4, "0")}.json`), text.replaceAll("urn:pulumi:bench::", `urn:pulumi:bench-${i}::`));
+  }
+  const bytes = Buffer.byteLength(text) * stacks.files;
+  const outputs = [1, 2].map((jobs) => path.join(dir, `stacks-jobs${jobs}.json`));
+  const command = (jobs: number, output: string): string[] => ["bin/bridgeguard.js", "audit", exports, "--config", config, "--format", "json", "--output", output, "--jobs", String(jobs)];
+  const [one, two] = measureInTurns([command(1, outputs[0]!), command(2, outputs[1]!)]) as [Measurement, Measurement];
+  const ratio = two.seconds / one.seconds;
+  console.log(
+    `${stacks.files} stacks x ${stacks.size} resources  ${(bytes / 1e6).toFixed(0)} MB  ` +
+      `--jobs 1 ${one.seconds.toFixed(2)} s  --jobs 2 ${two.seconds.toFixed(2)} s  ratio ${ratio.toFixed(2)}x  ` +
+      `peak RSS ${(one.peakRss / 1e6).toFixed(0)} MB / ${(two.peakRss / 1e6).toFixed(0)} MB (${os.availableParallelism()} cores)`,
+  );
+  console.log(`target: ${stacks.files} stacks with --jobs 2 <= 0.65x the time of --jobs 1: ${ratio.toFixed(2)}x`);
+  if (ratio > 0.65) failures.push(`--jobs 2 ratio above 0.65x (${ratio.toFixed(2)}x)`);
+  if (fs.readFileSync(outputs[0]!, "utf8") !== fs.readFileSync(outputs[1]!, "utf8")) failures.push("--jobs 1 and --jobs 2 reports differ");
 }
 
 function main(): void {
@@ -46,6 +112,7 @@ function main(): void {
   const config = path.join(dir, "bridgeguard.yaml");
   fs.writeFileSync(config, "cloud: AzureCloud\negress:\n  sourceAddresses: [203.0.113.0/27]\ntimeServer: 10.0.0.10\ndnsServers: [10.0.0.53]\n");
   const rows: { size: number; bytes: number; baseline: Measurement; audit: Measurement }[] = [];
+  const failures: string[] = [];
   try {
     for (const size of SIZES) {
       const file = path.join(dir, `stack-${size}.json`);
@@ -60,10 +127,11 @@ function main(): void {
           `(JSON.parse alone ${(baseline.peakRss / bytes).toFixed(1)}x)`,
       );
     }
+    if (STACKS) benchStacks(dir, config, STACKS, failures);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(rssFile, { force: true });
   }
-  const failures: string[] = [];
   const largest = rows.find((r) => r.size === 100000);
   const tenK = rows.find((r) => r.size === 10000);
   if (largest) {

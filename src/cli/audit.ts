@@ -1,14 +1,26 @@
-import type { Command } from "commander";
+import * as fs from "node:fs";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CloudName } from "../catalog/clouds";
+import type { BridgeguardConfig, FailOn } from "../config/types";
+import { applyBaseline, createBaseline, loadBaselineFile, renderBaseline, type Baseline } from "../engine/baseline";
 import { loadConfig } from "../engine/config";
-import { auditResourceSet, buildReport } from "../engine/run";
-import { loadResourceFile } from "../input";
-import type { Finding } from "../model/finding";
-import { compareFindings } from "../model/finding";
+import { FAIL_ON, gateFails } from "../engine/gate";
+import { buildReport } from "../engine/run";
+import { applySuppressions, checkSuppressions, todayUtc } from "../engine/suppressions";
+import { UserError } from "../model/errors";
+import type { Finding, Report, ReportSummary, StackSummary } from "../model/finding";
+import { compareFindings, summarize } from "../model/finding";
 import { renderReport, shouldUseColor, type OutputFormat } from "../report";
 import { ruleMetas } from "../rules";
+import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
+import { expandInputs } from "./inputs";
 import { writeOutput } from "./io";
-import { cloudOption, formatOption } from "./options";
+import { cloudOption, formatOption, maxInputSizeOption } from "./options";
+
+/** The audit's exit codes (see `EXIT` in main.ts): findings at the gate 1, bad usage or input 2. */
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+const EXIT_INPUT = 2;
 
 interface AuditOptions {
   config?: string;
@@ -16,43 +28,150 @@ interface AuditOptions {
   format: OutputFormat;
   output?: string;
   softFail?: boolean;
+  jobs?: number;
+  baseline?: string;
+  createBaseline?: string;
+  failOn?: FailOn;
+  maxInputSize?: number;
 }
 
-/** `bridgeguard audit <file...>`: stack exports or ARM JSON in, one report out. */
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(jobs) || jobs < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return jobs;
+}
+
+/** `bridgeguard audit <file|dir|glob...>`: stack exports or ARM JSON in, one report out. */
 export function registerAudit(program: Command, setExitCode: (code: number) => void): void {
   program
     .command("audit")
     .description("audit `pulumi stack export` JSON or ARM JSON for causes of usage-bridge errors")
-    .argument("<file...>", "stack export(s) or ARM resource JSON (one resource, an array, or {\"value\": [...]})")
-    .option("-c, --config <file>", "bridgeguard.yaml with the expected registration, egress range, time and DNS servers")
+    .argument(
+      "<file...>",
+      'stack export(s) or ARM resource JSON (one resource, an array, or {"value": [...]}); a directory means every *.json below it, a glob (quoted) the files it matches',
+    )
+    .option("-c, --config <file>", "bridgeguard.yaml with the expected registration, egress range, time and DNS servers, suppressions")
     .addOption(cloudOption())
     .addOption(formatOption(["text", "json", "sarif", "junit", "markdown"]))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .option("--soft-fail", "report findings but exit 0")
-    .action((files: string[], options: AuditOptions) => {
-      const config = loadConfig(options.config);
-      if (options.cloud) config.cloud = options.cloud;
-      const findings: Finding[] = [];
-      const fileOf = new Map<Finding, string>();
-      let resources = 0;
-      let endpoints = 0;
-      for (const file of files) {
-        const set = loadResourceFile(file);
-        const report = auditResourceSet(set, config);
-        for (const finding of report.findings) {
-          findings.push(finding);
-          fileOf.set(finding, file);
-        }
-        resources += report.summary.resources;
-        endpoints = Math.max(endpoints, report.summary.endpoints);
-      }
-      const report = buildReport(findings.sort(compareFindings), resources, endpoints);
-      const text = renderReport(options.format, report, ruleMetas(), {
-        color: !options.output && shouldUseColor(process.stdout, process.env),
-        width: process.stdout.columns,
-        artifactUri: (finding) => fileOf.get(finding),
-      });
-      writeOutput(text, options.output);
-      setExitCode(report.summary.errors > 0 && !options.softFail ? 1 : 0);
+    .option("-j, --jobs <n>", "files audited at once, each on a worker thread (default: the number of cores)", parseJobs)
+    .addOption(new Option("--fail-on <severity>", "lowest severity that fails the run (exit 1); overrides failOn in the config (default: error)").choices(FAIL_ON))
+    .addOption(new Option("--baseline <file>", "fail only on findings not in this baseline (see --create-baseline)").conflicts("createBaseline"))
+    .option("--create-baseline <file>", "write the fingerprints of this run's unsuppressed findings as a baseline")
+    .option("--soft-fail", "report findings but exit 0 (an input error still exits 2)")
+    .addOption(maxInputSizeOption())
+    .action(async (args: string[], options: AuditOptions) => {
+      setExitCode(await runAudit(args, options));
     });
+}
+
+function stderr(line: string): void {
+  process.stderr.write(`bridgeguard: ${line}\n`);
+}
+
+/** Suppressed and baselined findings, which count neither as errors nor as warnings. */
+function acceptedCounts(findings: readonly Finding[], withBaseline: boolean): Pick<ReportSummary, "suppressed" | "baselined"> {
+  let suppressed = 0;
+  let baselined = 0;
+  for (const f of findings) {
+    if (f.suppression) suppressed++;
+    else if (f.baselineState === "unchanged") baselined++;
+  }
+  return withBaseline ? { suppressed, baselined } : { suppressed };
+}
+
+function stackSummaries(results: readonly FileAudit[], findings: readonly Finding[], withBaseline: boolean): StackSummary[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = byFile.get(f.file ?? "");
+    if (list) list.push(f);
+    else byFile.set(f.file ?? "", [f]);
+  }
+  return results.map((result): StackSummary => {
+    if (!result.ok) {
+      return { file: result.file, summary: { ...summarize([], 0, 0), ...acceptedCounts([], withBaseline) }, error: result.error };
+    }
+    const own = byFile.get(result.file) ?? [];
+    return { file: result.file, summary: { ...summarize(own, result.resources, result.endpoints), ...acceptedCounts(own, withBaseline) } };
+  });
+}
+
+async function runAudit(args: string[], options: AuditOptions): Promise<number> {
+  const files = expandInputs(args, { exclude: [options.output, options.baseline, options.createBaseline, options.config] });
+  // The workers load the engine while this thread reads the configuration and the baseline.
+  const pool = startAuditPool(files, { jobs: options.jobs ?? defaultJobs(), read: options.maxInputSize ? { maxBytes: options.maxInputSize } : {} });
+  let results: FileAudit[];
+  let config: BridgeguardConfig;
+  let baseline: Baseline | undefined;
+  try {
+    config = loadConfig(options.config);
+    if (options.cloud) config.cloud = options.cloud;
+    checkSuppressions(config.suppressions, options.config ?? "(defaults)", ruleMetas());
+    baseline = options.baseline ? loadBaselineFile(options.baseline) : undefined;
+    results = await pool.audit(config);
+  } finally {
+    pool.close();
+  }
+  const failOn: FailOn = options.failOn ?? config.failOn ?? "error";
+  const failed = results.filter((r): r is Extract<FileAudit, { ok: false }> => !r.ok);
+  for (const result of failed) stderr(result.error);
+  // Nothing could be audited: a report would only say "no problems found" about nothing.
+  if (failed.length === results.length) return EXIT_INPUT;
+
+  let findings: Finding[] = [];
+  let resources = 0;
+  let endpoints = 0;
+  for (const result of results) {
+    if (!result.ok) continue;
+    // The findings are this run's own (fresh from the worker or the engine): tag them in place.
+    for (const finding of result.findings) {
+      finding.file = result.file;
+      findings.push(finding);
+    }
+    resources += result.resources;
+    endpoints = Math.max(endpoints, result.endpoints);
+  }
+
+  const suppressed = applySuppressions(findings, config.suppressions, {
+    today: todayUtc(),
+    source: options.config,
+    reportStale: failed.length === 0,
+  });
+  findings = suppressed.findings;
+  for (const notice of suppressed.notices) stderr(`${notice.level}: ${notice.message}`);
+
+  let baselineError: string | undefined;
+  if (options.createBaseline) {
+    if (failed.length > 0) {
+      baselineError = `${options.createBaseline}: baseline not written: ${failed.length} input file(s) could not be audited, and their findings would be missing from it`;
+    } else {
+      baseline = createBaseline(findings.filter((f) => !f.suppression));
+      try {
+        fs.writeFileSync(options.createBaseline, renderBaseline(baseline));
+      } catch (error) {
+        throw UserError.at(options.createBaseline, undefined, `cannot write the baseline: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    }
+  }
+  if (baseline) findings = applyBaseline(findings, baseline);
+
+  findings.sort(compareFindings);
+  const base = buildReport(findings, resources, endpoints);
+  const report: Report = {
+    ...base,
+    summary: { ...base.summary, ...acceptedCounts(findings, baseline !== undefined) },
+    stacks: stackSummaries(results, findings, baseline !== undefined),
+    notices: suppressed.notices,
+  };
+  const text = renderReport(options.format, report, ruleMetas(), {
+    color: !options.output && shouldUseColor(process.stdout, process.env),
+    width: process.stdout.columns,
+    failOn,
+  });
+  writeOutput(text, options.output);
+  if (baselineError) stderr(baselineError);
+
+  if (failed.length > 0 || baselineError) return EXIT_INPUT;
+  if (options.softFail) return EXIT_OK;
+  return gateFails(report.summary, failOn) ? EXIT_FINDINGS : EXIT_OK;
 }

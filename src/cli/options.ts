@@ -1,5 +1,6 @@
-import { Option } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { CLOUDS } from "../catalog/clouds";
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, MAX_JSON_BYTES } from "../input/json";
 
 export function cloudOption(): Option {
   return new Option("--cloud <cloud>", "Azure cloud (overrides the config file)").choices(CLOUDS);
@@ -7,4 +8,30 @@ export function cloudOption(): Option {
 
 export function formatOption(formats: readonly string[], fallback = formats[0]!): Option {
   return new Option("-f, --format <format>", "output format").choices(formats).default(fallback);
+}
+
+const SIZE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** `512MiB`, `1g`, `300000000` (bytes): a size as bytes; K, M and G are binary (KiB, MiB, GiB). */
+export function parseSize(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) return undefined;
+  const bytes = Math.floor(Number(match[1]) * unit);
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}
+
+/**
+ * `--max-input-size <size>`: input files larger than this are refused before they are read (default
+ * 256 MiB; at most what JSON.parse can take, just under 512 MiB).
+ */
+export function maxInputSizeOption(): Option {
+  return new Option("--max-input-size <size>", `refuse input files larger than this, before reading them: 100MiB, 1G, or bytes (default ${formatBytes(DEFAULT_MAX_INPUT_BYTES)}, at most ${formatBytes(MAX_JSON_BYTES)})`).argParser(
+    (value: string) => {
+      const bytes = parseSize(value);
+      if (bytes === undefined) throw new InvalidArgumentError("expected a size such as 100MiB, 1G or a number of bytes");
+      if (bytes > MAX_JSON_BYTES) throw new InvalidArgumentError(`at most ${formatBytes(MAX_JSON_BYTES)}: the largest JSON text Node.js can parse`);
+      return bytes;
+    },
+  );
 }

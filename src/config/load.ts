@@ -1,5 +1,5 @@
-import * as fs from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
 import type { BridgeguardConfig } from "./types";
 import { validateConfig } from "./validate";
@@ -7,33 +7,49 @@ import { validateConfig } from "./validate";
 /** Alias expansion beyond this is an alias bomb, not a configuration. */
 const MAX_ALIAS_COUNT = 100;
 
+/** A bridgeguard.yaml is a few kilobytes; thousands of suppressions stay far below this. */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 function readText(file: string): string {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw UserError.at(file, undefined, "configuration file not found");
-  }
-  if (stat.isDirectory()) throw UserError.at(file, undefined, "is a directory, expected a bridgeguard.yaml file");
-  const text = fs.readFileSync(file, "utf8");
+  const buffer = readBounded(
+    file,
+    MAX_CONFIG_BYTES,
+    (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return UserError.at(file, undefined, "configuration file not found");
+      if (code === "EISDIR") return UserError.at(file, undefined, "is a directory, expected a bridgeguard.yaml file");
+      if (code === "EACCES" || code === "EPERM") return UserError.at(file, undefined, "permission denied");
+      return UserError.at(file, undefined, `cannot be read (${code ?? "I/O error"})`);
+    },
+    (size) => UserError.at(file, undefined, `${size === undefined ? "is larger than" : `is ${formatBytes(size)}, over`} the ${formatBytes(MAX_CONFIG_BYTES)} limit of a configuration file`),
+  );
+  const text = buffer.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** The yaml library's own words, except a stack overflow (100k levels of `[[[...`), which is said plainly. */
+function yamlProblem(message: string): string {
+  const first = message.split("\n")[0] ?? "";
+  return /Maximum call stack size exceeded/.test(first) ? "nested too deeply" : first;
 }
 
 /** Reads, parses and validates `bridgeguard.yaml`; every problem names the file, line and key path. */
 export function loadConfigFile(file: string, schema: object): BridgeguardConfig {
   const text = readText(file);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // logLevel "error": the yaml library's warnings (a non-scalar key, an unknown tag) would go to stderr as
+  // process warnings; what matters about such a file, the schema says.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   const firstError = doc.errors[0];
   if (firstError) {
     const pos = lineCounter.linePos(firstError.pos[0]);
-    throw UserError.at(`${file}:${pos.line}:${pos.col}`, undefined, `invalid YAML: ${firstError.message.split("\n")[0]}`);
+    throw UserError.at(`${file}:${pos.line}:${pos.col}`, undefined, `invalid YAML: ${yamlProblem(firstError.message)}`);
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw UserError.at(file, undefined, `invalid YAML: ${(error as Error).message.split("\n")[0]}`);
+    throw UserError.at(file, undefined, `invalid YAML: ${yamlProblem((error as Error).message)}`);
   }
   try {
     return validateConfig(value, file, schema);

@@ -36,11 +36,21 @@ export function createAjv(): Ajv {
   return ajv;
 }
 
+/** Keys shown as they are in a path; any other key (a line break, a quote, a space, a megabyte) is quoted and cut. */
+const PLAIN_KEY = /^[A-Za-z0-9_$*@:/-][A-Za-z0-9_$*@:/.-]{0,99}$/;
+const MAX_SHOWN_KEY = 100;
+
+/** A key from the file as a message may quote it: JSON-quoted (one line), at most 100 characters. */
+export function quoteKey(key: string): string {
+  return JSON.stringify(key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key);
+}
+
 /** `egress.sourceAddresses[0]`: the path style every message uses. */
 export function formatPath(segments: readonly (string | number)[]): string {
   let out = "";
   for (const segment of segments) {
     if (typeof segment === "number" || /^\d+$/.test(segment)) out += `[${segment}]`;
+    else if (!PLAIN_KEY.test(segment)) out += `[${quoteKey(segment)}]`;
     else out += out ? `.${segment}` : segment;
   }
   return out || "(top level)";
@@ -70,11 +80,11 @@ export function describeAjvError(error: ErrorObject): { path: string; problem: s
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(p.additionalProperty);
-      return { path: formatPath([...segments, key]), problem: `unknown key "${key}"` };
+      return { path: formatPath([...segments, key]), problem: `unknown key ${quoteKey(key)}` };
     }
     case "propertyNames": {
       const key = String(p.propertyName);
-      return { path: formatPath([...segments, key]), problem: `unknown rule "${key}" (see \`bridgeguard rules\`)` };
+      return { path: formatPath([...segments, key]), problem: `unknown rule ${quoteKey(key)} (see \`bridgeguard rules\`)` };
     }
     case "required":
       return { path: formatPath([...segments, String(p.missingProperty)]), problem: "is required" };
@@ -102,6 +112,38 @@ export function describeAjvError(error: ErrorObject): { path: string; problem: s
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
+/** Far deeper than any configuration (whose deepest key is 3 levels down). */
+export const MAX_CONFIG_DEPTH = 32;
+
+/** Longer than any name, id, address or justification: findings quote these values, in every format. */
+export const MAX_CONFIG_STRING = 8192;
+
+/**
+ * Configuration is plain data: strings (of at most `MAX_CONFIG_STRING` characters), numbers, booleans,
+ * null, lists and mappings, at most `MAX_CONFIG_DEPTH` levels deep. Checked without recursion, before anything recursive (the copy below,
+ * ajv) walks it: 100k levels of nesting (a hostile Pulumi or pack config) would overflow the stack, and a
+ * YAML 1.1 tag (`!!set`, `!!omap`, `!!binary`, `!!timestamp`) would hand the schema a Set, Map, bytes or Date.
+ */
+function checkPlainData(value: unknown, file: string): void {
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const v = next.value;
+    if (typeof v === "string" && v.length > MAX_CONFIG_STRING) {
+      throw UserError.at(file, formatPath(next.path), `expected at most ${MAX_CONFIG_STRING} characters, got a string of ${v.length}`);
+    }
+    if (v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) continue;
+    const where = formatPath(next.path);
+    if (typeof v === "number") throw UserError.at(file, where, "expected a finite number");
+    const proto = typeof v === "object" ? Object.getPrototypeOf(v) : undefined;
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
+      throw UserError.at(file, where, "expected plain data (a string, number, boolean, list or mapping), not a tagged value (!!set, !!omap, !!binary, !!timestamp)");
+    }
+    if (next.path.length >= MAX_CONFIG_DEPTH) throw UserError.at(file, where, `nested too deeply (more than ${MAX_CONFIG_DEPTH} levels)`);
+    if (Array.isArray(v)) v.forEach((item, i) => pending.push({ value: item, path: [...next!.path, i] }));
+    else for (const [key, item] of Object.entries(v as object)) pending.push({ value: item, path: [...next.path, key] });
+  }
+}
+
 /**
  * Validates a parsed configuration object (from YAML, Pulumi config or pack config) and applies the
  * schema's defaults. Throws a UserError naming `file` and the path inside it.
@@ -111,6 +153,7 @@ export function validateConfig(value: unknown, file: string, schema: object): Br
   if (typeof value !== "object" || Array.isArray(value)) {
     throw UserError.at(file, "(top level)", "expected a mapping of configuration keys");
   }
+  checkPlainData(value, file);
   const retired = (value as { cloud?: unknown }).cloud;
   if (typeof retired === "string" && RETIRED_CLOUDS[retired]) {
     throw UserError.at(file, "cloud", RETIRED_CLOUDS[retired]);

@@ -91,7 +91,8 @@ describe("bridgeguard audit on the bundled examples", () => {
 describe("bad input: one line on stderr, exit 2, no stack trace", () => {
   const cases: [string, () => string[], RegExp][] = [
     ["missing file", () => ["audit", path.join(dir, "missing.json")], /missing\.json/],
-    ["a directory", () => ["audit", dir], /directory/],
+    // A directory means the *.json files in it (docs/ci-at-scale.md); one with none is bad usage.
+    ["a directory without .json files", () => ["audit", fs.mkdtempSync(path.join(dir, "empty-"))], /is a directory with no \.json file/],
     ["empty file", () => ["audit", write("empty.json", "")], /empty\.json: .*empty/],
     ["invalid JSON", () => ["audit", write("broken.json", '{\n  "version": 3,\n  "deployment": {,\n}')], /broken\.json:3:\d+: /],
     ["neither stack export nor ARM", () => ["audit", write("other.json", '{"hello": "world"}')], /other\.json: .*(stack export|ARM)/],

@@ -1,0 +1,229 @@
+/**
+ * Auditing many files at once: a pool of worker threads, started once (before the configuration is read,
+ * so that they load the engine meanwhile), to which the main thread streams file names. Each worker loads
+ * and audits one file at a time (the same `auditOneFile` the main thread runs with `--jobs 1`) and posts
+ * back its findings and counts; the main thread keeps each worker a file ahead, so that it never waits for
+ * the next name, and merges the results in input order. A file that cannot be read or audited becomes an
+ * error entry for that file; the others' results are unaffected.
+ *
+ * The worker entry is `audit-worker.js` beside this module in the build. Running from TypeScript sources
+ * (tests), where it does not exist, the files are audited on the main thread.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { BridgeguardConfig } from "../config/types";
+import { auditResourceSet } from "../engine/run";
+import { loadResourceFile, type ReadOptions } from "../input";
+import { isUserError } from "../model/errors";
+import type { Finding } from "../model/finding";
+
+export type FileAudit =
+  | { file: string; ok: true; findings: Finding[]; resources: number; endpoints: number }
+  | { file: string; ok: false; error: string };
+
+/** Loads and audits one file; never throws: a failure is the file's error entry. */
+export function auditOneFile(file: string, config: BridgeguardConfig, read: ReadOptions = {}): FileAudit {
+  try {
+    const report = auditResourceSet(loadResourceFile(file, read), config);
+    return { file, ok: true, findings: report.findings, resources: report.summary.resources, endpoints: report.summary.endpoints };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { file, ok: false, error: isUserError(error) ? message : `${file}: internal error: ${message}` };
+  }
+}
+
+/** The default `--jobs`: the cores this process may use. */
+export function defaultJobs(): number {
+  return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
+}
+
+export const WORKER_SCRIPT = path.join(__dirname, "audit-worker.js");
+
+/**
+ * A worker's young generation. An audit allocates the parsed export and the evaluator's working set, most of
+ * which dies with the file; a nursery this size lets it die there instead of being copied and promoted (fewer
+ * scavenges). On the main thread (`--jobs 1`) V8's helper threads absorb that work on an idle core; with
+ * every core auditing, they cannot.
+ */
+const WORKER_YOUNG_GENERATION_MB = 96;
+
+/** Files handed to a worker before it has answered: one in work, one waiting. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+export interface PoolOptions {
+  jobs: number;
+  /** How input files are read (`--max-input-size`). */
+  read?: ReadOptions;
+  /** The worker entry; default `audit-worker.js` beside this module. */
+  workerScript?: string;
+}
+
+/** Messages from the main thread to a worker: the configuration once, then one task per file. */
+export type WorkerRequest = { kind: "config"; config: BridgeguardConfig; read?: ReadOptions } | { kind: "task"; index: number; file: string };
+/** A worker's answer to a task. */
+export interface AuditAnswer {
+  index: number;
+  result: FileAudit;
+}
+
+/** Started before the configuration is known, so that the workers load the engine while the main thread reads it. */
+export interface AuditPool {
+  /** Audits the pool's files with `config`; results in input order. Call once. */
+  audit(config: BridgeguardConfig): Promise<FileAudit[]>;
+  /** Stops the workers (also when `audit` was never called). */
+  close(): void;
+}
+
+/**
+ * Starts auditing `files` with up to `jobs` worker threads: none for one job or one file, or when the
+ * worker entry is not built; then the main thread audits them.
+ */
+export function startAuditPool(files: readonly string[], options: PoolOptions): AuditPool {
+  const script = options.workerScript ?? WORKER_SCRIPT;
+  const jobs = Math.min(Math.max(1, Math.floor(options.jobs)), files.length);
+  if (jobs <= 1 || !fs.existsSync(script)) {
+    return { audit: async (config) => files.map((file) => auditOneFile(file, config, options.read)), close: () => undefined };
+  }
+  return new Pool(files, script, jobs, options.read ?? {});
+}
+
+/** Audits `files` (see `startAuditPool`); results in input order. */
+export async function auditFiles(files: readonly string[], config: BridgeguardConfig, options: PoolOptions): Promise<FileAudit[]> {
+  const pool = startAuditPool(files, options);
+  try {
+    return await pool.audit(config);
+  } finally {
+    pool.close();
+  }
+}
+
+class Pool implements AuditPool {
+  private readonly results: (FileAudit | undefined)[];
+  private next = 0;
+  /** Files a lost worker had been handed but not started: given to the next worker first. */
+  private readonly retry: number[] = [];
+  private done = 0;
+  private readonly workers = new Set<Worker>();
+  private readonly inFlight = new Map<Worker, Set<number>>();
+  private config: BridgeguardConfig | undefined;
+  private resolve: (results: FileAudit[]) => void = () => undefined;
+  private reject: (error: unknown) => void = () => undefined;
+  private finished = false;
+
+  constructor(
+    private readonly files: readonly string[],
+    private readonly script: string,
+    jobs: number,
+    private readonly read: ReadOptions,
+  ) {
+    this.results = new Array<FileAudit | undefined>(files.length);
+    try {
+      for (let i = 0; i < jobs; i++) this.start();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  audit(config: BridgeguardConfig): Promise<FileAudit[]> {
+    return new Promise<FileAudit[]>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      this.config = config;
+      for (const worker of this.workers) this.configure(worker);
+      // Every worker may have died while starting; keep the pool at strength.
+      if (this.workers.size === 0) this.restart();
+    });
+  }
+
+  close(): void {
+    this.finished = true;
+    for (const worker of this.workers) {
+      this.inFlight.delete(worker);
+      void worker.terminate();
+    }
+    this.workers.clear();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    this.workers.add(worker);
+    this.inFlight.set(worker, new Set());
+    worker.on("message", (answer: AuditAnswer) => this.answered(worker, answer));
+    // A worker that dies (a crash, out of memory) takes only the file it was on down with it.
+    worker.on("error", (error) => this.lost(worker, error instanceof Error ? error.message : String(error)));
+    worker.on("exit", (code) => this.lost(worker, `worker exited with code ${code}`));
+    return worker;
+  }
+
+  private configure(worker: Worker): void {
+    if (!this.config) return;
+    const message: WorkerRequest = { kind: "config", config: this.config, read: this.read };
+    worker.postMessage(message);
+    this.feed(worker);
+  }
+
+  private take(): number | undefined {
+    return this.retry.shift() ?? (this.next < this.files.length ? this.next++ : undefined);
+  }
+
+  private feed(worker: Worker): void {
+    const pending = this.inFlight.get(worker);
+    if (!pending || this.finished) return;
+    // Near the end, one file at a time: a second one queued here could wait while another worker idles.
+    const depth = this.files.length - this.next > this.workers.size ? IN_FLIGHT_PER_WORKER : 1;
+    while (pending.size < depth) {
+      const index = this.take();
+      if (index === undefined) break;
+      pending.add(index);
+      const task: WorkerRequest = { kind: "task", index, file: this.files[index]! };
+      worker.postMessage(task);
+    }
+  }
+
+  private answered(worker: Worker, answer: AuditAnswer): void {
+    this.inFlight.get(worker)?.delete(answer.index);
+    this.record(answer.index, answer.result);
+    this.feed(worker);
+  }
+
+  private record(index: number, result: FileAudit): void {
+    if (this.results[index] !== undefined || this.finished) return;
+    this.results[index] = result;
+    this.done++;
+    if (this.done === this.files.length) {
+      this.close();
+      this.resolve(this.results as FileAudit[]);
+    }
+  }
+
+  private lost(worker: Worker, reason: string): void {
+    const pending = this.inFlight.get(worker);
+    if (!pending) return;
+    this.inFlight.delete(worker);
+    this.workers.delete(worker);
+    if (this.finished) return;
+    // A worker works on the oldest file it was handed: that one is blamed, the others go to another worker.
+    const [blamed, ...waiting] = [...pending].sort((a, b) => a - b);
+    this.retry.push(...waiting);
+    if (blamed !== undefined) {
+      const file = this.files[blamed]!;
+      this.record(blamed, { file, ok: false, error: `${file}: internal error: ${reason}` });
+    }
+    if (this.finished) return;
+    // Keep the pool at strength while files remain (each restart follows a blamed file, so this ends).
+    if (this.retry.length > 0 || this.next < this.files.length) this.restart();
+  }
+
+  private restart(): void {
+    if (!this.config) return;
+    try {
+      this.configure(this.start());
+    } catch (error) {
+      this.close();
+      this.reject(error);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * What `bridgeguard audit` is given, as the list of files to audit. Each argument is
+ * - a file: audited as it is, whatever its name;
+ * - a directory: every `*.json` file below it, recursively, in name order; hidden entries (`.git`, `.x.json`)
+ *   and `node_modules` are skipped;
+ * - a glob (`stacks/**\/*.json`, `exports/prod-*.json`): matched with picomatch against the files below its
+ *   static base directory, with the same entries skipped; `*` does not match a leading dot.
+ * A directory or glob that yields no file is bad usage (exit 2), named; a missing or unreadable file is an error
+ * of that file only (the audit reports the others, then exits 2).
+ * Files reached through a directory or a glob skip `exclude` (the report, baseline and config the same
+ * command writes or reads); a file named twice is audited once.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import picomatch from "picomatch";
+import { UserError } from "../model/errors";
+
+const SKIPPED_DIRECTORIES = new Set(["node_modules"]);
+
+function isHidden(name: string): boolean {
+  return name.startsWith(".");
+}
+
+/**
+ * Files below `dir` as paths relative to it (forward slashes), sorted, at most `maxDepth` levels down.
+ * Symbolic links to files are followed; to directories they are not (no cycles).
+ */
+export function walk(dir: string, maxDepth = Infinity): string[] {
+  const out: string[] = [];
+  const visit = (relative: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, relative), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (isHidden(entry.name)) continue;
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && depth < maxDepth) visit(child, depth + 1);
+      } else if (entry.isFile()) {
+        out.push(child);
+      } else if (entry.isSymbolicLink()) {
+        try {
+          if (fs.statSync(path.join(dir, child)).isFile()) out.push(child);
+        } catch {
+          // A dangling link: nothing to audit.
+        }
+      }
+    }
+  };
+  visit("", 1);
+  return out;
+}
+
+/** `dir` + `relative` as the user would write it: `stacks/a.json`, `./stacks/a.json`, `/abs/a.json`. */
+function joinShown(dir: string, relative: string): string {
+  if (dir === "" || dir === ".") return relative;
+  return dir.endsWith("/") || dir.endsWith(path.sep) ? `${dir}${relative}` : `${dir}/${relative}`;
+}
+
+function isJsonFile(name: string): boolean {
+  return name.toLowerCase().endsWith(".json");
+}
+
+/** How many directory levels a glob can reach: unbounded with `**` (or a `/` inside braces), else its segments. */
+function globDepth(glob: string): number {
+  if (glob.includes("**") || /\{[^}]*\/[^}]*\}/.test(glob)) return Infinity;
+  return glob.split("/").length;
+}
+
+function expandGlob(pattern: string): string[] {
+  const scan = picomatch.scan(pattern);
+  const base = `${scan.prefix}${scan.base}`;
+  const matcher = picomatch(scan.glob, { dot: false });
+  const root = base === "" ? "." : base;
+  return walk(root, globDepth(scan.glob))
+    .filter((relative) => matcher(relative))
+    .map((relative) => joinShown(base, relative));
+}
+
+function isGlobPattern(arg: string): boolean {
+  return picomatch.scan(arg).isGlob;
+}
+
+export interface ExpandOptions {
+  /** Files not to pick up from a directory or glob (resolved against the working directory). */
+  exclude?: readonly (string | undefined)[];
+}
+
+/** The files to audit, in argument order; see the module comment. Throws a UserError naming a bad argument. */
+export function expandInputs(args: readonly string[], options: ExpandOptions = {}): string[] {
+  const excluded = new Set(options.exclude?.filter((f): f is string => Boolean(f)).map((f) => path.resolve(f)));
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const add = (file: string): void => {
+    const key = path.resolve(file);
+    if (seen.has(key)) return;
+    seen.add(key);
+    files.push(file);
+  };
+  for (const arg of args) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(arg);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory()) {
+      const found = walk(arg)
+        .filter(isJsonFile)
+        .map((relative) => joinShown(arg, relative))
+        .filter((file) => !excluded.has(path.resolve(file)));
+      if (found.length === 0) throw UserError.at(arg, undefined, "is a directory with no .json file in it (expected stack exports or ARM JSON)");
+      found.forEach(add);
+    } else if (stat || !isGlobPattern(arg)) {
+      // A file, or a path that is no pattern: auditing it says what is wrong with it (not found, unreadable).
+      add(arg);
+    } else {
+      const found = expandGlob(arg).filter((file) => !excluded.has(path.resolve(file)));
+      if (found.length === 0) throw UserError.at(arg, undefined, "the pattern matches no file");
+      found.forEach(add);
+    }
+  }
+  return files;
+}

@@ -1,0 +1,94 @@
+/**
+ * Baselines: the findings a team has accepted as they are today, so that CI fails only on new ones.
+ *
+ * `bridgeguard audit ... --create-baseline baseline.json` writes every unsuppressed finding's fingerprint;
+ * `--baseline baseline.json` marks the findings whose fingerprint is listed `unchanged` (reported, not
+ * failing) and the others `new`. The fingerprint (`fingerprint.ts`) is rule + resource + endpoint, so a
+ * reworded message or a reordered export matches the same entry. The file lists rule, resource and
+ * endpoint beside each fingerprint for the people who review it, sorted, one entry per fingerprint, so
+ * that it diffs cleanly; only fingerprints are matched. Its schema is `schemas/baseline.schema.json`.
+ */
+import type { ErrorObject } from "ajv";
+import { createAjv, describeAjvError, formatPath } from "../config/validate";
+import { readJsonFile } from "../input/json";
+import { UserError } from "../model/errors";
+import type { Finding } from "../model/finding";
+import baselineSchema from "../schemas/baseline.schema.json";
+import { TOOL_VERSION } from "../version";
+import { endpointKey, fingerprintFor } from "./fingerprint";
+
+export interface BaselineEntry {
+  fingerprint: string;
+  /** `BG201 usage-endpoint-blocked`. */
+  rule: string;
+  /** The resource's URN. */
+  resource: string;
+  /** `host:port/protocol`, or null. */
+  endpoint: string | null;
+}
+
+export interface Baseline {
+  schemaVersion: 1;
+  tool: { name: "bridgeguard"; version: string };
+  fingerprints: BaselineEntry[];
+}
+
+/** The baseline of `findings`: one entry per fingerprint, ordered by resource, rule, endpoint. */
+export function createBaseline(findings: readonly Finding[]): Baseline {
+  const entries = new Map<string, BaselineEntry>();
+  for (const f of findings) {
+    const fingerprint = fingerprintFor(f);
+    if (!entries.has(fingerprint)) {
+      entries.set(fingerprint, { fingerprint, rule: `${f.rule.id} ${f.rule.slug}`, resource: f.resource.urn, endpoint: endpointKey(f.endpoint) });
+    }
+  }
+  const fingerprints = [...entries.values()].sort(
+    (a, b) =>
+      a.resource.localeCompare(b.resource) ||
+      a.rule.localeCompare(b.rule) ||
+      (a.endpoint ?? "").localeCompare(b.endpoint ?? "") ||
+      a.fingerprint.localeCompare(b.fingerprint),
+  );
+  return { schemaVersion: 1, tool: { name: "bridgeguard", version: TOOL_VERSION }, fingerprints };
+}
+
+/** Pretty JSON, ending with a newline. */
+export function renderBaseline(baseline: Baseline): string {
+  return `${JSON.stringify(baseline, null, 2)}\n`;
+}
+
+let validator: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
+
+function describe(error: ErrorObject): { path: string; problem: string } {
+  const path = formatPath(
+    error.instancePath
+      .split("/")
+      .slice(1)
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")),
+  );
+  if (error.keyword === "pattern" && error.instancePath.endsWith("/fingerprint")) return { path, problem: "expected 64 lowercase hex digits (a sha-256)" };
+  if (error.keyword === "const") return { path, problem: `expected ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
+  return describeAjvError(error);
+}
+
+/** Checks a parsed baseline against its schema; a UserError names `file` and the path inside it. */
+export function parseBaseline(value: unknown, file: string): Baseline {
+  validator ??= createAjv().compile(baselineSchema);
+  if (!validator(value)) {
+    const first = validator.errors?.[0];
+    const { path, problem } = first ? describe(first) : { path: "(top level)", problem: "is invalid" };
+    throw UserError.at(file, path, `${problem} (not a bridgeguard baseline? create one with --create-baseline)`);
+  }
+  return value as Baseline;
+}
+
+/** Reads and checks a baseline file. */
+export function loadBaselineFile(file: string): Baseline {
+  return parseBaseline(readJsonFile(file), file);
+}
+
+/** Each finding with `baselineState`: `unchanged` when its fingerprint is in the baseline, `new` otherwise. */
+export function applyBaseline(findings: readonly Finding[], baseline: Baseline): Finding[] {
+  const known = new Set(baseline.fingerprints.map((entry) => entry.fingerprint));
+  return findings.map((f) => ({ ...f, baselineState: known.has(fingerprintFor(f)) ? "unchanged" : "new" }));
+}

@@ -1,0 +1,133 @@
+/**
+ * Many stacks: which files an `audit` argument means (files, directories, globs), and the worker pool that
+ * audits them: same results as the main thread, in input order, one bad file not hiding the others.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { auditFiles, auditOneFile, defaultJobs, type FileAudit } from "../../src/cli/audit-pool";
+import { expandInputs, walk } from "../../src/cli/inputs";
+import { loadConfig } from "../../src/engine/config";
+import { isUserError } from "../../src/model/errors";
+import { exampleConfig, healthy, misconfigured, ROOT } from "../cli/run-cli";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bg-org-inputs-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function put(relative: string, text = "{}"): string {
+  const file = path.join(dir, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(isUserError(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error("expected a UserError");
+}
+
+describe("expandInputs", () => {
+  const tree = path.join(dir, "tree");
+  for (const file of ["b.json", "a.json", "sub/c.json", "sub/deeper/d.JSON", "notes.txt", ".hidden.json", ".git/e.json", "node_modules/f.json"]) put(`tree/${file}`);
+
+  it("a directory: every *.json below it, recursively, in name order; hidden entries and node_modules skipped", () => {
+    expect(expandInputs([tree])).toEqual(["a.json", "b.json", "sub/c.json", "sub/deeper/d.JSON"].map((f) => `${tree}/${f}`));
+  });
+
+  it("a glob: the files it matches below its base; * stays in one directory, ** goes down", () => {
+    expect(expandInputs([`${tree}/*.json`])).toEqual([`${tree}/a.json`, `${tree}/b.json`]);
+    expect(expandInputs([`${tree}/**/*.json`])).toEqual([`${tree}/a.json`, `${tree}/b.json`, `${tree}/sub/c.json`]);
+    expect(expandInputs([`${tree}/{a,sub/c}.json`])).toEqual([`${tree}/a.json`, `${tree}/sub/c.json`]);
+    expect(expandInputs([`${tree}/su?/*.json`])).toEqual([`${tree}/sub/c.json`]);
+  });
+
+  it("files, directories and globs mix; a file named twice is audited once, in first-seen order", () => {
+    expect(expandInputs([`${tree}/b.json`, `${tree}/sub`, `${tree}/*.json`])).toEqual([`${tree}/b.json`, `${tree}/sub/c.json`, `${tree}/sub/deeper/d.JSON`, `${tree}/a.json`]);
+  });
+
+  it("a file is taken as it is, whatever its name; a missing one is left to the audit to report", () => {
+    expect(expandInputs([`${tree}/notes.txt`, `${tree}/missing.json`])).toEqual([`${tree}/notes.txt`, `${tree}/missing.json`]);
+  });
+
+  it("skips the files the command itself writes or reads when they sit in a directory or match a glob", () => {
+    expect(expandInputs([tree], { exclude: [`${tree}/a.json`, undefined] })).not.toContain(`${tree}/a.json`);
+    expect(expandInputs([`${tree}/*.json`], { exclude: [`${tree}/b.json`] })).toEqual([`${tree}/a.json`]);
+    // Named explicitly, it is audited.
+    expect(expandInputs([`${tree}/a.json`], { exclude: [`${tree}/a.json`] })).toEqual([`${tree}/a.json`]);
+  });
+
+  it("a directory without .json files and a glob that matches nothing are errors naming them", () => {
+    const empty = path.join(dir, "empty");
+    fs.mkdirSync(empty);
+    expect(errorOf(() => expandInputs([empty]))).toBe(`${empty}: is a directory with no .json file in it (expected stack exports or ARM JSON)`);
+    expect(errorOf(() => expandInputs([`${tree}/*.yaml`]))).toBe(`${tree}/*.yaml: the pattern matches no file`);
+  });
+
+  it("walk: bounded depth, no symlinked directories", () => {
+    expect(walk(tree, 1)).toEqual(["a.json", "b.json", "notes.txt"]);
+    fs.symlinkSync(path.join(tree, "sub"), path.join(tree, "loop"));
+    fs.symlinkSync(path.join(tree, "a.json"), path.join(tree, "link.json"));
+    expect(walk(tree)).toContain("link.json");
+    expect(walk(tree).some((f) => f.startsWith("loop/"))).toBe(false);
+  });
+});
+
+describe("the audit pool", () => {
+  const config = loadConfig(exampleConfig);
+  const workerScript = path.join(ROOT, "dist", "cli", "audit-worker.js");
+  const broken = put("pool/broken.json", '{\n  "version": 3,\n  "deployment": {,\n}');
+  const files = [healthy, misconfigured, broken, misconfigured, path.join(dir, "pool", "missing.json")];
+  const strip = (results: FileAudit[]) => JSON.parse(JSON.stringify(results)) as FileAudit[];
+
+  it("runs on worker threads (the built worker) with the same results as the main thread, in input order", async () => {
+    expect(fs.existsSync(workerScript)).toBe(true);
+    const inline = await auditFiles(files, config, { jobs: 1 });
+    const pooled = await auditFiles(files, config, { jobs: 2, workerScript });
+    expect(strip(pooled)).toEqual(strip(inline));
+    expect(inline.map((r) => r.ok)).toEqual([true, true, false, true, false]);
+    expect(inline.map((r) => r.file)).toEqual(files);
+  });
+
+  it("a bad file is an error entry naming it; the others still have their findings", async () => {
+    const results = await auditFiles(files, config, { jobs: 3, workerScript });
+    const bad = results[2]!;
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/broken\.json:3:\d+: invalid JSON/);
+    expect(!results[4]!.ok && results[4]!.error).toMatch(/missing\.json: file not found/);
+    const good = results[1]!;
+    expect(good.ok && good.findings.length).toBeGreaterThan(10);
+    expect(good.ok && good.resources).toBe(6);
+  });
+
+  it("without a built worker (TypeScript sources), audits on the main thread", async () => {
+    const results = await auditFiles([healthy], config, { jobs: 4, workerScript: path.join(dir, "no-such-worker.js") });
+    expect(results).toEqual([auditOneFile(healthy, config)]);
+  });
+
+  it("a worker that dies takes down only the file it was on; the pool replaces it", async () => {
+    const script = put(
+      "pool/crashing-worker.js",
+      `const { parentPort } = require("node:worker_threads");
+       parentPort.on("message", (task) => {
+         if (task.kind !== "task") return;
+         if (task.file.includes("boom")) process.exit(7);
+         setTimeout(() => parentPort.postMessage({ index: task.index, result: { file: task.file, ok: true, findings: [], resources: 1, endpoints: 0 } }), 5);
+       });`,
+    );
+    const names = ["a", "b", "boom", "c", "d", "e", "f"].map((n) => `${n}.json`);
+    const results = await auditFiles(names, config, { jobs: 2, workerScript: script });
+    expect(results.map((r) => r.file)).toEqual(names);
+    expect(results.filter((r) => !r.ok).map((r) => r.file)).toEqual(["boom.json"]);
+    expect(!results[2]!.ok && results[2]!.error).toBe("boom.json: internal error: worker exited with code 7");
+  });
+
+  it("defaults to the machine's cores", () => {
+    expect(defaultJobs()).toBe(os.availableParallelism());
+  });
+});
