@@ -7,6 +7,7 @@ import { allRuleMetas } from "../rules";
 import { TOOL_VERSION } from "../version";
 import { registerAudit } from "./audit";
 import { registerCatalogCommands } from "./catalog-commands";
+import { registerPolicyConfig } from "./policy-config";
 import { registerProbe } from "./probe";
 
 /** Exit codes: 0 no error findings, 1 error findings, 2 bad usage or bad input, 3 the probe could not run. */
@@ -22,6 +23,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   registerAudit(program, setExitCode);
   registerProbe(program, setExitCode);
   registerCatalogCommands(program);
+  registerPolicyConfig(program);
   program
     .command("docs", { hidden: true })
     .description("write (or --check) docs/rules/*.md from the rules' metadata")
@@ -61,7 +63,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (isUserError(error)) {
-      process.stderr.write(`bridgeguard: ${(error as Error).message}\n`);
+      // One line whatever the message carries (loaders keep it so; this is the last guarantee).
+      process.stderr.write(`bridgeguard: ${(error as Error).message.replace(/\s*[\r\n]+\s*/g, " ")}\n`);
       return EXIT.usage;
     }
     throw error;
