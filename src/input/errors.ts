@@ -39,8 +39,13 @@ function formatMessage(o: { file: string; path?: string; expected: string; resou
   const where = o.line !== undefined ? `${o.file}:${o.line}:${o.column ?? 1}` : o.file;
   const parts = [where];
   if (o.path !== undefined) parts.push(o.path);
-  const resource = o.resource !== undefined ? ` (resource ${oneLine(o.resource)})` : "";
+  const resource = o.resource !== undefined ? ` (resource ${bounded(oneLine(o.resource))})` : "";
   return `${parts.join(": ")}: ${oneLine(o.expected)}${resource}`;
+}
+
+/** A URN or id from the file, cut to a length a message can carry (a hostile one may be megabytes). */
+function bounded(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 /** Messages stay on one line whatever a file name or URN contains. */

@@ -6,12 +6,12 @@
  */
 import type { ResourceSet } from "../model/resource";
 import { detectInput } from "./detect";
-import { readJsonFile } from "./json";
+import { readJsonFile, type ReadOptions } from "./json";
 import { normalizeDetected } from "./normalize";
 
 export { InputError } from "./errors";
 export { detectInput, SUPPORTED_STACK_EXPORT_VERSIONS, type DetectedInput, type StackExportVersion } from "./detect";
-export { readJsonFile } from "./json";
+export { DEFAULT_MAX_INPUT_BYTES, formatBytes, MAX_JSON_BYTES, readJsonFile, type ReadOptions } from "./json";
 export {
   kindOfArmType,
   kindOfPulumiType,
@@ -26,8 +26,11 @@ export {
 export { validateStackExport } from "./schema";
 export { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "./values";
 
-/** Reads, detects (stack export or ARM), validates and normalizes one file. Throws `InputError`. */
-export function loadResourceFile(path: string): ResourceSet {
-  const json = readJsonFile(path);
+/**
+ * Reads, detects (stack export or ARM), validates and normalizes one file. Throws `InputError`, also for
+ * a file over `options.maxBytes` (default `DEFAULT_MAX_INPUT_BYTES`), before reading it.
+ */
+export function loadResourceFile(path: string, options: ReadOptions = {}): ResourceSet {
+  const json = readJsonFile(path, options);
   return normalizeDetected(json, path, detectInput(json, path));
 }

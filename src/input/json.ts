@@ -1,18 +1,119 @@
 import * as fs from "node:fs";
+import { constants as bufferConstants } from "node:buffer";
 import { InputError } from "./errors";
+
+/**
+ * The default largest input file (`--max-input-size`): 256 MiB. Auditing takes about 4.6 times the file's
+ * size in memory (docs/hostile-input.md), so this keeps one file near 1.2 GB; larger files are refused
+ * before a byte is read, with a message naming the limit and the flag that raises it.
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The largest JSON text this Node.js can parse: JSON.parse takes one string, and V8 strings hold at most
+ * `buffer.constants.MAX_STRING_LENGTH` characters (just under 512 MiB on 64-bit). No limit goes above it.
+ */
+export const MAX_JSON_BYTES = bufferConstants.MAX_STRING_LENGTH;
+
+export interface ReadOptions {
+  /** Files larger than this are refused unread; default `DEFAULT_MAX_INPUT_BYTES`, never above `MAX_JSON_BYTES`. */
+  maxBytes?: number;
+}
+
+/** `1.0 GiB`, `256 MiB`, `12.3 KiB`, `17 bytes`: sizes in messages. */
+export function formatBytes(bytes: number): string {
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return `${shown} ${units[unit]}`;
+}
+
+/** The effective limit: the one asked for, capped at what JSON.parse can take. */
+export function effectiveMaxBytes(options: ReadOptions = {}): number {
+  const asked = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  return Math.min(asked > 0 ? asked : DEFAULT_MAX_INPUT_BYTES, MAX_JSON_BYTES);
+}
+
+function tooLarge(file: string, size: number | undefined, limit: number): InputError {
+  const raise = limit < MAX_JSON_BYTES ? " (raise it with --max-input-size)" : " (the most a JSON text can be in Node.js)";
+  const what = size === undefined ? "is larger than" : `is ${formatBytes(size)}, over`;
+  return new InputError({ file, expected: `${what} the ${formatBytes(limit)} limit${raise}` });
+}
+
+/**
+ * Reads a file of at most `limit` bytes. A regular file's size is checked before anything is read, so a
+ * 1 GB export fails at once; a pipe or device (`<(pulumi stack export)`, `/dev/zero`) has no size to check
+ * and is read in chunks, stopping one byte past the limit.
+ */
+export function readBounded(file: string, limit: number, onError: (error: unknown) => Error, onTooLarge: (size: number | undefined) => Error): Buffer {
+  let fd: number;
+  let stat: fs.Stats;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (error) {
+    throw onError(error);
+  }
+  try {
+    try {
+      stat = fs.fstatSync(fd);
+    } catch (error) {
+      throw onError(error);
+    }
+    if (stat.isDirectory()) throw onError(Object.assign(new Error("directory"), { code: "EISDIR" }));
+    if (stat.isFile()) {
+      if (stat.size > limit) throw onTooLarge(stat.size);
+      let buffer: Buffer;
+      try {
+        buffer = fs.readFileSync(fd);
+      } catch (error) {
+        throw onError(error);
+      }
+      // It grew since the check (a file still being written): the limit still holds.
+      if (buffer.length > limit) throw onTooLarge(buffer.length);
+      return buffer;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      let read: number;
+      try {
+        read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        throw onError(error);
+      }
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > limit) throw onTooLarge(undefined);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /**
  * Reads and parses one JSON file: one `readFileSync` and one `JSON.parse`, the baseline the benchmark
  * measures us against. Everything else (BOM, empty file, syntax error position) is looked at only when
- * it is needed, so a good file costs nothing extra.
+ * it is needed, so a good file costs nothing extra. A file over the size limit (`options.maxBytes`) is
+ * refused before it is read.
  */
-export function readJsonFile(file: string): unknown {
-  let buffer: Buffer;
-  try {
-    buffer = fs.readFileSync(file);
-  } catch (error) {
-    throw fileError(file, error);
-  }
+export function readJsonFile(file: string, options: ReadOptions = {}): unknown {
+  const limit = effectiveMaxBytes(options);
+  const buffer = readBounded(
+    file,
+    limit,
+    (error) => fileError(file, error),
+    (size) => tooLarge(file, size, limit),
+  );
   // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
   const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
   if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
@@ -20,6 +121,10 @@ export function readJsonFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
+    if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
+      // What Windows PowerShell 5's `>` and Out-File write by default.
+      throw new InputError({ file, expected: "the file is UTF-16, expected UTF-8 JSON (in PowerShell, write it with `Out-File -Encoding utf8` or `Set-Content -Encoding utf8`)" });
+    }
     throw syntaxError(file, text, error);
   }
 }

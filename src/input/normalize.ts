@@ -8,7 +8,7 @@ import { normalizeNetworkSecurityGroup, normalizeSecurityRule } from "./normaliz
 import { normalizeRegistration } from "./normalize/registration";
 import { normalizeRoute, normalizeRouteTable } from "./normalize/routes";
 import { validateStackExport } from "./schema";
-import { armNode, at, flatNode, isObject, pulumiTopNode, readString, type Loc, type Node, type ReadContext } from "./values";
+import { armNode, at, checkLength, flatNode, isObject, locString, pulumiTopNode, readString, type Loc, type Node, type ReadContext } from "./values";
 
 /*
  * Both input shapes into the engine's one resource model (src/model/resource.ts):
@@ -158,10 +158,21 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
   }
 
   const resources: Resource[] = [];
+  const live = new Map<string, number>();
   all.forEach((r, index) => {
     // `delete: true` marks the old copy of a replaced resource, waiting to be deleted: not live.
     if (r.delete === true || isProviderType(r.type) || r.type === STACK_TYPE) return;
     const base = at(RESOURCES, index);
+    // What names the resource in every finding and message: bounded like any value the checks read.
+    for (const key of ["urn", "type", "id", "provider"] as const) checkLength(file, locString(at(base, key)), r[key]);
+    // Pulumi keeps one live resource per URN. Copies of one resource would each be evaluated against all
+    // the others (every copy of a policy owns every copy of its rule collection groups): quadratic work
+    // for a file that no `pulumi stack export` writes.
+    const first = live.get(r.urn);
+    if (first !== undefined) {
+      throw new InputError({ file, path: locString(at(base, "urn")), expected: `the same URN as ${locString(at(RESOURCES, first))}: a stack export lists each live resource once`, resource: r.urn });
+    }
+    live.set(r.urn, index);
     const ctx: ReadContext = { file, resource: r.urn, unknowns: [] };
     const armId = r.id !== undefined && r.id !== "" ? r.id : undefined;
     const src: SourceResource = {
@@ -223,12 +234,24 @@ function armResources(file: string, detected: DetectedInput): ResourceSet {
       expected: 'expected ARM JSON (a resource with "type" and "id", an array of them, or {"value": [...]}), got a stack export',
     });
   }
+  // One body per resource: copies of one resource would each be evaluated against all the others.
+  const ids = new Map<string, string>();
+  for (const item of detected.items) {
+    const id = item.body.id;
+    if (typeof id !== "string" || id === "") continue;
+    const first = ids.get(id.toLowerCase());
+    if (first !== undefined) {
+      throw new InputError({ file, path: joinPath(item.path === TOP_LEVEL ? "" : item.path, "id"), expected: `the same resource id as ${first}: list each resource once`, resource: id });
+    }
+    ids.set(id.toLowerCase(), item.path);
+  }
   return { source: file, resources: detected.items.map((item) => normalizeArmItem(file, item)) };
 }
 
 function normalizeArmItem(file: string, item: ArmItem): Resource {
   const { body, type } = item;
   const base = item.path === TOP_LEVEL ? "" : item.path;
+  for (const key of ["id", "name", "type"]) checkLength(file, joinPath(base, key), body[key]);
   const id = optionalString(file, body, "id", base);
   const name = optionalString(file, body, "name", base);
   const kind = kindOfArmType(type);

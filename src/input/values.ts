@@ -201,6 +201,27 @@ export function addUnknown(ctx: ReadContext, rel: string): void {
   if (!ctx.unknowns.includes(rel)) ctx.unknowns.push(rel);
 }
 
+/**
+ * The longest string the checks take: far above any Azure name, id, address, FQDN or URL (ARM ids and URLs
+ * stay within 2,048 characters). A longer one (a hostile 10 MB value) would be quoted in every finding
+ * about its resource, in every format, and could outgrow what one report string can hold.
+ */
+export const MAX_VALUE_LENGTH = 8192;
+
+export function tooLong(file: string, path: string, length: number, resource?: string): InputError {
+  return new InputError({
+    file,
+    path,
+    expected: `expected at most ${MAX_VALUE_LENGTH} characters (more than any Azure name, id or address), got a string of ${length}`,
+    ...(resource !== undefined ? { resource } : {}),
+  });
+}
+
+/** Throws `tooLong` for a string over `MAX_VALUE_LENGTH`; anything else passes. */
+export function checkLength(file: string, path: string, value: unknown, resource?: string): void {
+  if (typeof value === "string" && value.length > MAX_VALUE_LENGTH) throw tooLong(file, path, value.length, resource);
+}
+
 function typeError(ctx: ReadContext, path: string, expected: string, got: unknown): InputError {
   return new InputError({ file: ctx.file, path, expected: `expected ${expected}, got ${describeKind(got)}`, resource: ctx.resource });
 }
@@ -219,7 +240,11 @@ function plain(ctx: ReadContext, node: Node, key: string): unknown {
 
 export function readString(ctx: ReadContext, node: Node, key: string): string | undefined {
   const value = plain(ctx, node, key);
-  if (value === undefined || typeof value === "string") return value;
+  if (value === undefined) return value;
+  if (typeof value === "string") {
+    if (value.length > MAX_VALUE_LENGTH) throw tooLong(ctx.file, node.pathOf(key), value.length, ctx.resource);
+    return value;
+  }
   throw typeError(ctx, node.pathOf(key), "a string", value);
 }
 
@@ -243,15 +268,17 @@ export function readStringArray(ctx: ReadContext, node: Node, key: string): stri
   let out: string[] | undefined;
   for (let i = 0; i < value.length; i++) {
     const raw: unknown = value[i];
-    if (typeof raw === "string" && raw !== UNKNOWN_SENTINEL) {
+    if (typeof raw === "string" && raw !== UNKNOWN_SENTINEL && raw.length <= MAX_VALUE_LENGTH) {
       if (out) out.push(raw);
       continue;
     }
     // Slow path (a wrapped, secret, unknown or wrong element): copy the good ones so far, then decide.
     out ??= value.slice(0, i) as string[];
     const item = unwrap(raw);
-    if (typeof item === "string") out.push(item);
-    else if (item === OPAQUE) addUnknown(ctx, locString(at(at(node.relLoc, key), i)));
+    if (typeof item === "string") {
+      if (item.length > MAX_VALUE_LENGTH) throw tooLong(ctx.file, locString(at(node.locOf(key), i)), item.length, ctx.resource);
+      out.push(item);
+    } else if (item === OPAQUE) addUnknown(ctx, locString(at(at(node.relLoc, key), i)));
     else throw typeError(ctx, locString(at(node.locOf(key), i)), "a string", item);
   }
   // All plain strings: the array itself (the model is read, never written, by the rules).

@@ -41,8 +41,10 @@ export class ProxyEndpoint {
     const user = decodeURIComponent(parsed.username);
     const password = decodeURIComponent(parsed.password);
     this.hasCredentials = user !== "" || password !== "";
-    this.#authorization = this.hasCredentials ? `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` : undefined;
-    this.#secrets = [password, parsed.password, this.#authorization ?? ""].filter((s) => s.length >= 3);
+    const token = this.hasCredentials ? Buffer.from(`${user}:${password}`).toString("base64") : "";
+    this.#authorization = this.hasCredentials ? `Basic ${token}` : undefined;
+    // The bare token too: a hostile proxy may echo it without its scheme (in a status line, a challenge).
+    this.#secrets = [password, parsed.password, this.#authorization ?? "", token].filter((s) => s.length >= 3);
   }
 
   /** The `Proxy-Authorization` value, for the CONNECT request only. */
