@@ -1,8 +1,8 @@
-import * as fs from "node:fs";
 import { Option, type Command } from "commander";
 import type { CloudName } from "../catalog/clouds";
 import type { EndpointPurpose } from "../catalog/endpoints";
 import { loadConfig } from "../engine/config";
+import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
 import { parseConnectTo } from "../probe/connect-to";
 import { formatDuration, parseDuration } from "../probe/deadline";
@@ -43,6 +43,8 @@ export const PROCESS_IO: ProbeIo = {
 /** Exit codes of `probe`: as the CLI's, plus 130 when Ctrl-C stopped the run (what was measured is still reported). */
 export const PROBE_EXIT = { ok: 0, findings: 1, usage: 2, probe: 3, interrupted: 130 } as const;
 
+/** The largest --ca-file: the public roots are about 200 KiB. */
+const MAX_CA_FILE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TIMEOUT = "30s";
 const DEFAULT_STAGE_TIMEOUT = "10s";
 const DEFAULT_CONCURRENCY = 16;
@@ -83,12 +85,13 @@ function duration(flag: string, text: string): number {
 
 function readTrust(file: string | undefined): TrustAnchors {
   if (!file) return publicRoots();
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw UserError.at(file, undefined, `--ca-file: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-  }
+  // Bounded like every input: a CA bundle is kilobytes, and /dev/zero would never end.
+  const text = readBounded(
+    file,
+    MAX_CA_FILE_BYTES,
+    (error) => UserError.at(file, undefined, `--ca-file: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`),
+    (size) => UserError.at(file, undefined, `--ca-file: ${size === undefined ? "larger than" : `is ${formatBytes(size)}, over`} the ${formatBytes(MAX_CA_FILE_BYTES)} a certificate bundle can be`),
+  ).toString("utf8");
   const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (pems.length === 0) throw UserError.at(file, undefined, "--ca-file: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
   return { ca: pems, description: `--ca-file ${file} (${pems.length} certificate${pems.length === 1 ? "" : "s"}, replacing the public roots)` };

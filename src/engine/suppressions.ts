@@ -17,7 +17,7 @@
 import picomatch from "picomatch";
 import { ERROR_CODES } from "../catalog/codes";
 import type { SuppressionConfig } from "../config/types";
-import { formatPath } from "../config/validate";
+import { formatPath, quoteKey } from "../config/validate";
 import { UserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
 import type { RuleMeta } from "../rules/types";
@@ -47,7 +47,7 @@ export function checkSuppressions(suppressions: readonly SuppressionConfig[] | u
   (suppressions ?? []).forEach((s, i) => {
     const at = (key: string): string => formatPath(["suppressions", i, key]);
     if (!known.has(s.rule.toLowerCase())) {
-      throw UserError.at(file, at("rule"), `unknown rule or code "${s.rule}" (a rule id, slug or error code: see \`bridgeguard rules\`)`);
+      throw UserError.at(file, at("rule"), `unknown rule or code ${quoteKey(s.rule)} (a rule id, slug or error code: see \`bridgeguard rules\`)`);
     }
     if (s.justification.trim() === "") throw UserError.at(file, at("justification"), "expected a justification, not blanks");
     if (s.expires !== undefined && !isIsoDate(s.expires)) throw UserError.at(file, at("expires"), "expected a calendar date YYYY-MM-DD");
