@@ -250,7 +250,11 @@ export function readString(ctx: ReadContext, node: Node, key: string): string | 
 
 export function readInteger(ctx: ReadContext, node: Node, key: string): number | undefined {
   const value = plain(ctx, node, key);
-  if (value === undefined || (typeof value === "number" && Number.isInteger(value))) return value;
+  if (value === undefined || (typeof value === "number" && Number.isSafeInteger(value))) return value;
+  // Beyond 2^53 a number no longer counts (p - 1 === p): no priority or port is anywhere near it.
+  if (typeof value === "number" && Number.isInteger(value)) {
+    throw new InputError({ file: ctx.file, path: node.pathOf(key), expected: "expected an integer below 2^53 (no priority or port comes near it), got a larger number", resource: ctx.resource });
+  }
   throw typeError(ctx, node.pathOf(key), "an integer", value);
 }
 

@@ -41,6 +41,7 @@ import {
   expectNoCanary,
   FUZZ_TIMEOUT,
   fuzzParameters,
+  guarded,
   mutateBytes,
   mutatedValue,
   reportCounts,
@@ -219,7 +220,7 @@ describe("fuzzing bridgeguard.yaml", () => {
           count("bridgeguard.yaml (loadConfigFile + checkSuppressions)");
           fs.writeFileSync(file, mutateBytes(yamlText(c), c.bytes));
           const context = JSON.stringify(c, (_k, v: unknown) => (typeof v === "string" && v.length > 80 ? `${v.slice(0, 80)}…` : v));
-          within(15_000, context, () => {
+          guarded(`bridgeguard.yaml: ${context}`, () => within(15_000, context, () => {
             const config = cleanly(
               () => {
                 const loaded = loadConfigFile(file, CONFIG_SCHEMA);
@@ -230,7 +231,7 @@ describe("fuzzing bridgeguard.yaml", () => {
               context,
             );
             if (config) useConfig(config, context);
-          });
+          }));
         }),
         fuzzParameters(150, 0.3),
       );

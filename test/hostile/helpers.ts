@@ -11,6 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../../src/input";
 import { isUserError } from "../../src/model/errors";
@@ -48,11 +49,46 @@ export function fuzzParameters(bounded: number, share = 1): fc.Parameters<unknow
 }
 
 /**
- * `FUZZ_TRACE=<file>`: each case is written there before it runs, so that a case that hangs or kills the
- * process (out of memory) can be read back and replayed.
+ * Each case is written to a file before it runs (`FUZZ_TRACE=<file>`, or one in the temporary directory),
+ * and a watchdog thread kills the process when one case runs for minutes: an endless loop in synchronous
+ * code would otherwise hang the test run silently (no test timeout can interrupt it). The watchdog prints
+ * the case first, so that it can be read back and replayed.
  */
-export function trace(description: string): void {
-  if (process.env.FUZZ_TRACE) fs.writeFileSync(process.env.FUZZ_TRACE, `${description}\n`);
+const TRACE_FILE = process.env.FUZZ_TRACE ?? path.join(os.tmpdir(), `bridgeguard-fuzz-case-${process.pid}.txt`);
+let watchdog: Int32Array | undefined;
+
+/** Runs one case under the watchdog: `description` is what it prints if the case never ends. */
+export function guarded<T>(description: string, fn: () => T): T {
+  fs.writeFileSync(TRACE_FILE, `${description}\n`);
+  watchdog ??= startWatchdog(Number(process.env.FUZZ_HANG_SECONDS) || (LONG_RUN ? 600 : 180));
+  Atomics.store(watchdog, 0, Math.floor(Date.now() / 1000) & 0x7fffffff);
+  try {
+    return fn();
+  } finally {
+    Atomics.store(watchdog, 0, 0);
+  }
+}
+
+function startWatchdog(limitSeconds: number): Int32Array {
+  const shared = new Int32Array(new SharedArrayBuffer(4));
+  const code = `
+    const { workerData } = require("node:worker_threads");
+    const fs = require("node:fs");
+    const { shared, limit, file, pid } = workerData;
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      Atomics.wait(sleeper, 0, 0, 5000);
+      const last = Atomics.load(shared, 0);
+      if (last !== 0 && (Math.floor(Date.now() / 1000) & 0x7fffffff) - last > limit) {
+        let text = "";
+        try { text = fs.readFileSync(file, "utf8"); } catch {}
+        fs.writeSync(2, "\\nhostile-input fuzzing: one case has run for more than " + limit + " s (a hang); it is:\\n" + text + "\\n");
+        process.kill(pid, "SIGKILL");
+      }
+    }`;
+  const worker = new Worker(code, { eval: true, workerData: { shared, limit: limitSeconds, file: TRACE_FILE, pid: process.pid } });
+  worker.unref();
+  return shared;
 }
 
 /** Per-test timeout: generous for a fuzz run. */
