@@ -15,7 +15,8 @@ const SIZE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib
 /** `512MiB`, `1g`, `300000000` (bytes): a size as bytes; K, M and G are binary (KiB, MiB, GiB). */
 export function parseSize(text: string): number | undefined {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  const key = match ? match[2]!.toLowerCase() : "";
+  const unit = match && Object.hasOwn(SIZE_UNITS, key) ? SIZE_UNITS[key] : undefined;
   if (!match || unit === undefined) return undefined;
   const bytes = Math.floor(Number(match[1]) * unit);
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;

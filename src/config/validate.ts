@@ -155,8 +155,8 @@ export function validateConfig(value: unknown, file: string, schema: object): Br
   }
   checkPlainData(value, file);
   const retired = (value as { cloud?: unknown }).cloud;
-  if (typeof retired === "string" && RETIRED_CLOUDS[retired]) {
-    throw UserError.at(file, "cloud", RETIRED_CLOUDS[retired]);
+  if (typeof retired === "string" && Object.hasOwn(RETIRED_CLOUDS, retired)) {
+    throw UserError.at(file, "cloud", RETIRED_CLOUDS[retired]!);
   }
   let validate = compiled.get(schema);
   if (!validate) {

@@ -112,7 +112,8 @@ const FQDN_TAG_SCOPES: Readonly<Record<string, readonly string[]>> = {
 };
 
 function matchFqdnTag(tag: string, host: string): Match {
-  const scope = FQDN_TAG_SCOPES[tag.toLowerCase()];
+  // Own keys only: a tag named "__proto__" or "constructor" is an unknown tag, not Object.prototype's.
+  const scope = Object.hasOwn(FQDN_TAG_SCOPES, tag.toLowerCase()) ? FQDN_TAG_SCOPES[tag.toLowerCase()] : undefined;
   if (scope === undefined) return maybe(`the contents of FQDN tag ${tag} are managed by Microsoft and not in the stack`);
   const overlaps = scope.some((pattern) => matchFqdnPattern(pattern, host).result !== "no");
   return overlaps ? maybe(`FQDN tag ${tag} may include ${host}; its contents are managed by Microsoft`) : NO;

@@ -34,7 +34,8 @@ const KINDS: Readonly<Record<string, RouteKind>> = {
 };
 
 function kindOf(route: Route): RouteKind | undefined {
-  return KINDS[route.nextHopType.toLowerCase()];
+  const key = route.nextHopType.toLowerCase();
+  return Object.hasOwn(KINDS, key) ? KINDS[key] : undefined;
 }
 
 function describeRoute(route: Route): string {

@@ -54,7 +54,9 @@ export function kindOfPulumiType(token: string): ResourceKind {
 }
 
 export function kindOfArmType(type: string): ResourceKind {
-  return ARM_KINDS[type.toLowerCase()] ?? "other";
+  const key = type.toLowerCase();
+  // Own keys only: a type of "__proto__" or "constructor" must not find Object.prototype's.
+  return Object.hasOwn(ARM_KINDS, key) ? ARM_KINDS[key]! : "other";
 }
 
 const NORMALIZERS: Record<KnownKind, (src: SourceResource) => Resource> = {

@@ -198,6 +198,23 @@ describe("regressions found by fuzzing", () => {
     expectCleanError(() => normalizeArm([body, structuredClone(body)], "x.json"), "x.json", /^x\.json: \[1\]\.id: the same resource id as \[0\]/);
   });
 
+  it("names that are Object.prototype's (an ARM type, an FQDN tag, a next hop named \"__proto__\"): a TypeError, now read as unknown", () => {
+    const registration = structuredClone(seed("test/fixtures/arm/registration-get.json").value) as Record<string, unknown>;
+    for (const type of ["__proto__", "constructor", "toString"]) {
+      const set = normalizeArm({ ...registration, type }, "x.json");
+      expect(set.resources[0]!.kind).toBe("other");
+      auditAndRender(set, `ARM type ${type}`);
+    }
+    const exp = exported();
+    for (const r of exp.deployment.resources) {
+      const collections = r.outputs.ruleCollections as { rules?: Record<string, unknown>[] }[] | undefined;
+      for (const rule of collections?.flatMap((c) => c.rules ?? []) ?? []) if (rule.ruleType === "ApplicationRule") rule.fqdnTags = ["__proto__", "constructor", "hasOwnProperty"];
+      const routes = r.outputs.routes as Record<string, unknown>[] | undefined;
+      for (const route of routes ?? []) route.nextHopType = "__proto__";
+    }
+    auditAndRender(normalizeStackExport(exp, "x.json"), "FQDN tags and next hops named after Object.prototype's keys");
+  });
+
   it("a 10 MB URN (quoted in every finding, every format: a report too long to be a string), now one clean error", () => {
     const exp = exported();
     exp.deployment.resources.find((r) => r.type.endsWith(":AzureFirewall"))!.urn = `urn:pulumi:a::b::azure-native:network:AzureFirewall::${"n".repeat(10 * 1024 * 1024)}`;
