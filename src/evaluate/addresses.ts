@@ -3,9 +3,10 @@
  * `ipaddr.js`; the only arithmetic here is on [first, last] intervals, which is what "does this rule cover
  * the whole /27" needs.
  */
+import { equalsIgnoreCase } from "./case";
 import { memoizeByIdentity, memoizeByObject, memoizeString } from "./memo";
 import ipaddr from "ipaddr.js";
-import { anyOf, noBecause, withNotes } from "./match";
+import { anyOfEach, noBecause, withNotes } from "./match";
 import { fqdnOf, type FqdnDestination } from "./flow";
 import { maybe, NO, YES, type FlowDestination, type Match } from "./types";
 
@@ -128,7 +129,7 @@ function uncovered(target: AddressInterval, covers: AddressInterval[]): AddressI
 
 /** True when `outer` contains every address of `inner`. */
 export function intervalCovers(outer: AddressInterval, inner: AddressInterval): boolean {
-  return uncovered(inner, [outer]).length === 0;
+  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
 }
 
 /** True when every address of the interval lies in a range Azure never routes to the Internet. */
@@ -177,7 +178,7 @@ export function matchIpGroups(groups: readonly string[]): Match {
 }
 
 function sameTag(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return equalsIgnoreCase(a, b);
 }
 
 /**
@@ -206,7 +207,7 @@ function matchEntryToFqdn(entry: AddressEntry, dest: FqdnDestination): Match {
       return isNonPublic(entry.interval) ? NO : maybe(`IP rule cannot be matched to an FQDN statically: ${entry.text} vs ${dest.host}`);
     case "name": {
       const tag = entry.text;
-      if ([...TAGS_WITH_EVERY_ENDPOINT, ...dest.serviceTags].some((t) => sameTag(t, tag))) return YES;
+      if (TAGS_WITH_EVERY_ENDPOINT.some((t) => sameTag(t, tag)) || dest.serviceTags.some((t) => sameTag(t, tag))) return YES;
       if (TAGS_WITHOUT_PUBLIC_ENDPOINTS.some((t) => sameTag(t, tag))) return NO;
       if (CATALOG_SERVICE_TAGS.some((t) => sameTag(t, tag))) return NO;
       const [base, region] = tag.split(".");
@@ -238,13 +239,19 @@ function matchEntryToAddress(entry: AddressEntry, address: AddressInterval): Mat
   }
 }
 
+function matchDestinationToAddress(raw: string, address: AddressInterval): Match {
+  return matchEntryToAddress(parseAddressEntry(raw), address);
+}
+
+function matchDestinationToFqdn(raw: string, fqdn: FqdnDestination): Match {
+  return matchEntryToFqdn(parseAddressEntry(raw), fqdn);
+}
+
 /** Does one rule's destination list (addresses, CIDRs, ranges, service tags) cover the flow's destination? */
 export function matchDestinations(ruleDestinations: readonly string[], destination: FlowDestination): Match {
-  const entries = ruleDestinations.map(parseAddressEntry);
   const address = destinationInterval(destination);
-  if (address) return anyOf(entries.map((e) => matchEntryToAddress(e, address)));
-  const fqdn = fqdnOf(destination);
-  return anyOf(entries.map((e) => matchEntryToFqdn(e, fqdn)));
+  if (address) return anyOfEach(ruleDestinations, matchDestinationToAddress, address);
+  return anyOfEach(ruleDestinations, matchDestinationToFqdn, fqdnOf(destination));
 }
 
 /** The flow's destination as an interval, when it is an IP address (not an FQDN nor a host name). */

@@ -14,6 +14,7 @@ import type {
   RuleCollection,
   RuleCollectionGroup,
 } from "../model/resource";
+import { equalsIgnoreCase } from "./case";
 import { destinationInterval, matchDestinations, matchIpGroups, matchSources } from "./addresses";
 import { firstMatch, type Candidate, type Effect, type Fallback, type Tie } from "./first-match";
 import { fqdnOf } from "./flow";
@@ -53,8 +54,10 @@ function splitRules(collection: RuleCollection): Pick<PlacedCollection, "network
 
 // ---- matching one rule ------------------------------------------------------------------------------
 
+/** A bare `YES` or `NO`, never with notes (the rule matchers rely on it). */
 function matchIpProtocols(protocols: readonly string[], transport: Flow["transport"]): Match {
-  return protocols.some((p) => p.toLowerCase() === "any" || p.toLowerCase() === transport) ? YES : NO;
+  for (const p of protocols) if (equalsIgnoreCase(p, "any") || equalsIgnoreCase(p, transport)) return YES;
+  return NO;
 }
 
 /** Network-rule `destinationFqdns` resolve through DNS: against a name they match like FQDNs, against an IP they cannot be decided. */
@@ -77,10 +80,11 @@ function matchRuleSources(rule: NetworkRule | ApplicationRule, flow: Flow): Matc
  * is matched against every bridge flow, and most fail on protocol or port.
  */
 function matchNetworkRule(rule: NetworkRule, flow: Flow): Match {
+  // The protocol is a bare yes or no (it never carries notes), so a `no` after it needs no combining.
   const protocol = matchIpProtocols(rule.ipProtocols, flow.transport);
   if (protocol.result === "no") return protocol;
   const ports = matchPorts(rule.destinationPorts, flow.port);
-  if (ports.result === "no") return allOf([protocol, ports]);
+  if (ports.result === "no") return ports;
   const destination =
     rule.destinationIpGroups.length === 0 && rule.destinationFqdns.length === 0
       ? matchDestinations(rule.destinationAddresses, flow.destination)
@@ -89,16 +93,19 @@ function matchNetworkRule(rule: NetworkRule, flow: Flow): Match {
           matchIpGroups(rule.destinationIpGroups),
           matchNetworkFqdns(rule.destinationFqdns, flow),
         ]);
-  if (destination.result === "no") return allOf([protocol, ports, destination]);
-  return allOf([protocol, ports, destination, matchRuleSources(rule, flow)]);
+  if (destination.result === "no") return ports.notes?.length ? allOf([ports, destination]) : destination;
+  return allOf([ports, destination, matchRuleSources(rule, flow)]);
 }
 
 /** An application protocol without a port means the protocol's well-known port. */
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, mssql: 1433 };
+const DEFAULT_PORT: Readonly<Record<NonNullable<Flow["appProtocol"]>, number>> = { Http: 80, Https: 443 };
 
+/** A bare `YES` or `NO`, never with notes (the rule matchers rely on it). */
 function matchAppProtocols(protocols: readonly AppProtocol[], flow: Flow): Match {
-  const wanted = flow.appProtocol?.toLowerCase();
-  return protocols.some((p) => p.protocolType.toLowerCase() === wanted && (p.port ?? DEFAULT_PORTS[wanted]) === flow.port) ? YES : NO;
+  const wanted = flow.appProtocol;
+  if (wanted === undefined) return NO;
+  for (const p of protocols) if (equalsIgnoreCase(p.protocolType, wanted) && (p.port ?? DEFAULT_PORT[wanted]) === flow.port) return YES;
+  return NO;
 }
 
 /**
@@ -143,8 +150,9 @@ function matchApplicationRule(rule: ApplicationRule, flow: Flow): Match {
           ...rule.targetUrls.map((url) => matchTargetUrl(url, host)),
           rule.webCategories.length > 0 ? maybe(`web categories cannot be resolved statically (${rule.webCategories.join(", ")})`) : NO,
         ]);
-  if (target.result === "no") return allOf([protocol, target]);
-  return allOf([protocol, target, matchRuleSources(rule, flow)]);
+  // The protocol was a bare yes (no notes): what remains to combine is the target and the sources.
+  if (target.result === "no") return target;
+  return allOf([target, matchRuleSources(rule, flow)]);
 }
 
 // ---- ordering ---------------------------------------------------------------------------------------
@@ -225,6 +233,29 @@ function effectOf(placed: PlacedCollection, rule: ApplicationRule | NetworkRule,
   return terminates ? "intercepted" : "allowed";
 }
 
+/** A rule that matches or may match a flow; what a verdict says about it is built only when it is read. */
+class RuleCandidate implements Candidate {
+  constructor(
+    private readonly placed: PlacedCollection,
+    private readonly layer: Layer,
+    private readonly rule: ApplicationRule | NetworkRule,
+    readonly effect: Effect,
+    readonly match: Match,
+  ) {}
+
+  get label(): string {
+    return `${this.placed.label} > ${this.layer} rule "${this.rule.name}"`;
+  }
+
+  get decidedBy(): DecidingRule {
+    return { ...this.placed.where, rule: this.rule.name, action: this.placed.collection.action };
+  }
+
+  get ties(): Tie[] {
+    return this.placed.ties(this.layer);
+  }
+}
+
 /**
  * Network rules of every collection first; application rules only for HTTP(S) flows. Labels, ties and
  * deciding-rule records are built only for the few candidates a verdict talks about: a policy with
@@ -239,19 +270,7 @@ function candidates(placed: readonly PlacedCollection[], flow: Flow): Candidate[
         const match = rule.ruleType === "NetworkRule" ? matchNetworkRule(rule, flow) : matchApplicationRule(rule, flow);
         // A plain "no" can neither decide, nor leave doubt, nor tie: only its notes (an invalid value) matter.
         if (match.result === "no" && !match.notes?.length) continue;
-        result.push({
-          get label() {
-            return `${p.label} > ${layer} rule "${rule.name}"`;
-          },
-          effect: effectOf(p, rule, flow),
-          match,
-          get decidedBy() {
-            return { ...p.where, rule: rule.name, action: p.collection.action };
-          },
-          get ties() {
-            return p.ties(layer);
-          },
-        });
+        result.push(new RuleCandidate(p, layer, rule, effectOf(p, rule, flow), match));
       }
     }
   }

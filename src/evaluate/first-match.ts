@@ -64,6 +64,14 @@ function undetermined(reason: string, decidedBy: DecidingRule, evidence: string[
   return { verdict: "undetermined", decidedBy, reason, evidence, possible: [...new Set(effects)] };
 }
 
+/** The distinct notes of the candidates a walk passed and its decider; usually none, so no allocation beyond the array. */
+function notesOfAll(passed: readonly Candidate[], decider: Candidate | undefined): string[] {
+  let notes: Set<string> | undefined;
+  for (const c of passed) for (const note of notesOf(c.match)) (notes ??= new Set()).add(note);
+  if (decider) for (const note of notesOf(decider.match)) (notes ??= new Set()).add(note);
+  return notes ? [...notes] : [];
+}
+
 /**
  * Walk ordered candidates: the first `yes` decides. Earlier `maybe`s with another effect, or an equally
  * prioritised unit holding a possibly matching rule with another effect, leave the verdict undetermined.
@@ -77,7 +85,7 @@ export function firstMatch(candidates: readonly Candidate[], fallback: Fallback,
   const doubtful = passed.filter((c) => c.match.result === "maybe");
   const effect = decider?.effect ?? fallback.effect;
 
-  const evidence = [...new Set(passed.concat(decider ?? []).flatMap((c) => notesOf(c.match)))];
+  const evidence = notesOfAll(passed, decider);
   for (const c of doubtful) {
     const same = c.effect === effect;
     evidence.push(`${c.label} may match: ${whyOf(c.match)}; it would ${VERB[c.effect]}${same ? " too" : ""}`);

@@ -1,3 +1,4 @@
+import { memoizeByObject } from "./memo";
 import type { Flow, FlowDestination } from "./types";
 
 /** A destination known by name: a catalog FQDN, or a time server configured as a host name. */
@@ -6,8 +7,13 @@ export interface FqdnDestination {
   serviceTags: string[];
 }
 
-/** The destination as a name, for FQDN matching. An IP address stays its own text (nothing but `*` matches it). */
-export function fqdnOf(destination: FlowDestination): FqdnDestination {
+/**
+ * The destination as a name, for FQDN matching. An IP address stays its own text (nothing but `*` matches
+ * it). Once per destination: every rule of every gate asks.
+ */
+export const fqdnOf = memoizeByObject(fqdnOfUncached);
+
+function fqdnOfUncached(destination: FlowDestination): FqdnDestination {
   if (destination.kind === "fqdn") return { host: destination.host.toLowerCase(), serviceTags: destination.serviceTags };
   return { host: destination.address.trim().toLowerCase(), serviceTags: [] };
 }
@@ -16,8 +22,10 @@ export function describeDestination(destination: FlowDestination): string {
   return destination.kind === "fqdn" ? destination.host : destination.address;
 }
 
-/** `TCP 443 (Https) from 203.0.113.0/27 to management.azure.com`: the flow as evidence names it. */
-export function describeFlow(flow: Flow): string {
+/** `TCP 443 (Https) from 203.0.113.0/27 to management.azure.com`: the flow as evidence names it (once per flow). */
+export const describeFlow = memoizeByObject(describeFlowUncached);
+
+function describeFlowUncached(flow: Flow): string {
   const protocol = `${flow.transport.toUpperCase()} ${flow.port}${flow.appProtocol ? ` (${flow.appProtocol})` : ""}`;
   const from = flow.sources ? flow.sources.join(", ") : "(egress.sourceAddresses not configured)";
   return `${protocol} from ${from} to ${describeDestination(flow.destination)}`;

@@ -3,14 +3,14 @@
  * left; `*.x.com` matches any depth of subdomain but not `x.com`; `*x.com` is a plain suffix (also
  * `evilx.com` and `x.com`); `*` alone matches everything; case-insensitive; any other `*` is invalid.
  */
-import { anyOf, noBecause } from "./match";
+import { anyOfEach, noBecause } from "./match";
 import { memoizeString } from "./memo";
 import { maybe, NO, YES, type Match } from "./types";
 
 export type FqdnPattern =
   | { kind: "any" }
   /** `*.x.com`: every name strictly under `x.com`. */
-  | { kind: "subdomains"; base: string }
+  | { kind: "subdomains"; base: string; dotBase: string }
   /** `*x.com`: every name ending in `x.com`. */
   | { kind: "suffix"; suffix: string }
   | { kind: "exact"; host: string }
@@ -28,7 +28,7 @@ function parseFqdnPatternUncached(raw: string): FqdnPattern {
   if (pattern === "") return { kind: "invalid", why: "it is empty" };
   if (pattern.lastIndexOf("*") > 0) return { kind: "invalid", why: 'Azure Firewall accepts "*" only at the far left' };
   if (!pattern.startsWith("*")) return { kind: "exact", host: pattern };
-  if (pattern.startsWith("*.")) return pattern.length > 2 ? { kind: "subdomains", base: pattern.slice(2) } : { kind: "invalid", why: "it names no domain" };
+  if (pattern.startsWith("*.")) return pattern.length > 2 ? { kind: "subdomains", base: pattern.slice(2), dotBase: pattern.slice(1) } : { kind: "invalid", why: "it names no domain" };
   return { kind: "suffix", suffix: pattern.slice(1) };
 }
 
@@ -40,7 +40,7 @@ function allowsHost(pattern: FqdnPattern, host: string): boolean {
     case "exact":
       return host === pattern.host;
     case "subdomains":
-      return host.endsWith(`.${pattern.base}`);
+      return host.endsWith(pattern.dotBase);
     case "suffix":
       return host.endsWith(pattern.suffix);
     case "invalid":
@@ -52,38 +52,52 @@ function allowsHost(pattern: FqdnPattern, host: string): boolean {
  * For a wildcard endpoint `*.d` (every name under `d`): `yes` when the pattern allows every such name,
  * `maybe` when it allows only some of them (one host, or a deeper wildcard), `no` otherwise.
  */
-function allowsEveryHostUnder(pattern: FqdnPattern, domain: string, raw: string): Match {
-  const endpoint = `*.${domain}`;
-  const partly = maybe(`rule allows only ${normalize(raw)} of ${endpoint}`);
+function allowsEveryHostUnder(pattern: FqdnPattern, { domain, dotDomain, endpoint }: Wildcard, raw: string): Match {
+  const partly = (): Match => maybe(`rule allows only ${normalize(raw)} of ${endpoint}`);
   switch (pattern.kind) {
     case "any":
       return YES;
     case "exact":
-      return pattern.host.endsWith(`.${domain}`) ? partly : NO;
+      return pattern.host.endsWith(dotDomain) ? partly() : NO;
     case "subdomains":
-      if (domain === pattern.base || domain.endsWith(`.${pattern.base}`)) return YES;
-      return pattern.base.endsWith(`.${domain}`) ? partly : NO;
+      if (domain === pattern.base || domain.endsWith(pattern.dotBase)) return YES;
+      return pattern.base.endsWith(dotDomain) ? partly() : NO;
     case "suffix":
       // Every `x.d` ends in the suffix exactly when `.d` does; a longer suffix inside `d` covers some names.
-      if (`.${domain}`.endsWith(pattern.suffix)) return YES;
-      return pattern.suffix.endsWith(`.${domain}`) ? partly : NO;
+      if (dotDomain.endsWith(pattern.suffix)) return YES;
+      return pattern.suffix.endsWith(dotDomain) ? partly() : NO;
     case "invalid":
       return NO;
   }
 }
 
+/** A wildcard endpoint `*.d`: the domain `d`, `.d`, and `*.d` itself. */
+interface Wildcard {
+  domain: string;
+  dotDomain: string;
+  endpoint: string;
+}
+
+/** The flow's host, normalized once per distinct host: a concrete name, or a wildcard endpoint. */
+const flowHost = memoizeString((host: string): { name: string; wildcard?: Wildcard } => {
+  const name = normalize(host);
+  if (!name.startsWith("*.")) return { name };
+  const domain = name.slice(2);
+  return { name, wildcard: { domain, dotDomain: `.${domain}`, endpoint: name } };
+});
+
 /** One application-rule FQDN pattern against the flow's host (a concrete name or a wildcard endpoint). */
 export function matchFqdnPattern(raw: string, host: string): Match {
   const pattern = parseFqdnPattern(raw);
   if (pattern.kind === "invalid") return noBecause(`FQDN pattern "${raw}" is invalid (${pattern.why}): it matches nothing`);
-  const name = normalize(host);
-  if (name.startsWith("*.")) return allowsEveryHostUnder(pattern, name.slice(2), raw);
-  return allowsHost(pattern, name) ? YES : NO;
+  const flow = flowHost(host);
+  if (flow.wildcard) return allowsEveryHostUnder(pattern, flow.wildcard, raw);
+  return allowsHost(pattern, flow.name) ? YES : NO;
 }
 
 /** Any of a rule's `targetFqdns` (or network-rule `destinationFqdns`) allows the host. */
 export function matchFqdnPatterns(patterns: readonly string[], host: string): Match {
-  return anyOf(patterns.map((p) => matchFqdnPattern(p, host)));
+  return anyOfEach(patterns, matchFqdnPattern, host);
 }
 
 /**

@@ -14,9 +14,24 @@ export function withNotes(match: Match, notes: string[]): Match {
   return notes.length === 0 ? match : { ...match, notes: [...new Set(notes)] };
 }
 
-function joinWhys(matches: Match[]): string {
+function joinWhys(matches: readonly Match[]): string {
   const whys = matches.flatMap((m) => (m.result === "maybe" ? [m.why] : []));
   return [...new Set(whys)].join("; ");
+}
+
+/**
+ * The doubt of several matches as one `maybe`. The common case, one doubtful condition and no notes, is
+ * that condition's own match: nothing to join.
+ */
+function combinedMaybe(matches: readonly Match[]): Match {
+  let only: Match | undefined;
+  for (const m of matches) {
+    if (m.notes?.length) return maybe(joinWhys(matches));
+    if (m.result !== "maybe") continue;
+    if (only) return maybe(joinWhys(matches));
+    only = m;
+  }
+  return only ?? maybe(joinWhys(matches));
 }
 
 /** The notes of several matches, or undefined when none has any (the common case: no allocation). */
@@ -35,7 +50,7 @@ export function allOf(matches: Match[]): Match {
     if (m.result === "no") sawNo = true;
     else if (m.result === "maybe") sawMaybe = true;
   }
-  const base = sawNo ? NO : sawMaybe ? maybe(joinWhys(matches)) : YES;
+  const base = sawNo ? NO : sawMaybe ? combinedMaybe(matches) : YES;
   const notes = collectNotes(matches);
   return notes ? withNotes(base, notes) : base;
 }
@@ -48,7 +63,23 @@ export function anyOf(matches: Match[]): Match {
     if (m.result === "yes") sawYes = true;
     else if (m.result === "maybe") sawMaybe = true;
   }
-  const base = sawYes ? YES : sawMaybe ? maybe(joinWhys(matches)) : NO;
+  const base = sawYes ? YES : sawMaybe ? combinedMaybe(matches) : NO;
   const notes = collectNotes(matches);
   return notes ? withNotes(base, notes) : base;
+}
+
+/**
+ * `anyOf(items.map((item) => match(item, arg)))` without the array or a closure: every rule lists its ports, addresses and FQDNs, and this
+ * runs for each against every flow. Only a `maybe` or a note (rare) makes it gather the matches.
+ */
+export function anyOfEach<T, A>(items: readonly T[], match: (item: T, arg: A) => Match, arg: A): Match {
+  let sawYes = false;
+  let gathered: Match[] | undefined;
+  for (const item of items) {
+    const m = match(item, arg);
+    if (m.result === "yes") sawYes = true;
+    if (m.result === "maybe" || m.notes?.length) (gathered ??= []).push(m);
+  }
+  if (!gathered) return sawYes ? YES : NO;
+  return anyOf(sawYes ? [YES, ...gathered] : gathered);
 }

@@ -4,10 +4,12 @@
  */
 import type { ResourceRef, SecurityRule } from "../model/resource";
 import { matchDestinations, matchSources, parseAddressEntry } from "./addresses";
-import { firstMatch, type Candidate, type Fallback } from "./first-match";
+import { firstMatch, type Candidate, type Effect, type Fallback } from "./first-match";
+import { equalsIgnoreCase } from "./case";
 import { allOf } from "./match";
+import { memoizeByObject } from "./memo";
 import { matchPorts } from "./ports";
-import { NO, YES, type Flow, type Match, type Verdict } from "./types";
+import { NO, YES, type DecidingRule, type Flow, type Match, type Verdict } from "./types";
 
 function defaultRule(name: string, priority: number, access: SecurityRule["access"], source: string, destination: string): SecurityRule {
   return {
@@ -31,7 +33,7 @@ export const NSG_DEFAULT_OUTBOUND_RULES: readonly SecurityRule[] = [
 ];
 
 function matchProtocol(protocol: string, transport: Flow["transport"]): Match {
-  return protocol === "*" || protocol.toLowerCase() === transport ? YES : NO;
+  return protocol === "*" || equalsIgnoreCase(protocol, transport) ? YES : NO;
 }
 
 /**
@@ -42,19 +44,55 @@ function matchProtocol(protocol: string, transport: Flow["transport"]): Match {
 function matchNsgSources(prefixes: readonly string[], flow: Flow): Match {
   const coversVnet = prefixes.some((p) => {
     const entry = parseAddressEntry(p);
-    return entry.kind === "name" && entry.text.toLowerCase() === "virtualnetwork";
+    return entry.kind === "name" && equalsIgnoreCase(entry.text, "virtualnetwork");
   });
   return coversVnet ? YES : matchSources(prefixes, flow.sources);
 }
 
 function matchSecurityRule(rule: SecurityRule, flow: Flow): Match {
-  return allOf([
-    matchProtocol(rule.protocol, flow.transport),
-    matchNsgSources(rule.sourceAddressPrefixes, flow),
-    matchDestinations(rule.destinationAddressPrefixes, flow.destination),
-    matchPorts(rule.destinationPortRanges, flow.port),
-  ]);
+  const protocol = matchProtocol(rule.protocol, flow.transport);
+  const sources = matchNsgSources(rule.sourceAddressPrefixes, flow);
+  const destinations = matchDestinations(rule.destinationAddressPrefixes, flow.destination);
+  const ports = matchPorts(rule.destinationPortRanges, flow.port);
+  // Every condition is evaluated, for its notes (an invalid prefix or port); without notes or doubt
+  // (nearly always), the answer needs no combining.
+  if (!sources.notes && !destinations.notes && !ports.notes) {
+    if (protocol === NO || sources.result === "no" || destinations.result === "no" || ports.result === "no") return NO;
+    if (sources.result === "yes" && destinations.result === "yes" && ports.result === "yes") return protocol;
+  }
+  return allOf([protocol, sources, destinations, ports]);
 }
+
+/** A rule that matches or may match a flow; its label and deciding-rule record are built only when a verdict reads them. */
+class SecurityRuleCandidate implements Candidate {
+  readonly effect: Effect;
+
+  constructor(
+    private readonly nsg: ResourceRef,
+    private readonly rule: SecurityRule,
+    readonly match: Match,
+    private readonly ruleOwner: (rule: SecurityRule) => ResourceRef,
+  ) {
+    this.effect = rule.access === "Allow" ? "allowed" : "denied";
+  }
+
+  get label(): string {
+    return ruleLabel(this.nsg.name, this.rule);
+  }
+
+  get decidedBy(): DecidingRule {
+    const { nsg, rule } = this;
+    return { resource: rule.isDefault ? nsg : this.ruleOwner(rule), priority: rule.priority, rule: rule.name, action: rule.access, isDefault: rule.isDefault };
+  }
+}
+
+/** The outbound rules in evaluation order, then Azure's defaults: the same for every flow, so sorted once. */
+const outboundInOrder = memoizeByObject((rules: readonly SecurityRule[]): readonly SecurityRule[] =>
+  rules
+    .filter((r) => r.direction === "Outbound" && !r.isDefault)
+    .sort((a, b) => a.priority - b.priority)
+    .concat(NSG_DEFAULT_OUTBOUND_RULES),
+);
 
 function ruleLabel(nsgName: string, rule: SecurityRule): string {
   return `${rule.isDefault ? "default rule" : "rule"} "${rule.name}" (priority ${rule.priority}, ${rule.access}) of NSG "${nsgName}"`;
@@ -72,18 +110,13 @@ export function evaluateNsgOutbound(
   flow: Flow,
   ruleOwner: (rule: SecurityRule) => ResourceRef = () => nsg,
 ): Verdict {
-  const outbound = rules
-    .filter((r) => r.direction === "Outbound" && !r.isDefault)
-    .sort((a, b) => a.priority - b.priority)
-    .concat(NSG_DEFAULT_OUTBOUND_RULES);
-  const candidates = outbound.map(
-    (rule): Candidate => ({
-      label: ruleLabel(nsg.name, rule),
-      effect: rule.access === "Allow" ? "allowed" : "denied",
-      match: matchSecurityRule(rule, flow),
-      decidedBy: { resource: rule.isDefault ? nsg : ruleOwner(rule), priority: rule.priority, rule: rule.name, action: rule.access, isDefault: rule.isDefault },
-    }),
-  );
+  const candidates: Candidate[] = [];
+  for (const rule of outboundInOrder(rules)) {
+    const match = matchSecurityRule(rule, flow);
+    // A plain "no" can neither decide nor leave doubt (NSG rules never tie): only its notes matter.
+    if (match.result === "no" && !match.notes?.length) continue;
+    candidates.push(new SecurityRuleCandidate(nsg, rule, match, ruleOwner));
+  }
   // DenyAllOutBound matches everything; this fallback only keeps the walk total.
   const fallback: Fallback = {
     effect: "denied",

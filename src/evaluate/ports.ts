@@ -1,5 +1,6 @@
 /** Port matching for firewall `destinationPorts` and NSG `destinationPortRanges`: `"443"`, `"443-444"`, `"*"`. */
-import { anyOf, noBecause } from "./match";
+import { anyOfEach, noBecause } from "./match";
+import { memoizeString } from "./memo";
 import { NO, YES, type Match } from "./types";
 
 const PORT = /^\d{1,5}$/;
@@ -8,19 +9,29 @@ function isPort(text: string): boolean {
   return PORT.test(text) && Number(text) <= 65535;
 }
 
-/** One port entry against the flow's port; an entry Azure would not accept matches nothing, with a note. */
-export function matchPortEntry(raw: string, port: number): Match {
+/** A port entry as Azure reads it: an inclusive range (`*` is 0-65535), or why it matches nothing. */
+type PortEntry = { low: number; high: number } | { invalid: Match };
+
+/** Parsed once per distinct string: every rule's ports are matched against every flow. */
+const parsePortEntry = memoizeString((raw: string): PortEntry => {
   const text = raw.trim();
-  if (text === "*") return YES;
-  if (isPort(text)) return Number(text) === port ? YES : NO;
+  if (text === "*") return { low: 0, high: 65535 };
+  if (isPort(text)) return { low: Number(text), high: Number(text) };
   const bounds = text.split("-");
   if (bounds.length === 2 && bounds.every(isPort) && Number(bounds[0]) <= Number(bounds[1])) {
-    return Number(bounds[0]) <= port && port <= Number(bounds[1]) ? YES : NO;
+    return { low: Number(bounds[0]), high: Number(bounds[1]) };
   }
-  return noBecause(`port "${raw}" is not a port, a range a-b or *: it matches nothing`);
+  return { invalid: noBecause(`port "${raw}" is not a port, a range a-b or *: it matches nothing`) };
+});
+
+/** One port entry against the flow's port; an entry Azure would not accept matches nothing, with a note. */
+export function matchPortEntry(raw: string, port: number): Match {
+  const entry = parsePortEntry(raw);
+  if ("invalid" in entry) return entry.invalid;
+  return entry.low <= port && port <= entry.high ? YES : NO;
 }
 
 /** Any listed port (or range) covers the flow's port. */
 export function matchPorts(ranges: readonly string[], port: number): Match {
-  return anyOf(ranges.map((r) => matchPortEntry(r, port)));
+  return anyOfEach(ranges, matchPortEntry, port);
 }
