@@ -41,14 +41,6 @@ export function defaultJobs(): number {
 
 export const WORKER_SCRIPT = path.join(__dirname, "audit-worker.js");
 
-/**
- * A worker's young generation. An audit allocates the parsed export and the evaluator's working set, most of
- * which dies with the file; a nursery this size lets it die there instead of being copied and promoted (fewer
- * scavenges). On the main thread (`--jobs 1`) V8's helper threads absorb that work on an idle core; with
- * every core auditing, they cannot.
- */
-const WORKER_YOUNG_GENERATION_MB = 96;
-
 /** Files handed to a worker before it has answered: one in work, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -148,7 +140,7 @@ class Pool implements AuditPool {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    const worker = new Worker(this.script);
     this.workers.add(worker);
     this.inFlight.set(worker, new Set());
     worker.on("message", (answer: AuditAnswer) => this.answered(worker, answer));
