@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import fc from "fast-check";
+import { afterAll } from "vitest";
 import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../../src/input";
 import { isUserError } from "../../src/model/errors";
 
@@ -56,6 +57,11 @@ export function fuzzParameters(bounded: number, share = 1): fc.Parameters<unknow
  */
 const TRACE_FILE = process.env.FUZZ_TRACE ?? path.join(os.tmpdir(), `bridgeguard-fuzz-case-${process.pid}.txt`);
 let watchdog: Int32Array | undefined;
+
+// The trace matters only to a run the watchdog kills (which runs no hook); a named FUZZ_TRACE stays.
+afterAll(() => {
+  if (!process.env.FUZZ_TRACE) fs.rmSync(TRACE_FILE, { force: true });
+});
 
 /** Runs one case under the watchdog: `description` is what it prints if the case never ends. */
 export function guarded<T>(description: string, fn: () => T): T {
