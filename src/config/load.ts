@@ -30,16 +30,33 @@ function readText(file: string): string {
 /** The yaml library's own words, except a stack overflow (100k levels of `[[[...`), which is said plainly. */
 function yamlProblem(message: string): string {
   const first = message.split("\n")[0] ?? "";
-  return /Maximum call stack size exceeded/.test(first) ? "nested too deeply" : first;
+  return isStackOverflow(first) ? "nested too deeply" : first;
+}
+
+function isStackOverflow(message: string): boolean {
+  return /Maximum call stack size exceeded/.test(message);
+}
+
+/**
+ * The yaml library's parser recurses per level of nesting, also while it recovers from an error: thousands
+ * of indented mappings cut short by a bad byte overflow the stack inside `parseDocument` itself.
+ * logLevel "error": the library's warnings (a non-scalar key, an unknown tag) would go to stderr as process
+ * warnings; what matters about such a file, the schema says.
+ */
+function parseYaml(text: string, file: string, lineCounter: LineCounter): ReturnType<typeof parseDocument> {
+  try {
+    return parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+  } catch (error) {
+    if (error instanceof RangeError && isStackOverflow(error.message)) throw UserError.at(file, undefined, "invalid YAML: nested too deeply");
+    throw error;
+  }
 }
 
 /** Reads, parses and validates `bridgeguard.yaml`; every problem names the file, line and key path. */
 export function loadConfigFile(file: string, schema: object): BridgeguardConfig {
   const text = readText(file);
   const lineCounter = new LineCounter();
-  // logLevel "error": the yaml library's warnings (a non-scalar key, an unknown tag) would go to stderr as
-  // process warnings; what matters about such a file, the schema says.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+  const doc = parseYaml(text, file, lineCounter);
   const firstError = doc.errors[0];
   if (firstError) {
     const pos = lineCounter.linePos(firstError.pos[0]);
