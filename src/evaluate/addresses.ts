@@ -196,12 +196,16 @@ const CATALOG_SERVICE_TAGS = ["AzureActiveDirectory", "AzureResourceManager"];
 /** `Internet` and `AzureCloud` contain every public Azure endpoint (endpoints.md). */
 const TAGS_WITH_EVERY_ENDPOINT = ["Internet", "AzureCloud"];
 
+function invalidDestination(entry: AddressEntry): Match {
+  return noBecause(`destination "${entry.text}" is not an address, range, CIDR or service tag: it matches nothing`);
+}
+
 function matchEntryToFqdn(entry: AddressEntry, dest: FqdnDestination): Match {
   switch (entry.kind) {
     case "any":
       return YES;
     case "invalid":
-      return noBecause(`destination "${entry.text}" is not an address, range, CIDR or service tag: it matches nothing`);
+      return invalidDestination(entry);
     case "interval":
       // Microsoft does not publish the addresses behind these names; only a private range is surely apart.
       return isNonPublic(entry.interval) ? NO : maybe(`IP rule cannot be matched to an FQDN statically: ${entry.text} vs ${dest.host}`);
@@ -224,7 +228,7 @@ function matchEntryToAddress(entry: AddressEntry, address: AddressInterval): Mat
     case "any":
       return YES;
     case "invalid":
-      return noBecause(`destination "${entry.text}" is not an address, range, CIDR or service tag: it matches nothing`);
+      return invalidDestination(entry);
     case "interval":
       return intervalCovers(entry.interval, address) ? YES : NO;
     case "name": {
