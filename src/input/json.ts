@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { constants as bufferConstants } from "node:buffer";
+import { constants as bufferConstants, isAscii } from "node:buffer";
 import { InputError } from "./errors";
 
 /**
@@ -117,7 +117,7 @@ export function readJsonFile(file: string, options: ReadOptions = {}): unknown {
   // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
   const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
   if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
-  const text = buffer.toString("utf8", start);
+  const text = decodeUtf8(buffer, start);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -127,6 +127,16 @@ export function readJsonFile(file: string, options: ReadOptions = {}): unknown {
     }
     throw syntaxError(file, text, error);
   }
+}
+
+/**
+ * UTF-8 text from `start` on. Stack exports are nearly always pure ASCII, for which UTF-8 and Latin-1 read
+ * the same characters; checking that (one vectorized pass) and copying bytes is about twice as fast as
+ * decoding UTF-8, which is about a fifth of decoding and parsing a large export.
+ */
+function decodeUtf8(buffer: Buffer, start: number): string {
+  const body = buffer.subarray(start);
+  return isAscii(body) ? body.toString("latin1") : body.toString("utf8");
 }
 
 function fileError(file: string, error: unknown): InputError {

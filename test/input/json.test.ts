@@ -13,6 +13,19 @@ describe("readJsonFile", () => {
     expect(readJsonFile(writeTemp(dir, "ok.json", '{"a": [1, 2]}'))).toEqual({ a: [1, 2] });
   });
 
+  it("reads any text as JSON.parse of its UTF-8 does, pure ASCII (the fast path) or not", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })), fc.boolean(), (name, bom) => {
+        const text = JSON.stringify({ name, nested: [name, { key: name }] });
+        const bytes = Buffer.from(text, "utf8");
+        const file = writeTemp(dir, "text.json", bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]) : bytes);
+        expect(readJsonFile(file)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300, seed: 0x7e47 },
+    );
+    expect(readJsonFile(writeTemp(dir, "cafe.json", '{"name": "café ☕ 東京"}'))).toEqual({ name: "café ☕ 東京" });
+  });
+
   it("strips a UTF-8 BOM", () => {
     const file = writeTemp(dir, "bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"version": 3}')]));
     expect(readJsonFile(file)).toEqual({ version: 3 });
