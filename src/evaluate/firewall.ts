@@ -19,7 +19,7 @@ import { destinationInterval, matchDestinations, matchIpGroups, matchSources } f
 import { firstMatch, type Candidate, type Effect, type Fallback, type Tie } from "./first-match";
 import { fqdnOf } from "./flow";
 import { matchFqdnPattern, matchFqdnPatterns } from "./fqdn";
-import { allOf, anyOf } from "./match";
+import { allOf, anyOf, anyOfEach, noBecause, withNotes } from "./match";
 import { azureName } from "./names";
 import { memoizeByObject } from "./memo";
 import { matchPorts } from "./ports";
@@ -60,14 +60,30 @@ function matchIpProtocols(protocols: readonly string[], transport: Flow["transpo
   return NO;
 }
 
-/** Network-rule `destinationFqdns` resolve through DNS: against a name they match like FQDNs, against an IP they cannot be decided. */
+/**
+ * Network-rule `destinationFqdns` resolve through DNS and match a name exactly (resources.md): wildcards
+ * are an application-rule feature, so an entry with `*` matches nothing here, and says so. Against a
+ * wildcard endpoint an exact name covers one of its hosts; against an IP it cannot be decided.
+ */
 function matchNetworkFqdns(fqdns: readonly string[], flow: Flow): Match {
   if (fqdns.length === 0) return NO;
-  if (fqdns.includes("*")) return YES;
   const address = destinationInterval(flow.destination);
-  if (address) return maybe(`the addresses ${fqdns.join(", ")} resolve to are not known statically`);
-  return matchFqdnPatterns(fqdns, fqdnOf(flow.destination).host);
+  if (address) {
+    const names = fqdns.filter((f) => !f.includes("*"));
+    const notes = fqdns.filter((f) => f.includes("*")).map(wildcardNetworkFqdn);
+    return withNotes(names.length > 0 ? maybe(`the addresses ${names.join(", ")} resolve to are not known statically`) : NO, notes);
+  }
+  return anyOfEach(fqdns, matchNetworkFqdn, fqdnOf(flow.destination).host);
 }
+
+function matchNetworkFqdn(raw: string, host: string): Match {
+  return raw.includes("*") ? noBecause(wildcardNetworkFqdn(raw)) : matchFqdnPattern(raw, host);
+}
+
+function wildcardNetworkFqdn(raw: string): string {
+  return `network rule FQDN "${raw}" has a wildcard: network rules match FQDNs exactly (wildcards work only in application rules), so it matches nothing`;
+}
+
 
 /** A rule's sources: addresses and IP groups (skipping the list that is empty, the common case). */
 function matchRuleSources(rule: NetworkRule | ApplicationRule, flow: Flow): Match {

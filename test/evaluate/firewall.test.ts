@@ -206,6 +206,33 @@ const policyCases: PolicyCase[] = [
     rule: "arm",
   },
   {
+    // resources.md: network rules match destinationFqdns exactly; wildcards are for application rules.
+    name: "network rule destinationFqdns with wildcards match nothing, and say so (no false allow of the usage endpoint)",
+    groups: [
+      group(
+        "egress",
+        200,
+        collection({ rules: [networkRule({ name: "wild", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["*.trafficmanager.net", "*.azure.com", "*"], destinationPorts: ["443"] })] }),
+      ),
+    ],
+    verdict: "denied",
+    isDefault: true,
+    says: 'network rule FQDN "*.trafficmanager.net" has a wildcard: network rules match FQDNs exactly',
+  },
+  {
+    name: "network rule wildcard FQDN does not allow ARM either",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["*.azure.com"], destinationPorts: ["443"] })] }))],
+    flow: arm,
+    verdict: "denied",
+    says: 'network rule FQDN "*.azure.com" has a wildcard',
+  },
+  {
+    name: "an exact network rule FQDN under the usage wildcard allows only that host of it",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["azsbilling.trafficmanager.net"], destinationPorts: ["443"] })] }))],
+    verdict: "undetermined",
+    says: "allows only azsbilling.trafficmanager.net of *.trafficmanager.net",
+  },
+  {
     name: "destination IP group cannot be resolved",
     groups: [group("egress", 200, collection({ rules: [networkRule({ ipProtocols: ["TCP"], destinationAddresses: [], destinationIpGroups: ["/x/ipGroups/azure"], destinationPorts: ["443"] })] }))],
     verdict: "undetermined",
@@ -447,6 +474,13 @@ const policyCases: PolicyCase[] = [
     flow: ntpFlow(),
     verdict: "undetermined",
     says: "resolve to are not known statically",
+  },
+  {
+    name: "a wildcard-only network FQDN rule against the time server's address matches nothing",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ destinationAddresses: [], destinationFqdns: ["*.windows.com"] })] }))],
+    flow: ntpFlow(),
+    verdict: "denied",
+    says: 'network rule FQDN "*.windows.com" has a wildcard',
   },
 ];
 
