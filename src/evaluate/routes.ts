@@ -112,7 +112,16 @@ function routeForAddress(parsed: ParsedRoute[], address: AddressInterval): Route
   const uncertain =
     tagRoutes.length > 0 ? `service-tag routes may contain ${address.text}: ${tagRoutes.map((p) => `${p.route.name} (${p.tag})`).join(", ")}` : undefined;
   const best = containing[0];
-  if (best) return decide(best.route, [`${describeRoute(best.route)} is the longest prefix containing ${address.text}`], uncertain);
+  if (best) {
+    // A private address may sit in the virtual network's address space, a peering or a gateway-learned
+    // range: system routes the stack does not show, which win when more specific than this route.
+    const single = best.interval !== undefined && best.interval.first === best.interval.last;
+    const hidden = isNonPublic(address) && !single
+      ? `a more specific system route (the virtual network's address space, a peering, a gateway-learned range) would win over ${best.route.addressPrefix} for ${address.text}; the stack does not show them`
+      : undefined;
+    const doubts = [uncertain, hidden].filter((d): d is string => d !== undefined);
+    return decide(best.route, [`${describeRoute(best.route)} is the longest prefix containing ${address.text}`], doubts.length > 0 ? doubts.join("; ") : undefined);
+  }
   if (!isNonPublic(address)) {
     return { kind: "internet", evidence: [`no route contains ${address.text}: Azure's system route sends it to the Internet`], uncertain };
   }

@@ -1,6 +1,6 @@
 import type { ChangePropertyFix } from "../model/fix";
 import type { ResourceRef, Route } from "../model/resource";
-import { bridgeRoutes, routesOfKind } from "./shared/routes";
+import { bridgeRoutes, dnsServerRoutes, routesOfKind } from "./shared/routes";
 import type { ResourceRule } from "./types";
 
 export const defaultRouteBlackHole: ResourceRule = {
@@ -10,7 +10,7 @@ export const defaultRouteBlackHole: ResourceRule = {
     code: "NetworkError",
     severity: "error",
     title: "No route drops the bridge's traffic (next hop None)",
-    why: "A route with next hop None drops every packet it matches. On 0.0.0.0/0 (or any prefix that wins for public addresses) it leaves the bridge with no way out: NetworkError.",
+    why: "A route with next hop None drops every packet it matches. On 0.0.0.0/0 (or any prefix that wins for public addresses) it leaves the bridge with no way out; on the prefix of a configured DNS server it leaves it unable to resolve any name: NetworkError.",
     remediation: "Point the default route at the firewall (VirtualAppliance with the firewall's private IP) or at Internet, and remove the None route for public prefixes.",
     scope: "resource",
     appliesTo: ["routeTable", "route"],
@@ -20,7 +20,9 @@ export const defaultRouteBlackHole: ResourceRule = {
     if (resource.kind === "routeTable") routes = resource.routes;
     else if (resource.kind === "route") routes = [resource.route];
     else return [];
-    return routesOfKind(bridgeRoutes(routes, config.cloud), "blackhole").map((group) => {
+    // DNS blocked is a NetworkError too (error-codes.md): a None route to a DNS server drops every lookup.
+    const entries = [...bridgeRoutes(routes, config.cloud), ...dnsServerRoutes(routes, config.dnsServers)];
+    return routesOfKind(entries, "blackhole").map((group) => {
       const name = group.route ? `route "${group.route.name}" (${group.route.addressPrefix})` : "a route";
       return {
         resource: resource.ref,

@@ -64,11 +64,19 @@ const cases: RouteCase[] = [
     route: "default",
   },
   {
-    name: "on-premises DNS through the gateway",
+    name: "on-premises DNS through the gateway (a more specific system route, unseen, could still win)",
     routes: [route({ name: "onprem", addressPrefix: "10.50.0.0/16", nextHopType: "VirtualNetworkGateway" })],
     destination: { kind: "address", address: "10.50.0.53" },
     kind: "gateway",
     route: "onprem",
+    uncertain: "a more specific system route (the virtual network's address space",
+  },
+  {
+    name: "a host route to a private address is certain",
+    routes: [route({ name: "dns", addressPrefix: "10.50.0.53/32", nextHopType: "None" })],
+    destination: { kind: "address", address: "10.50.0.53" },
+    kind: "blackhole",
+    route: "dns",
   },
   {
     name: "private address without a route: system routes, uncertain",

@@ -203,8 +203,9 @@ describe("each rule's violation through the pack", () => {
         expect(v.text).toContain(`  docs:     docs/rules/${c.id}.md`);
         expect(v.text).toMatch(/\n {2}fix: {6}\S/);
       }
-      // A violation found from the inputs is not reported a second time from the outputs.
-      if (c.phase === "analyze") expect(ofRule(result.stack, c.id)).toEqual([]);
+      // A violation found from the inputs is not reported a second time from the outputs (what the inputs
+      // left undetermined, the outputs may still report).
+      if (c.phase === "analyze") expect(ofRule(result.stack, c.id).filter((s) => found.some((f) => f.message === s.message))).toEqual([]);
     });
   }
 

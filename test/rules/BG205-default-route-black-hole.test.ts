@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { ref, standaloneRoute } from "../evaluate/fixtures";
 import { assertHasFinding, assertNoFindings, assertRuleMeta, audit } from "./assert";
-import { healthyStack, ROUTE_TABLE, withDefaultRoute, withResource, withRoute } from "./fixtures";
+import { DNS_SERVER, healthyStack, ROUTE_TABLE, withDefaultRoute, withResource, withRoute } from "./fixtures";
 
 describe("BG205 default-route-black-hole", () => {
   it("metadata", () => assertRuleMeta("BG205", { slug: "default-route-black-hole", code: "NetworkError", severity: "error", scope: "resource" }));
@@ -14,8 +14,28 @@ describe("BG205 default-route-black-hole", () => {
     assertNoFindings(audit(withDefaultRoute({ nextHopType: "Internet", nextHopIpAddress: undefined })), "BG205");
   });
 
-  it("compliant: a None route on a private prefix does not touch the bridge's public endpoints", () => {
-    assertNoFindings(audit(withRoute({ name: "drop-rfc1918", addressPrefix: "10.0.0.0/8", nextHopType: "None" })), "BG205");
+  it("compliant: a None route on a private prefix does not touch the bridge's public endpoints (nor its DNS server)", () => {
+    assertNoFindings(audit(withRoute({ name: "drop-rfc1918", addressPrefix: "192.168.0.0/16", nextHopType: "None" })), "BG205");
+  });
+
+  it("a None route on the DNS server's own address: error, DNS is dropped", () => {
+    assertHasFinding(audit(withRoute({ name: "drop-dns", addressPrefix: `${DNS_SERVER}/32`, nextHopType: "None" })), {
+      rule: "BG205",
+      severity: "error",
+      resourceName: ROUTE_TABLE,
+      message: [`route "drop-dns" (${DNS_SERVER}/32) drops traffic to DNS server ${DNS_SERVER}`],
+      evidence: [`is the longest prefix containing ${DNS_SERVER}`],
+    });
+  });
+
+  it("a None route on a private range holding the DNS server: warning, a system route for the virtual network may win", () => {
+    assertHasFinding(audit(withRoute({ name: "drop-rfc1918", addressPrefix: "10.0.0.0/8", nextHopType: "None" })), {
+      rule: "BG205",
+      severity: "warning",
+      resourceName: ROUTE_TABLE,
+      message: [`route "drop-rfc1918" (10.0.0.0/8) may drop (undetermined) traffic to DNS server ${DNS_SERVER}`],
+      evidence: ["a more specific system route (the virtual network's address space"],
+    });
   });
 
   describe("non-compliant", () => {

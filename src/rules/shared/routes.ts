@@ -1,5 +1,6 @@
 import { catalogEndpoints } from "../../catalog/endpoints";
 import type { CloudName } from "../../catalog/clouds";
+import { parseAddressEntry } from "../../evaluate/addresses";
 import { routeForDestination, type RouteDecision } from "../../evaluate/routes";
 import type { Route } from "../../model/resource";
 
@@ -24,6 +25,16 @@ export function bridgeRoutes(routes: readonly Route[], cloud: CloudName): Endpoi
     });
   }
   return result;
+}
+
+/**
+ * The route to each configured DNS server through one route table: literal addresses, so longest-prefix
+ * match decides. A server given by name is left out (its address is not known statically).
+ */
+export function dnsServerRoutes(routes: readonly Route[], dnsServers: readonly string[]): EndpointRoute[] {
+  return [...new Set(dnsServers)]
+    .filter((server) => parseAddressEntry(server).kind === "interval")
+    .map((server) => ({ host: `DNS server ${server}`, decision: routeForDestination(routes, { kind: "address", address: server }) }));
 }
 
 /** One route that sends (or may send) some of the bridge's endpoints to one kind of next hop. */
