@@ -157,7 +157,9 @@ function optional(cloud: CloudName): CatalogEndpoint[] {
     other("www.microsoft.com", "defender", [HTTP, HTTPS], { path: "/pkiops/certs" }),
     other("crl.microsoft.com", "defender", [HTTP, HTTPS], { path: "/pki/crl/products" }),
     other("www.microsoft.com", "defender", [HTTP, HTTPS], { path: "/pki/certs" }),
-    other(h.blob, "diagnostics", [HTTPS], { note: "the Azure Storage blob SAS URL given for log collection" }),
+    other(h.blob, "diagnostics", [HTTPS], {
+      note: "the Azure Storage blob SAS URL given for log collection: one storage account under this domain",
+    }),
   ];
 }
 
@@ -184,7 +186,114 @@ export const CONFIGURED_ENDPOINTS: readonly ConfiguredEndpoint[] = [
   },
 ];
 
-/** The catalog endpoints of one cloud: those the usage bridge needs, or with `all`, every outbound one. */
+/**
+ * Why the stamp talks to a destination whose host only the deployment knows and bridgeguard has no
+ * setting for: the CRL distribution points of its certificates, the AD forest given for Graph
+ * integration (LDAP, LDAP SSL, global catalog, global catalog SSL) and the AD FS metadata endpoint.
+ */
+export type DeploymentEndpointPurpose = "crl" | "ldap" | "ldap-ssl" | "ldap-gc" | "ldap-gc-ssl" | "adfs-metadata";
+
+/**
+ * An outbound destination of the stamp whose host is the deployment's own, with no config key to name it.
+ * Listed by `endpoints --all` only, never required for usage: the usage bridge does not use it, so it has
+ * no error code, and nothing probes it or writes an allow rule for it (its `host` is a description in
+ * angle brackets, never a name to resolve).
+ */
+export interface DeploymentEndpoint {
+  /** What stands in the host column: `<...>`, so no tool mistakes it for a name. */
+  host: `<${string}>`;
+  purpose: DeploymentEndpointPurpose;
+  /** The source's own name for the row ("LDAP GC SSL"). */
+  label: string;
+  severity: "info";
+  required: false;
+  ports: EndpointPort[];
+  /** What the stamp uses it for and when it needs it, for a firewall admin. */
+  note: string;
+}
+
+/** Said of every deployment-specific endpoint wherever it is printed. */
+export const DEPLOYMENT_HOST_NOTE = "host is yours (no rule written, not probed)";
+
+const AD_FOREST_DCS = "<domain controllers of your AD forest>";
+const AD_FOREST_GCS = "<global catalog servers of your AD forest>";
+const GRAPH = "the AD forest given for Graph integration (AD FS stamps only)";
+
+/** From the source's outbound table: CRL, LDAP, LDAP SSL, LDAP GC, LDAP GC SSL, AD FS. Same in every cloud. */
+export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
+  {
+    host: "<CRL distribution points of your certificates>",
+    purpose: "crl",
+    label: "CRL",
+    severity: "info",
+    required: false,
+    ports: [HTTP],
+    note: "revocation checks of your certificates, at the URLs under their CRL Distribution Points",
+  },
+  {
+    host: AD_FOREST_DCS,
+    purpose: "ldap",
+    label: "LDAP",
+    severity: "info",
+    required: false,
+    ports: [
+      { port: 389, protocol: "tcp" },
+      { port: 389, protocol: "udp" },
+    ],
+    note: `LDAP to ${GRAPH}`,
+  },
+  {
+    host: AD_FOREST_DCS,
+    purpose: "ldap-ssl",
+    label: "LDAP SSL",
+    severity: "info",
+    required: false,
+    ports: [{ port: 636, protocol: "tcp" }],
+    note: `LDAP over SSL to ${GRAPH}`,
+  },
+  {
+    host: AD_FOREST_GCS,
+    purpose: "ldap-gc",
+    label: "LDAP GC",
+    severity: "info",
+    required: false,
+    ports: [{ port: 3268, protocol: "tcp" }],
+    note: `global catalog LDAP to ${GRAPH}`,
+  },
+  {
+    host: AD_FOREST_GCS,
+    purpose: "ldap-gc-ssl",
+    label: "LDAP GC SSL",
+    severity: "info",
+    required: false,
+    ports: [{ port: 3269, protocol: "tcp" }],
+    note: `global catalog LDAP over SSL to ${GRAPH}`,
+  },
+  {
+    host: "<your AD FS host>",
+    purpose: "adfs-metadata",
+    label: "AD FS",
+    severity: "info",
+    required: false,
+    ports: [HTTPS],
+    note: "the AD FS metadata endpoint given for AD FS integration (AD FS stamps only)",
+  },
+];
+
+/**
+ * The endpoints `endpoints --all` lists that the rule formats leave out, as one sentence (the CLI prints
+ * it to stderr beside the rule set or the TLS-bypass list).
+ */
+export function deploymentEndpointsNote(): string {
+  const parts = DEPLOYMENT_ENDPOINTS.map((e) => `${e.label} (${e.ports.map((p) => `${p.protocol.toUpperCase()} ${p.port}`).join(", ")})`);
+  return `not in this output: ${parts.join(", ")}: their hosts are your deployment's own (your certificates' CRL distribution points, your AD forest, your AD FS host); allow them yourself where the stamp needs them`;
+}
+
+/**
+ * The catalog endpoints of one cloud: those the usage bridge needs, or with `all`, every outbound one with
+ * a known host. Destinations whose host is the deployment's own are `CONFIGURED_ENDPOINTS` (time, DNS) and
+ * `DEPLOYMENT_ENDPOINTS` (CRL, LDAP, AD FS): never here, so nothing probes or allow-lists a made-up name.
+ */
 export function catalogEndpoints(cloud: CloudName, options: { all?: boolean } = {}): CatalogEndpoint[] {
   return options.all ? [...required(cloud), ...optional(cloud)] : required(cloud);
 }
