@@ -9,7 +9,15 @@ import {
 } from "../allowlist";
 import { ERROR_CODE_INFO, isErrorCode } from "../catalog/codes";
 import type { CloudName } from "../catalog/clouds";
-import { CATALOG_SOURCE, CATALOG_VERSION, catalogEndpoints, CONFIGURED_ENDPOINTS } from "../catalog/endpoints";
+import {
+  CATALOG_SOURCE,
+  CATALOG_VERSION,
+  catalogEndpoints,
+  CONFIGURED_ENDPOINTS,
+  DEPLOYMENT_ENDPOINTS,
+  DEPLOYMENT_HOST_NOTE,
+  deploymentEndpointsNote,
+} from "../catalog/endpoints";
 import type { BridgeguardConfig } from "../config/types";
 import { loadConfig } from "../engine/config";
 import { docsPath } from "../engine/run";
@@ -28,6 +36,12 @@ interface EndpointRow {
   severity: string;
   required: boolean;
   note: string;
+  /** The host is the deployment's own, known only by its description (`<...>`) or from the config. */
+  deploymentSpecific: boolean;
+}
+
+function portsText(ports: readonly { port: number; protocol: string }[]): string {
+  return ports.map((p) => `${p.protocol.toUpperCase()} ${p.port}`).join(", ");
 }
 
 function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undefined, dnsServers: string[]): EndpointRow[] {
@@ -35,11 +49,12 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
     purpose: e.purpose,
     host: e.host,
     path: e.path ?? "",
-    ports: e.ports.map((p) => `${p.protocol.toUpperCase()} ${p.port}`).join(", "),
+    ports: portsText(e.ports),
     code: e.code,
     severity: e.severity,
     required: e.required,
     note: e.note ?? "",
+    deploymentSpecific: false,
   }));
   for (const configured of CONFIGURED_ENDPOINTS) {
     const servers = configured.configKey === "timeServer" ? (timeServer ? [timeServer] : []) : dnsServers;
@@ -49,11 +64,27 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
         purpose: configured.purpose,
         host,
         path: "",
-        ports: configured.ports.map((p) => `${p.protocol.toUpperCase()} ${p.port}`).join(", "),
+        ports: portsText(configured.ports),
         code: configured.code,
         severity: configured.severity,
         required: true,
         note: servers.length ? configured.note : `${configured.note}; set ${configured.configKey} in bridgeguard.yaml`,
+        deploymentSpecific: true,
+      });
+    }
+  }
+  if (all) {
+    for (const e of DEPLOYMENT_ENDPOINTS) {
+      rows.push({
+        purpose: e.purpose,
+        host: e.host,
+        path: "",
+        ports: portsText(e.ports),
+        code: "",
+        severity: e.severity,
+        required: e.required,
+        note: `${DEPLOYMENT_HOST_NOTE}: ${e.note}`,
+        deploymentSpecific: true,
       });
     }
   }
@@ -118,6 +149,7 @@ function ruleSetFor(options: EndpointsOptions, config: BridgeguardConfig, cloud:
     names: options.groupName !== undefined ? { group: options.groupName } : undefined,
   });
   for (const note of set.notes) process.stderr.write(`bridgeguard: note: ${note}\n`);
+  if (options.all) process.stderr.write(`bridgeguard: note: ${deploymentEndpointsNote()}\n`);
   return set;
 }
 
@@ -144,6 +176,7 @@ function renderEndpoints(options: EndpointsOptions): string {
       });
     }
     case "tls-bypass":
+      if (all) process.stderr.write(`bridgeguard: note: ${deploymentEndpointsNote()}\n`);
       return renderTlsBypass(tlsBypassHostsFor(cloud, { all }));
     default:
       break;
@@ -163,7 +196,7 @@ export function registerCatalogCommands(program: Command): void {
     .description("print the endpoint allow-list the bridge needs (for a firewall admin), or the firewall rules that allow exactly it")
     .option("-c, --config <file>", "bridgeguard.yaml (cloud, egress range, time and DNS servers)")
     .addOption(cloudOption())
-    .option("--all", "also list the endpoints usage reporting does not need (marketplace, patch, Defender, ...)")
+    .option("--all", "also list the endpoints usage reporting does not need (marketplace, patch, Defender, diagnostics, and your own CRL, LDAP and AD FS hosts)")
     .addOption(formatOption(ENDPOINT_FORMATS))
     .option("--source <cidr...>", "the stamp's egress range (public VIP /27); overrides egress.sourceAddresses")
     .option("--time-server <host>", "the deployment's NTP server; overrides timeServer")
