@@ -5,7 +5,7 @@
  * with the full key path, `bridgeguard:egress.firewalls[0]: expected <resourceGroup>/<name>, ...`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { BridgeguardConfig } from "../config/types";
+import type { BridgeguardConfig, RegistrationExpectation } from "../config/types";
 import { CONFIG_SCHEMA, parseConfig } from "../engine/config";
 import { UserError } from "../model/errors";
 
@@ -67,8 +67,20 @@ function programConfigError(error: UserError): UserError {
 }
 
 /**
+ * The name the program looks the registration up by: `registration.name`, or else the name registration
+ * tooling gives it, `AzureStack-<CloudId>` (the convention registration-name-unconventional checks), from
+ * `registration.cloudId`. Undefined when neither is set.
+ */
+export function expectedRegistrationName(expected: Pick<RegistrationExpectation, "name" | "cloudId">): string | undefined {
+  return expected.name ?? (expected.cloudId !== undefined ? `AzureStack-${expected.cloudId}` : undefined);
+}
+
+/**
  * Validates decoded `bridgeguard:` config with the engine's schema (defaults applied), plus what only the
- * program needs: a registration expectation must name the registration, since the program GETs it by name.
+ * program needs: a registration expectation must say which
+ * registration to GET, by `name` or by `cloudId`. With only `cloudId`, the name is derived
+ * (`AzureStack-<CloudId>`) and set, so that the rules check, and findings name, the registration that
+ * was looked up.
  */
 export function parseProgramConfig(raw: Record<string, unknown>): BridgeguardConfig {
   let config: BridgeguardConfig;
@@ -78,13 +90,18 @@ export function parseProgramConfig(raw: Record<string, unknown>): BridgeguardCon
     if (error instanceof UserError) throw programConfigError(error);
     throw error;
   }
-  if (config.registration && config.registration.name === undefined) {
-    throw new UserError(
-      `${CONFIG_NAMESPACE}:registration.name: is required by the verification program, which looks the registration up by name; ` +
-        "set it to the name shown in the administrator portal (Region management > Properties), conventionally AzureStack-<CloudId>",
-      WHERE,
-      `${CONFIG_NAMESPACE}:registration.name`,
-    );
+  if (config.registration) {
+    const name = expectedRegistrationName(config.registration);
+    if (name === undefined) {
+      throw new UserError(
+        `${CONFIG_NAMESPACE}:registration: expected name or cloudId: the verification program looks the registration up by name, so it needs ` +
+          `${CONFIG_NAMESPACE}:registration.name (the name shown in the administrator portal, Region management > Properties) ` +
+          `or ${CONFIG_NAMESPACE}:registration.cloudId (the program then looks up AzureStack-<CloudId>)`,
+        WHERE,
+        `${CONFIG_NAMESPACE}:registration`,
+      );
+    }
+    config.registration.name = name;
   }
   return config;
 }

@@ -12,7 +12,7 @@ import { Provider } from "@pulumi/azure-native/provider";
 import type { CloudName } from "../catalog/clouds";
 import type { BridgeguardConfig } from "../config/types";
 import { nameAfter, parseArmId } from "../input/normalize/armId";
-import { CONFIG_NAMESPACE, LOOKUP_KEYS, splitLookupId, type LookupKey } from "./config";
+import { CONFIG_NAMESPACE, expectedRegistrationName, LOOKUP_KEYS, splitLookupId, type LookupKey } from "./config";
 import { summarizeInvokeError, type InvokeErrorSummary } from "./errors";
 
 export type LookupKind = "registration" | "azureFirewall" | "firewallPolicy" | "ruleCollectionGroup" | "networkSecurityGroup" | "routeTable";
@@ -240,9 +240,11 @@ export async function lookUpAll(config: BridgeguardConfig, provider?: pulumi.Pro
     );
   };
 
+  // By `registration.name`, or by the name registration tooling derives from `registration.cloudId`.
   const expected = config.registration;
-  if (expected?.name !== undefined) {
-    const target: LookupTarget = { resourceGroup: expected.resourceGroup, name: expected.name };
+  const registrationName = expected ? expectedRegistrationName(expected) : undefined;
+  if (expected && registrationName !== undefined) {
+    const target: LookupTarget = { resourceGroup: expected.resourceGroup, name: registrationName };
     pending.push(
       lookUpRegistration(target, provider).then((outcome) => {
         if (outcome.found) {

@@ -31,7 +31,11 @@ describe("bad bridgeguard: config fails the update naming the key, before any lo
     ["a bad subscription id", { ...healthyConfig(), registration: { subscriptionId: "not-a-guid", name: "AzureStack-x" } }, /^bridgeguard:registration\.subscriptionId: expected a GUID/],
     ["a missing subscription id", { ...healthyConfig(), registration: { name: "AzureStack-x" } }, /^bridgeguard:registration\.subscriptionId: is required$/],
     ["an unknown cloud", { ...healthyConfig(), cloud: "AzureStackCloud" }, /^bridgeguard:cloud: expected one of "AzureCloud", "AzureUSGovernment", "AzureChinaCloud"$/],
-    ["a registration without a name", { ...healthyConfig(), registration: { subscriptionId: REG_SUB } }, /^bridgeguard:registration\.name: is required by the verification program, which looks the registration up by name/],
+    [
+      "a registration with neither name nor cloudId",
+      { ...healthyConfig(), registration: { subscriptionId: REG_SUB, objectId: "3a7b9c1d-2e4f-4a6b-8c0d-1e2f3a4b5c6d" } },
+      /^bridgeguard:registration: expected name or cloudId: the verification program looks the registration up by name, so it needs bridgeguard:registration\.name \(.*\) or bridgeguard:registration\.cloudId \(the program then looks up AzureStack-<CloudId>\)$/,
+    ],
     ["an unknown rule", { ...healthyConfig(), rules: { BG999: { enabled: false } } }, /^bridgeguard:rules\.BG999: unknown rule "BG999"/],
     ["a mapping as text", { ...healthyConfig(), registration: "subscriptionId=8f3c2a51" }, /^bridgeguard:registration: expected object$/],
   ];

@@ -307,3 +307,50 @@ describe("verification program: lookups that fail", () => {
     expect(run.outputs?.summary.resources).toBe(8);
   });
 });
+
+describe("verification program: the registration by name or by cloud id", () => {
+  /** The healthy config with the registration expectation's `name` left out. */
+  function byCloudId(): Record<string, unknown> {
+    const config = healthyConfig();
+    const { name: _name, ...registration } = config.registration as Record<string, unknown>;
+    return { ...config, registration };
+  }
+
+  it("with only cloudId, looks up AzureStack-<CloudId> and finds the healthy registration", async () => {
+    const config = byCloudId();
+    const run = await scenario({ bodies: healthyBodies(), config });
+    expect(run.error).toBeUndefined();
+    expect(run.fake.callsTo("azure-native:azurestack:getRegistration").map((c) => c.inputs)).toEqual([{ resourceGroup: "azurestack", registrationName: `AzureStack-${CLOUD_ID}` }]);
+    expect(run.outputs?.findings).toEqual([]);
+    expect(run.outputs?.summary.resources).toBe(9);
+    expectAuditAgrees(run, config);
+  });
+
+  it("with only cloudId and no such registration: BG101 against the ARM id AzureStack-<CloudId> would have", async () => {
+    const run = await scenario({ bodies: healthyWith({ [IDS.registration]: null }), config: byCloudId() });
+    const error = expectFails(run);
+    expect(findingKeys(run.findings)).toEqual([`Unauthorized BG101 error ${IDS.registration}`]);
+    expect(run.findings[0]?.message).toBe(`no registration resource in subscription ${REG_SUB}, resource group azurestack, name AzureStack-${CLOUD_ID}`);
+    expect(error.message).toContain(IDS.registration);
+    // the same as the audit told the name registration derives from the cloud id
+    expectAuditAgrees(run, healthyConfig());
+  });
+
+  it("a name that is given wins over the one the cloud id implies", async () => {
+    const config = healthyConfig();
+    (config.registration as Record<string, unknown>).name = "stamp-registration";
+    const run = await scenario({ bodies: healthyBodies(), config });
+    expectFails(run);
+    expect(run.fake.callsTo("azure-native:azurestack:getRegistration").map((c) => c.inputs)).toEqual([{ resourceGroup: "azurestack", registrationName: "stamp-registration" }]);
+    expect(findingKeys(run.findings)).toEqual([`Unauthorized BG101 error ${IDS.registration.replace(`AzureStack-${CLOUD_ID}`, "stamp-registration")}`]);
+  });
+
+  it("the program's config carries the derived name, so the rules check the registration that was looked up", async () => {
+    const { parseProgramConfig, expectedRegistrationName } = await import("../../src/program/config");
+    const config = parseProgramConfig(byCloudId());
+    expect(config.registration).toMatchObject({ subscriptionId: REG_SUB, resourceGroup: "azurestack", cloudId: CLOUD_ID, name: `AzureStack-${CLOUD_ID}` });
+    expect(expectedRegistrationName({ cloudId: CLOUD_ID })).toBe(`AzureStack-${CLOUD_ID}`);
+    expect(expectedRegistrationName({ name: "x", cloudId: CLOUD_ID })).toBe("x");
+    expect(expectedRegistrationName({})).toBeUndefined();
+  });
+});
