@@ -1,13 +1,16 @@
 /**
  * The verification program's configuration: the `bridgeguard:` namespace of the stack's Pulumi config,
  * with the keys of `bridgeguard.yaml` (`cloud`, `registration`, `egress`, `timeServer`, `dnsServers`,
- * `rules`), validated by the engine's one schema. Every problem is a `UserError` whose message starts
+ * `rules`, `codes`, `failOn`, `suppressions`), validated by the engine's one schema and, for
+ * suppressions, by the same checks as the audit's. Every problem is a `UserError` whose message starts
  * with the full key path, `bridgeguard:egress.firewalls[0]: expected <resourceGroup>/<name>, ...`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BridgeguardConfig, RegistrationExpectation } from "../config/types";
 import { CONFIG_SCHEMA, parseConfig } from "../engine/config";
+import { checkSuppressions } from "../engine/suppressions";
 import { UserError } from "../model/errors";
+import { ruleMetas } from "../rules";
 
 export const CONFIG_NAMESPACE = "bridgeguard";
 
@@ -76,8 +79,8 @@ export function expectedRegistrationName(expected: Pick<RegistrationExpectation,
 }
 
 /**
- * Validates decoded `bridgeguard:` config with the engine's schema (defaults applied), plus what only the
- * program needs: a registration expectation must say which
+ * Validates decoded `bridgeguard:` config with the engine's schema (defaults applied) and suppressions with
+ * the audit's own checks, plus what only the program needs: a registration expectation must say which
  * registration to GET, by `name` or by `cloudId`. With only `cloudId`, the name is derived
  * (`AzureStack-<CloudId>`) and set, so that the rules check, and findings name, the registration that
  * was looked up.
@@ -86,6 +89,7 @@ export function parseProgramConfig(raw: Record<string, unknown>): BridgeguardCon
   let config: BridgeguardConfig;
   try {
     config = parseConfig(raw, WHERE);
+    checkSuppressions(config.suppressions, WHERE, ruleMetas());
   } catch (error) {
     if (error instanceof UserError) throw programConfigError(error);
     throw error;

@@ -1,6 +1,7 @@
 /**
  * The verification program: read the `bridgeguard:` config, look the live registration and egress up,
- * run the engine's rules over what was found, and either export the findings or fail the update.
+ * run the engine's rules over what was found, apply the config's suppressions and `failOn` gate the way
+ * `bridgeguard audit` does, and either export the findings or fail the update.
  *
  * `verify` is the orchestration, returning everything a test (or another caller) needs to assert on;
  * `program` is what `pulumi up` runs (see index.ts). Failing is deliberate and observable: `program`
@@ -10,18 +11,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ErrorCode } from "../catalog/codes";
 import type { EndpointPurpose } from "../catalog/endpoints";
-import type { BridgeguardConfig } from "../config/types";
+import type { BridgeguardConfig, FailOn } from "../config/types";
 import { bridgeFlows } from "../engine/flows";
-import { auditResourceSet } from "../engine/run";
+import { gateFails } from "../engine/gate";
+import { auditResourceSet, buildReport } from "../engine/run";
+import { applySuppressions, todayUtc } from "../engine/suppressions";
 import { isUserError } from "../model/errors";
-import type { Finding, FindingEndpoint, Report, ReportSummary, Severity } from "../model/finding";
+import type { Finding, FindingEndpoint, Report, ReportNotice, ReportSummary, Severity } from "../model/finding";
 import type { Resource, ResourceSet } from "../model/resource";
 import { summaryLine } from "../report/common";
 import { toJsonReport } from "../report/json";
 import { renderText } from "../report/text";
 import { ALL_RULES } from "../rules";
 import { registrationMissing } from "../rules/BG101-registration-missing";
-import { readProgramConfig } from "./config";
+import { CONFIG_NAMESPACE, readProgramConfig } from "./config";
 import { redact } from "./errors";
 import { describeTarget, LOOKUP_FUNCTION, lookUpAll, registrationProvider, type LookupFailure } from "./lookups";
 import { normalizeLookup, sortLookups, toResourceSet, unknownRuleCollectionGroup } from "./normalize";
@@ -37,9 +40,12 @@ export interface AllowListEntry {
 
 /** The stack outputs. */
 export interface ProgramOutputs {
-  /** The JSON report's findings (the documented contract, stable order). */
+  /** The JSON report's findings (the documented contract, stable order); suppressed ones carry `suppression`. */
   findings: Finding[];
+  /** `suppressed` is there when `suppressions` are configured. */
   summary: ReportSummary;
+  /** Expired and stale suppressions, in the audit's words (empty when there are none). */
+  notices: ReportNotice[];
   allowList: AllowListEntry[];
 }
 
@@ -47,13 +53,23 @@ export interface Verification {
   config: BridgeguardConfig;
   /** What the rules read: the looked-up resources, normalized. */
   resources: ResourceSet;
-  /** The JSON report of the rules over `resources`. */
+  /**
+   * The JSON report of the rules over `resources`, suppressions applied. When `suppressions` are
+   * configured it has `summary.suppressed` and `notices`, as the audit's report does.
+   */
   report: Report;
+  /** `failOn` of the config, default `error`: which active findings fail the update. */
+  failOn: FailOn;
   allowList: AllowListEntry[];
   /** Lookups that failed for another reason than "the registration does not exist". */
   failures: LookupFailure[];
-  /** Set when the update must fail: error findings remain, or a lookup failed. */
+  /** Set when the update must fail: active findings at or above `failOn` remain, or a lookup failed. */
   failure?: string;
+}
+
+export interface VerifyOptions {
+  /** `YYYY-MM-DD`: what suppressions' `expires` is compared with (default: today in UTC). */
+  today?: string;
 }
 
 /** The endpoints the egress must allow for the configured cloud, time and DNS servers: the engine's flows, by host. */
@@ -90,10 +106,15 @@ export function describeFailure(failure: LookupFailure): string {
   return `${failure.lookup} ${failure.target} (${failure.via}): ${failure.notFound && !/notfound/i.test(reason) ? `not found, ${reason}` : reason}${advice ? `; ${advice}` : ""}`;
 }
 
-/** The one message an update fails with: failed lookups, then every finding as the CLI's text report prints it. */
-export function failureMessage(report: Report, failures: readonly LookupFailure[]): string | undefined {
-  const errors = report.summary.errors;
-  if (errors === 0 && failures.length === 0) return undefined;
+/**
+ * The one message an update fails with: failed lookups, then every finding (suppressed ones marked, with
+ * their justification) and every notice, as the CLI's text report prints them. Undefined when no lookup
+ * failed and `failOn` passes the report.
+ */
+export function failureMessage(report: Report, failures: readonly LookupFailure[], failOn: FailOn = "error"): string | undefined {
+  const { errors, warnings } = report.summary;
+  const gate = gateFails(report.summary, failOn);
+  if (!gate && failures.length === 0) return undefined;
   const parts: string[] = [];
   if (failures.length > 0) {
     parts.push(
@@ -102,13 +123,40 @@ export function failureMessage(report: Report, failures: readonly LookupFailure[
       "",
     );
   }
-  parts.push(errors > 0 ? "bridgeguard: the live setup would break usage reporting:" : "bridgeguard: the findings for what it could look up:", "");
+  const verdict =
+    errors > 0
+      ? "bridgeguard: the live setup would break usage reporting:"
+      : gate && warnings > 0
+        ? `bridgeguard: the live setup may break usage reporting, and ${CONFIG_NAMESPACE}:failOn is ${failOn}:`
+        : "bridgeguard: the findings for what it could look up:";
+  parts.push(verdict, "");
   parts.push(renderText(report, { color: false }).trimEnd());
   return redact(parts.join("\n"));
 }
 
-/** Looks everything up, runs the rules, and decides whether the update fails. Never rejects for a lookup's sake. */
-export async function verify(config: BridgeguardConfig, provider: pulumi.ProviderResource | undefined = registrationProvider(config)): Promise<Verification> {
+/** How notices name where the suppressions were written (`Pulumi config: suppressions[0] (rule ...) ...`). */
+const PROGRAM_CONFIG = "Pulumi config";
+
+/**
+ * The rules' report with the config's suppressions applied, by the engine's `applySuppressions` as the
+ * audit applies them: suppressed findings marked (they no longer count), notices for expired and stale
+ * suppressions. Stale ones are not reported when a lookup failed: what a suppression was written for may
+ * be in what could not be looked up.
+ */
+export function suppressedReport(report: Report, config: BridgeguardConfig, options: { today: string; reportStale: boolean }): Report {
+  if (!config.suppressions || config.suppressions.length === 0) return report;
+  const outcome = applySuppressions(report.findings, config.suppressions, { today: options.today, source: PROGRAM_CONFIG, reportStale: options.reportStale });
+  const base = buildReport(outcome.findings, report.summary.resources, report.summary.endpoints);
+  const suppressed = outcome.findings.filter((f) => f.suppression !== undefined).length;
+  return toJsonReport({ ...base, summary: { ...base.summary, suppressed }, notices: outcome.notices });
+}
+
+/** Looks everything up, runs the rules, applies suppressions, and decides whether the update fails. Never rejects for a lookup's sake. */
+export async function verify(
+  config: BridgeguardConfig,
+  provider: pulumi.ProviderResource | undefined = registrationProvider(config),
+  options: VerifyOptions = {},
+): Promise<Verification> {
   const lookups = await lookUpAll(config, provider);
   const failures = [...lookups.failures];
   const resources: Resource[] = [];
@@ -135,15 +183,40 @@ export async function verify(config: BridgeguardConfig, provider: pulumi.Provide
   const set = toResourceSet(resources);
   // A registration that could not be looked up is not a missing one: its lookup failure is reported instead.
   const rules = lookups.registration === "failed" ? ALL_RULES.filter((rule) => rule !== registrationMissing) : ALL_RULES;
-  const report = toJsonReport(auditResourceSet(set, config, rules));
-  const verification: Verification = { config, resources: set, report, allowList: allowListOf(config), failures };
-  const failure = failureMessage(report, failures);
+  const audited = toJsonReport(auditResourceSet(set, config, rules));
+  const report = suppressedReport(audited, config, { today: options.today ?? todayUtc(), reportStale: failures.length === 0 });
+  const failOn = config.failOn ?? "error";
+  const verification: Verification = { config, resources: set, report, failOn, allowList: allowListOf(config), failures };
+  const failure = failureMessage(report, failures, failOn);
   if (failure !== undefined) verification.failure = failure;
   return verification;
 }
 
 export function outputsOf(verification: Verification): ProgramOutputs {
-  return { findings: verification.report.findings, summary: verification.report.summary, allowList: verification.allowList };
+  const { report } = verification;
+  return { findings: report.findings, summary: report.summary, notices: report.notices ?? [], allowList: verification.allowList };
+}
+
+/**
+ * The diagnostic of an update that goes on: its level and text, the CLI's text report under one line that
+ * says why it does not fail. Undefined when there is nothing to say (no findings, no notices).
+ */
+export function passingDiagnostic(verification: Verification): { level: "warn" | "info"; message: string } | undefined {
+  const { report, failOn } = verification;
+  const { errors, warnings } = report.summary;
+  const notices = report.notices ?? [];
+  if (report.findings.length === 0 && notices.length === 0) return undefined;
+  const counts = summaryLine(report);
+  const headline =
+    errors > 0
+      ? `bridgeguard: the live setup would break usage reporting (${counts}); ${CONFIG_NAMESPACE}:failOn is ${failOn}, so the update goes on.`
+      : warnings > 0
+        ? `bridgeguard: usage reporting may break (${counts}).`
+        : notices.length > 0
+          ? `bridgeguard: suppressions need attention (${counts}).`
+          : `bridgeguard: only suppressed findings (${counts}).`;
+  const level = errors + warnings + notices.length > 0 ? "warn" : "info";
+  return { level, message: redact(`${headline}\n\n${renderText(report, { color: false }).trimEnd()}`) };
 }
 
 /**
@@ -161,9 +234,10 @@ export class VerificationFailed extends pulumi.RunError {
 }
 
 /**
- * The program `pulumi up` runs. Resolves to the stack outputs when no error finding remains (warnings are
- * logged and exported); rejects with a `pulumi.RunError` carrying the whole report otherwise, and for bad
- * config (naming the `bridgeguard:` key).
+ * The program `pulumi up` runs. Resolves to the stack outputs when no active finding at or above `failOn`
+ * remains and every lookup succeeded (other findings and notices are logged once and exported); rejects
+ * with a `pulumi.RunError` carrying the whole report otherwise, and for bad config (naming the
+ * `bridgeguard:` key).
  */
 export async function program(): Promise<ProgramOutputs> {
   let config: BridgeguardConfig;
@@ -179,10 +253,8 @@ export async function program(): Promise<ProgramOutputs> {
   }
   const verification = await verify(config, provider);
   if (verification.failure !== undefined) throw new VerificationFailed(verification.failure, verification);
-  const { summary } = verification.report;
-  if (summary.warnings > 0) {
-    // One diagnostic for all of them, in the CLI's words; they are in the `findings` output too.
-    await pulumi.log.warn(`bridgeguard: usage reporting may break (${summaryLine(verification.report)}).\n\n${renderText(verification.report, { color: false }).trimEnd()}`);
-  }
+  // One diagnostic for all of them, in the CLI's words; they are in the `findings` and `notices` outputs too.
+  const diagnostic = passingDiagnostic(verification);
+  if (diagnostic) await pulumi.log[diagnostic.level](diagnostic.message);
   return outputsOf(verification);
 }

@@ -37,6 +37,11 @@ describe("bad bridgeguard: config fails the update naming the key, before any lo
       /^bridgeguard:registration: expected name or cloudId: the verification program looks the registration up by name, so it needs bridgeguard:registration\.name \(.*\) or bridgeguard:registration\.cloudId \(the program then looks up AzureStack-<CloudId>\)$/,
     ],
     ["an unknown rule", { ...healthyConfig(), rules: { BG999: { enabled: false } } }, /^bridgeguard:rules\.BG999: unknown rule "BG999"/],
+    ["an unknown failOn", { ...healthyConfig(), failOn: "always" }, /^bridgeguard:failOn: expected one of "error", "warning", "none"$/],
+    ["a suppression of an unknown rule", { ...healthyConfig(), suppressions: [{ rule: "BG999", resource: "hub-fw", justification: "x" }] }, /^bridgeguard:suppressions\[0\]\.rule: unknown rule or code "BG999"/],
+    ["a suppression with a blank justification", { ...healthyConfig(), suppressions: [{ rule: "BG201", resource: "hub-fw", justification: "  " }] }, /^bridgeguard:suppressions\[0\]\.justification: expected a justification, not blanks$/],
+    ["a suppression without a justification", { ...healthyConfig(), suppressions: [{ rule: "BG201", resource: "hub-fw" }] }, /^bridgeguard:suppressions\[0\]\.justification: is required$/],
+    ["a suppression that expires on no real day", { ...healthyConfig(), suppressions: [{ rule: "BG201", resource: "hub-fw", justification: "x", expires: "2026-02-30" }] }, /^bridgeguard:suppressions\[0\]\.expires: expected a calendar date YYYY-MM-DD$/],
     ["a mapping as text", { ...healthyConfig(), registration: "subscriptionId=8f3c2a51" }, /^bridgeguard:registration: expected object$/],
   ];
   it.each(cases)("%s", async (_name, config, message) => {

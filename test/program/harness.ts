@@ -2,7 +2,8 @@
  * Runs the verification program under `pulumi.runtime.setMocks`, as testing.md prescribes: mocks and
  * config first, then a fresh import of the program (the caller resets modules per test), then the
  * program's exported function, whose resolution (stack outputs) or rejection (a failed update) the test
- * observes. Also audits the same resources as ARM JSON, the way `bridgeguard audit` does.
+ * observes. Also audits the same resources as ARM JSON, the way `bridgeguard audit` does (suppressions
+ * included).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,11 +12,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { vi } from "vitest";
 import { stringify } from "yaml";
 import { loadConfig } from "../../src/engine/config";
-import { auditResourceSet } from "../../src/engine/run";
+import { auditResourceSet, buildReport } from "../../src/engine/run";
+import { applySuppressions, checkSuppressions, todayUtc } from "../../src/engine/suppressions";
 import { loadResourceFile } from "../../src/input";
 import type { Finding, Report } from "../../src/model/finding";
-import type { ProgramOutputs, Verification } from "../../src/program/run";
+import type { ProgramOutputs, Verification, VerifyOptions } from "../../src/program/run";
 import { toJsonReport } from "../../src/report/json";
+import { ruleMetas } from "../../src/rules";
 import { FakeArm, healthyConfig, pulumiConfig, type ArmBody, type FakeArmOptions } from "./arm";
 
 export interface ProgramRun {
@@ -29,6 +32,8 @@ export interface ProgramRun {
   report?: Report;
   /** What the program logged as warnings (`pulumi.log.warn` prints them when no engine is attached). */
   warnings: string[];
+  /** What the program logged as information (`pulumi.log.info`). */
+  infos: string[];
 }
 
 export interface RunOptions extends FakeArmOptions {
@@ -38,27 +43,51 @@ export interface RunOptions extends FakeArmOptions {
   preview?: boolean;
 }
 
-export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+async function setUp(options: RunOptions): Promise<FakeArm> {
   const fake = new FakeArm(options);
   await pulumi.runtime.setMocks(fake.mocks(), "bridgeguard", "dev", options.preview ?? false);
   pulumi.runtime.setAllConfig(pulumiConfig(options.config ?? healthyConfig(), options.extraConfig));
+  return fake;
+}
+
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  const fake = await setUp(options);
   const { default: program } = await import("../../src/program/index");
   const warnings: string[] = [];
-  const spy = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(" ")));
+  const infos: string[] = [];
+  const warn = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(" ")));
+  const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void infos.push(args.map(String).join(" ")));
   try {
     const outputs = await program();
-    return { fake, outputs, findings: outputs.findings, warnings };
+    return { fake, outputs, findings: outputs.findings, warnings, infos };
   } catch (error) {
     const failure = error as Error & { verification?: Verification };
     const report = failure.verification?.report;
-    return report ? { fake, error: failure, findings: report.findings, report, warnings } : { fake, error: failure, findings: [], warnings };
+    return report ? { fake, error: failure, findings: report.findings, report, warnings, infos } : { fake, error: failure, findings: [], warnings, infos };
   } finally {
-    spy.mockRestore();
+    warn.mockRestore();
+    log.mockRestore();
   }
 }
 
-/** `bridgeguard audit arm.json --config bridgeguard.yaml`, in process: the same loaders, the same engine. */
-export function auditArm(bodies: readonly ArmBody[], config: Record<string, unknown> = healthyConfig()): Report {
+/** `verify` itself (what `program` runs), with the program's own config reading: for pinning `today`. */
+export async function runVerify(options: RunOptions, verifyOptions: VerifyOptions): Promise<{ fake: FakeArm; verification: Verification }> {
+  const fake = await setUp(options);
+  const { readProgramConfig } = await import("../../src/program/config");
+  const { verify } = await import("../../src/program/run");
+  const config = readProgramConfig();
+  return { fake, verification: await verify(config, undefined, verifyOptions) };
+}
+
+/** Where `auditArm` says suppressions were written, in notices (`bridgeguard.yaml: suppressions[0] ...`). */
+export const AUDIT_CONFIG_NAME = "bridgeguard.yaml";
+
+/**
+ * `bridgeguard audit arm.json --config bridgeguard.yaml`, in process: the same loaders, the same engine,
+ * and the same steps as the CLI's audit for suppressions (checked, applied with today's date, counted as
+ * `summary.suppressed`, notices in the report).
+ */
+export function auditArm(bodies: readonly ArmBody[], config: Record<string, unknown> = healthyConfig(), today: string = todayUtc()): Report {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-program-"));
   try {
     const unique = [...new Map(bodies.map((b) => [b.id.toLowerCase(), b])).values()];
@@ -66,7 +95,14 @@ export function auditArm(bodies: readonly ArmBody[], config: Record<string, unkn
     const configFile = path.join(dir, "bridgeguard.yaml");
     fs.writeFileSync(armFile, JSON.stringify(unique, null, 2));
     fs.writeFileSync(configFile, stringify(config));
-    return toJsonReport(auditResourceSet(loadResourceFile(armFile), loadConfig(configFile)));
+    const loaded = loadConfig(configFile);
+    checkSuppressions(loaded.suppressions, AUDIT_CONFIG_NAME, ruleMetas());
+    const report = auditResourceSet(loadResourceFile(armFile), loaded);
+    if (!loaded.suppressions || loaded.suppressions.length === 0) return toJsonReport(report);
+    const outcome = applySuppressions(report.findings, loaded.suppressions, { today, source: AUDIT_CONFIG_NAME });
+    const base = buildReport(outcome.findings, report.summary.resources, report.summary.endpoints);
+    const suppressed = outcome.findings.filter((f) => f.suppression).length;
+    return toJsonReport({ ...base, summary: { ...base.summary, suppressed }, notices: outcome.notices });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
