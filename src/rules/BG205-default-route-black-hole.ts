@@ -1,7 +1,8 @@
 import type { ChangePropertyFix } from "../model/fix";
 import type { ResourceRef, Route } from "../model/resource";
-import { bridgeRoutes, dnsServerRoutes, routesOfKind } from "./shared/routes";
-import type { ResourceRule } from "./types";
+import type { FindingEndpoint } from "../model/finding";
+import { bridgeRoutes, dnsServerRoutes, routesOfKind, type RouteGroup } from "./shared/routes";
+import type { ResourceRule, Violation } from "./types";
 
 export const defaultRouteBlackHole: ResourceRule = {
   meta: {
@@ -20,18 +21,23 @@ export const defaultRouteBlackHole: ResourceRule = {
     if (resource.kind === "routeTable") routes = resource.routes;
     else if (resource.kind === "route") routes = [resource.route];
     else return [];
-    // DNS blocked is a NetworkError too (error-codes.md): a None route to a DNS server drops every lookup.
-    const entries = [...bridgeRoutes(routes, config.cloud), ...dnsServerRoutes(routes, config.dnsServers)];
-    return routesOfKind(entries, "blackhole").map((group) => {
+    const violation = (group: RouteGroup, endpoint?: FindingEndpoint): Violation => {
       const name = group.route ? `route "${group.route.name}" (${group.route.addressPrefix})` : "a route";
       return {
         resource: resource.ref,
+        ...(endpoint ? { endpoint } : {}),
         message: `${name} ${group.undetermined ? "may drop (undetermined)" : "drops"} traffic to ${group.hosts.join(", ")}`,
         evidence: group.evidence,
         undetermined: group.undetermined,
         fix: group.route ? nextHopFix(resource.ref, routes, group.route, resource.kind === "route") : undefined,
       };
-    });
+    };
+    // DNS blocked is a NetworkError too (error-codes.md): a None route to a DNS server drops every lookup.
+    // One finding per server, named as its endpoint, so that each has a fingerprint of its own.
+    const dns = dnsServerRoutes(routes, config.dnsServers).flatMap((entry) =>
+      routesOfKind([entry], "blackhole").map((group) => violation(group, { host: entry.server, port: 53, protocol: "udp", purpose: "dns" })),
+    );
+    return [...routesOfKind(bridgeRoutes(routes, config.cloud), "blackhole").map((group) => violation(group)), ...dns];
   },
 };
 

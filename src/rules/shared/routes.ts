@@ -31,10 +31,10 @@ export function bridgeRoutes(routes: readonly Route[], cloud: CloudName): Endpoi
  * The route to each configured DNS server through one route table: literal addresses, so longest-prefix
  * match decides. A server given by name is left out (its address is not known statically).
  */
-export function dnsServerRoutes(routes: readonly Route[], dnsServers: readonly string[]): EndpointRoute[] {
+export function dnsServerRoutes(routes: readonly Route[], dnsServers: readonly string[]): (EndpointRoute & { server: string })[] {
   return [...new Set(dnsServers)]
     .filter((server) => parseAddressEntry(server).kind === "interval")
-    .map((server) => ({ host: `DNS server ${server}`, decision: routeForDestination(routes, { kind: "address", address: server }) }));
+    .map((server) => ({ server, host: `DNS server ${server}`, decision: routeForDestination(routes, { kind: "address", address: server }) }));
 }
 
 /** One route that sends (or may send) some of the bridge's endpoints to one kind of next hop. */
