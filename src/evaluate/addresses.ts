@@ -154,7 +154,7 @@ export const matchSources = memoizeByIdentity(matchSourcesUncached);
 
 function matchSourcesUncached(ruleSources: readonly string[], flowSources: readonly string[] | undefined): Match {
   const entries = ruleSources.map(parseAddressEntry);
-  const notes = entries.filter((e) => e.kind === "invalid").map((e) => `source "${e.text}" is not an address, range, CIDR or tag: it matches nothing`);
+  const notes = ruleSources.flatMap((s) => addressProblem(s, "source") ?? []);
   const result = (m: Match): Match => withNotes(m, notes);
   if (entries.some((e) => e.kind === "any")) return YES;
   if (entries.length === 0) return NO;
@@ -197,7 +197,17 @@ const CATALOG_SERVICE_TAGS = ["AzureActiveDirectory", "AzureResourceManager"];
 const TAGS_WITH_EVERY_ENDPOINT = ["Internet", "AzureCloud"];
 
 function invalidDestination(entry: AddressEntry): Match {
-  return noBecause(`destination "${entry.text}" is not an address, range, CIDR or service tag: it matches nothing`);
+  return noBecause(invalidAddressText(entry.text, "destination"));
+}
+
+function invalidAddressText(text: string, role: "source" | "destination"): string {
+  return `${role} "${text}" is not an address, range, CIDR or service tag: it matches nothing`;
+}
+
+/** Why a rule's source or destination entry matches nothing (Azure would not read it), or undefined. */
+export function addressProblem(raw: string, role: "source" | "destination"): string | undefined {
+  const entry = parseAddressEntry(raw);
+  return entry.kind === "invalid" ? invalidAddressText(entry.text, role) : undefined;
 }
 
 function matchEntryToFqdn(entry: AddressEntry, dest: FqdnDestination): Match {

@@ -9,20 +9,21 @@ import type {
   ApplicationRule,
   AzureFirewall,
   FirewallPolicy,
+  FirewallRule,
   NetworkRule,
   ResourceRef,
   RuleCollection,
   RuleCollectionGroup,
 } from "../model/resource";
 import { equalsIgnoreCase } from "./case";
-import { destinationInterval, matchDestinations, matchIpGroups, matchSources } from "./addresses";
+import { addressProblem, destinationInterval, matchDestinations, matchIpGroups, matchSources } from "./addresses";
 import { firstMatch, type Candidate, type Effect, type Fallback, type Tie } from "./first-match";
 import { fqdnOf } from "./flow";
-import { matchFqdnPattern, matchFqdnPatterns } from "./fqdn";
+import { fqdnPatternProblem, matchFqdnPattern, matchFqdnPatterns } from "./fqdn";
 import { allOf, anyOf, anyOfEach, noBecause, withNotes } from "./match";
 import { azureName } from "./names";
 import { memoizeByObject } from "./memo";
-import { matchPorts } from "./ports";
+import { matchPorts, portProblem } from "./ports";
 import { maybe, NO, YES, type DecidingRule, type Flow, type Match, type Verdict } from "./types";
 
 /** One policy of a chain with the rule collection groups that belong to it. */
@@ -82,6 +83,21 @@ function matchNetworkFqdn(raw: string, host: string): Match {
 
 function wildcardNetworkFqdn(raw: string): string {
   return `network rule FQDN "${raw}" has a wildcard: network rules match FQDNs exactly (wildcards work only in application rules), so it matches nothing`;
+}
+
+/**
+ * Every value of a firewall rule that matches nothing, in the words its evaluation uses. A verdict
+ * mentions these only when it walks past the rule; BG209 reports them whatever the verdict.
+ */
+export function firewallRuleProblems(rule: FirewallRule): string[] {
+  const sources = rule.sourceAddresses.flatMap((s) => addressProblem(s, "source") ?? []);
+  if (rule.ruleType === "ApplicationRule") return [...sources, ...rule.targetFqdns.flatMap((f) => fqdnPatternProblem(f) ?? [])];
+  return [
+    ...sources,
+    ...rule.destinationAddresses.flatMap((d) => addressProblem(d, "destination") ?? []),
+    ...rule.destinationFqdns.flatMap((f) => (f.includes("*") ? [wildcardNetworkFqdn(f)] : [])),
+    ...rule.destinationPorts.flatMap((p) => portProblem(p) ?? []),
+  ];
 }
 
 

@@ -86,10 +86,20 @@ const flowHost = memoizeString((host: string): { name: string; wildcard?: Wildca
   return { name, wildcard: { domain, dotDomain: `.${domain}`, endpoint: name } };
 });
 
+function invalidPatternText(raw: string, why: string): string {
+  return `FQDN pattern "${raw}" is invalid (${why}): it matches nothing`;
+}
+
+/** Why an application-rule FQDN pattern matches nothing (a misplaced `*`, nothing but `*.`), or undefined. */
+export function fqdnPatternProblem(raw: string): string | undefined {
+  const pattern = parseFqdnPattern(raw);
+  return pattern.kind === "invalid" ? invalidPatternText(raw, pattern.why) : undefined;
+}
+
 /** One application-rule FQDN pattern against the flow's host (a concrete name or a wildcard endpoint). */
 export function matchFqdnPattern(raw: string, host: string): Match {
   const pattern = parseFqdnPattern(raw);
-  if (pattern.kind === "invalid") return noBecause(`FQDN pattern "${raw}" is invalid (${pattern.why}): it matches nothing`);
+  if (pattern.kind === "invalid") return noBecause(invalidPatternText(raw, pattern.why));
   const flow = flowHost(host);
   if (flow.wildcard) return allowsEveryHostUnder(pattern, flow.wildcard, raw);
   return allowsHost(pattern, flow.name) ? YES : NO;

@@ -3,12 +3,12 @@
  * ascending priority, first match wins; Azure's default rules follow them.
  */
 import type { ResourceRef, SecurityRule } from "../model/resource";
-import { matchDestinations, matchSources, parseAddressEntry } from "./addresses";
+import { addressProblem, matchDestinations, matchSources, parseAddressEntry } from "./addresses";
 import { firstMatch, type Candidate, type Effect, type Fallback } from "./first-match";
 import { equalsIgnoreCase } from "./case";
 import { allOf } from "./match";
 import { memoizeByObject } from "./memo";
-import { matchPorts } from "./ports";
+import { matchPorts, portProblem } from "./ports";
 import { NO, YES, type DecidingRule, type Flow, type Match, type Verdict } from "./types";
 
 function defaultRule(name: string, priority: number, access: SecurityRule["access"], source: string, destination: string): SecurityRule {
@@ -93,6 +93,15 @@ const outboundInOrder = memoizeByObject((rules: readonly SecurityRule[]): readon
     .sort((a, b) => a.priority - b.priority)
     .concat(NSG_DEFAULT_OUTBOUND_RULES),
 );
+
+/** Every value of an NSG rule that matches nothing, in the words its evaluation uses (see BG209). */
+export function securityRuleProblems(rule: SecurityRule): string[] {
+  return [
+    ...rule.sourceAddressPrefixes.flatMap((s) => addressProblem(s, "source") ?? []),
+    ...rule.destinationAddressPrefixes.flatMap((d) => addressProblem(d, "destination") ?? []),
+    ...rule.destinationPortRanges.flatMap((p) => portProblem(p) ?? []),
+  ];
+}
 
 function ruleLabel(nsgName: string, rule: SecurityRule): string {
   return `${rule.isDefault ? "default rule" : "rule"} "${rule.name}" (priority ${rule.priority}, ${rule.access}) of NSG "${nsgName}"`;

@@ -24,6 +24,12 @@ const parsePortEntry = memoizeString((raw: string): PortEntry => {
   return { invalid: noBecause(`port "${raw}" is not a port, a range a-b or *: it matches nothing`) };
 });
 
+/** Why a port entry matches nothing (Azure would not accept it), or undefined. */
+export function portProblem(raw: string): string | undefined {
+  const entry = parsePortEntry(raw);
+  return "invalid" in entry ? entry.invalid.notes?.[0] : undefined;
+}
+
 /** One port entry against the flow's port; an entry Azure would not accept matches nothing, with a note. */
 export function matchPortEntry(raw: string, port: number): Match {
   const entry = parsePortEntry(raw);

@@ -14,6 +14,7 @@ import { defaultRouteBlackHole } from "./BG205-default-route-black-hole";
 import { explicitProxyOnly } from "./BG206-explicit-proxy-only";
 import { threatIntelDeny } from "./BG207-threat-intel-deny";
 import { idpsDeny } from "./BG208-idps-deny";
+import { ruleValueInvalid } from "./BG209-rule-value-invalid";
 import { loginEndpointBlocked } from "./BG301-login-endpoint-blocked";
 import { forcedTunnel } from "./BG401-forced-tunnel";
 import { tlsInspection } from "./BG501-tls-inspection";
@@ -40,6 +41,7 @@ export const ALL_RULES: readonly Rule[] = [
   explicitProxyOnly,
   threatIntelDeny,
   idpsDeny,
+  ruleValueInvalid,
   loginEndpointBlocked,
   forcedTunnel,
   tlsInspection,

@@ -135,6 +135,13 @@ const CASES: Case[] = [
     resource: URN.routes,
   },
   {
+    id: "BG209",
+    edit: (r) => appRule(r("azure-stack-bridge"), "usage-legacy", (rule) => (rule.targetFqdns = [...(rule.targetFqdns as string[]), "login.*.com"])),
+    phase: "analyze",
+    level: "advisory",
+    resource: URN.group,
+  },
+  {
     id: "BG206",
     edit: (r) => {
       setProp(r("hub-policy"), "explicitProxy", { enableExplicitProxy: true, httpPort: 8080, httpsPort: 8443 });

@@ -1,0 +1,70 @@
+import { firewallRuleProblems } from "../evaluate/firewall";
+import { securityRuleProblems } from "../evaluate/nsg";
+import type { Resource, RuleCollection, SecurityRule } from "../model/resource";
+import type { ResourceRule } from "./types";
+
+/**
+ * Values Azure's semantics make match nothing: a `*` anywhere but the far left of an FQDN pattern, a
+ * wildcard in a network rule's FQDNs, a port or address that is not one. Each verdict names them when it
+ * walks past such a rule; this reports them whatever the verdicts, because a rule meant for the bridge
+ * that matches nothing is a rule the next change relies on in vain (resources.md: "report it").
+ */
+export const ruleValueInvalid: ResourceRule = {
+  meta: {
+    id: "BG209",
+    slug: "rule-value-invalid",
+    code: "NetworkError",
+    severity: "warning",
+    title: "Every firewall and NSG rule value is one Azure matches",
+    why: "Azure Firewall accepts `*` only at the far left of an application-rule FQDN and matches network-rule FQDNs exactly; a port or address it cannot read matches no traffic. A rule written to let the bridge out that holds such a value lets nothing out, and the bridge sees NetworkError when no other rule covers it.",
+    remediation: "Correct the value (`*.example.com`, not `login.*.com`; an application rule for wildcard FQDNs; ports as `443` or `443-444`) or remove it.",
+    scope: "resource",
+    appliesTo: ["ruleCollectionGroup", "azureFirewall", "networkSecurityGroup", "securityRule"],
+  },
+  check(resource) {
+    const problems = problemsOf(resource);
+    if (problems.length === 0) return [];
+    const rules = new Set(problems.map((p) => p.rule));
+    return [
+      {
+        resource: resource.ref,
+        message: `${problems.length} value(s) in ${rules.size} rule(s) match nothing: ${[...rules].join(", ")}`,
+        evidence: problems.map((p) => `${p.rule}: ${p.problem}`),
+      },
+    ];
+  },
+};
+
+interface Problem {
+  /** Where the rule is, as a person finds it in the portal. */
+  rule: string;
+  problem: string;
+}
+
+function problemsOf(resource: Resource): Problem[] {
+  switch (resource.kind) {
+    case "ruleCollectionGroup":
+      return collectionProblems(resource.ruleCollections);
+    case "azureFirewall":
+      return collectionProblems([...resource.networkRuleCollections, ...resource.applicationRuleCollections]);
+    case "networkSecurityGroup":
+      return resource.securityRules.flatMap(nsgRuleProblems);
+    case "securityRule":
+      return nsgRuleProblems(resource.rule);
+    default:
+      return [];
+  }
+}
+
+function collectionProblems(collections: readonly RuleCollection[]): Problem[] {
+  // NAT collections never decide an outbound flow: what they hold is not the bridge's concern.
+  return collections
+    .filter((c) => c.collectionKind !== "nat")
+    .flatMap((c) => c.rules.flatMap((r) => firewallRuleProblems(r).map((problem) => ({ rule: `collection "${c.name}" > rule "${r.name}"`, problem }))));
+}
+
+function nsgRuleProblems(rule: SecurityRule): Problem[] {
+  // Inbound rules and Azure's own defaults never decide the bridge's outbound traffic.
+  if (rule.direction !== "Outbound" || rule.isDefault) return [];
+  return securityRuleProblems(rule).map((problem) => ({ rule: `rule "${rule.name}"`, problem }));
+}
