@@ -1,9 +1,11 @@
 import { describe, it } from "vitest";
 import { registration } from "../evaluate/fixtures";
 import { assertHasFinding, assertNoFindings, assertRuleMeta, audit } from "./assert";
-import { healthyConfig, healthyStack, REGISTRATION_SUBSCRIPTION } from "./fixtures";
+import { healthyConfig, healthyStack, REGISTRATION_CLOUD_ID, REGISTRATION_SUBSCRIPTION } from "./fixtures";
 
-const EXPECTED_URN = `/subscriptions/${REGISTRATION_SUBSCRIPTION}/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-<CloudId>`;
+// The configuration knows the stamp's CloudId, so the missing resource is named as registration names it.
+const EXPECTED_NAME = `AzureStack-${REGISTRATION_CLOUD_ID}`;
+const EXPECTED_URN = `/subscriptions/${REGISTRATION_SUBSCRIPTION}/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/${EXPECTED_NAME}`;
 
 describe("BG101 registration-missing", () => {
   it("metadata", () => assertRuleMeta("BG101", { slug: "registration-missing", code: "Unauthorized", severity: "error", scope: "stack" }));
@@ -18,7 +20,7 @@ describe("BG101 registration-missing", () => {
         rule: "BG101",
         severity: "error",
         resourceUrn: EXPECTED_URN,
-        resourceName: "AzureStack-<CloudId>",
+        resourceName: EXPECTED_NAME,
         message: `no registration resource in subscription ${REGISTRATION_SUBSCRIPTION}, resource group azurestack`,
         evidence: ["expected: Microsoft.AzureStack/registrations", "found in healthyStack(): no registration resource"],
       });
@@ -32,6 +34,17 @@ describe("BG101 registration-missing", () => {
         resourceUrn: EXPECTED_URN,
         message: "the only one is about to be deleted",
         evidence: [`${pending.ref.urn} (pending delete)`],
+      });
+    });
+
+    it("1b. without a name or a CloudId in the configuration, the expected name is the pattern", () => {
+      const config = healthyConfig();
+      delete config.registration!.cloudId;
+      assertHasFinding(audit(healthyStack({ registration: null }), config), {
+        rule: "BG101",
+        severity: "error",
+        resourceName: "AzureStack-<CloudId>",
+        message: `no registration resource in subscription ${REGISTRATION_SUBSCRIPTION}, resource group azurestack`,
       });
     });
 

@@ -23,7 +23,8 @@ export function isAtExpectedPlace(r: Registration, expected: RegistrationExpecta
 
 /** The ARM id the expected registration would have: the "resource" of a finding about its absence. */
 export function expectedRegistrationRef(expected: RegistrationExpectation): ResourceRef {
-  const name = expected.name ?? "AzureStack-<CloudId>";
+  // Registration names the resource AzureStack-<CloudId>: with the cloud id known, that is the name to expect.
+  const name = expected.name ?? `AzureStack-${expected.cloudId ?? "<CloudId>"}`;
   return {
     urn: `/subscriptions/${expected.subscriptionId}/resourceGroups/${expected.resourceGroup}/providers/Microsoft.AzureStack/registrations/${name}`,
     type: "Microsoft.AzureStack/registrations",
