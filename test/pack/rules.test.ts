@@ -66,7 +66,8 @@ const CASES: Case[] = [
     edit: (_, state) => (state.deployment.resources = state.deployment.resources.filter((r) => !r.type.includes("Registration"))),
     phase: "stack",
     level: "mandatory",
-    resource: "/subscriptions/7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-<CloudId>",
+    // The example configuration knows the cloud id, so the missing registration is named after it.
+    resource: "/subscriptions/7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-5b4f0a0e-9e1d-4c8a-8f4e-6a2b7d1c3e59",
   },
   {
     id: "BG102",
