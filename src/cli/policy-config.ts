@@ -13,9 +13,9 @@ interface PolicyConfigOptions {
 
 /**
  * `bridgeguard policy-config --config bridgeguard.yaml`: the `--policy-pack-config` JSON for the policy
- * pack, so that one file configures both. Each policy (a rule's slug) gets the shared configuration and
- * an `enforcementLevel` from `rules:` (`enabled: false` → disabled, `severity: warning` → advisory,
- * `error` → mandatory; otherwise the rule's default).
+ * pack, so that one file configures both. Each policy, keyed by its name (the rule id, `BG201`), gets the
+ * shared configuration and an `enforcementLevel` from `rules:` (`enabled: false` → disabled,
+ * `severity: warning` → advisory, `error` → mandatory; otherwise the rule's default).
  */
 export function registerPolicyConfig(program: Command): void {
   program

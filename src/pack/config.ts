@@ -1,11 +1,12 @@
 /**
  * The policy pack's configuration, derived from the engine's one configuration schema.
  *
- * Every policy takes the same keys as `bridgeguard.yaml` but `rules`, `codes` and `probe`: Pulumi's own
- * per-policy `enforcementLevel` stands for `rules.<slug>` and `codes.<Code>` (`enabled: false` →
- * `disabled`, `severity: warning` → `advisory`, `error` → `mandatory`, all moved by `failOn`).
- * `bridgeguard policy-config` turns a `bridgeguard.yaml` into the `--policy-pack-config` file, so a user
- * configures once and the pack, given that file, reaches the audit's verdicts.
+ * Every policy (named by its rule's id, `BG201`) takes the same keys as `bridgeguard.yaml` but `rules`,
+ * `codes` and `probe`: Pulumi's own per-policy `enforcementLevel` stands for `rules.<id|slug>` and
+ * `codes.<Code>` (`enabled: false` → `disabled`, `severity: warning` → `advisory`, `error` → `mandatory`,
+ * all moved by `failOn`). `bridgeguard policy-config` turns a `bridgeguard.yaml` into the
+ * `--policy-pack-config` file, keyed by policy name (the rule id), so a user configures once and the pack,
+ * given that file, reaches the audit's verdicts.
  *
  * No `@pulumi/policy` import at run time here: the CLI uses this module.
  */
@@ -73,10 +74,10 @@ export function sharedConfig(config: BridgeguardConfig): Record<string, unknown>
 
 export type PolicyPackConfigFile = Record<string, { enforcementLevel: EnforcementLevel } & Record<string, unknown>>;
 
-/** The `--policy-pack-config` JSON for a validated `bridgeguard.yaml`: one entry per policy (rule slug). */
+/** The `--policy-pack-config` JSON for a validated `bridgeguard.yaml`: one entry per policy, keyed by its name (the rule id). */
 export function policyPackConfig(config: BridgeguardConfig, rules: readonly { meta: RuleMeta }[] = ALL_RULES): PolicyPackConfigFile {
   const shared = sharedConfig(config);
   const out: PolicyPackConfigFile = {};
-  for (const { meta } of rules) out[meta.slug] = { enforcementLevel: enforcementLevelFor(meta, config), ...structuredClone(shared) };
+  for (const { meta } of rules) out[meta.id] = { enforcementLevel: enforcementLevelFor(meta, config), ...structuredClone(shared) };
   return out;
 }

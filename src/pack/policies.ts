@@ -1,5 +1,6 @@
 /**
- * The policy pack's policies, generated from the rules' metadata: one policy per rule, named by its slug.
+ * The policy pack's policies, generated from the rules' metadata: one policy per rule, named by its id
+ * (`BG201`); the slug stays a readable label in each violation's first line.
  *
  * - A rule of scope `stack` is a `StackValidationPolicy`: every resource of `analyzeStack` (outputs) is
  *   normalized into one resource set and the rule's check runs on it.
@@ -144,11 +145,11 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
     } catch {
       json = undefined;
     }
-    const cached = configs.get(meta.slug);
+    const cached = configs.get(meta.id);
     if (json !== undefined && cached?.json === json) return cached.result;
     let result: ConfigResult;
     try {
-      const where = `policy pack config of ${meta.slug}`;
+      const where = `policy pack config of ${meta.id}`;
       const config = parseConfig(raw, where);
       checkSuppressions(config.suppressions, where, allRuleMetas());
       result = { config };
@@ -156,7 +157,7 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
       if (!isUserError(error)) throw error;
       result = { error: (error as Error).message };
     }
-    if (json !== undefined) configs.set(meta.slug, { json, result });
+    if (json !== undefined) configs.set(meta.id, { json, result });
     return result;
   }
 
@@ -236,7 +237,7 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
 
   function base(meta: RuleMeta) {
     return {
-      name: meta.slug,
+      name: meta.id,
       displayName: `${meta.id}: ${meta.title}`,
       description: meta.title,
       enforcementLevel: enforcementLevelOf(meta.severity),

@@ -7,9 +7,9 @@ import type { ProbeObservations } from "../probe/observations";
 
 /** A rule's description as data: the CLI's `rules`, the docs pages and the policy pack are generated from it. */
 export interface RuleMeta {
-  /** Stable id, `BG` + three digits; the hundreds digit groups by code. */
+  /** Stable id, `BG` + three digits; the hundreds digit groups by code. Also the policy name in the pack. */
   id: string;
-  /** kebab-case; also the policy name in the pack. */
+  /** kebab-case; a readable label beside the id (reports, violation text, `rules.<slug>` in the configuration). */
   slug: string;
   code: ErrorCode;
   severity: Severity;

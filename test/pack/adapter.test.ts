@@ -124,8 +124,8 @@ describe("violationMessage", () => {
 describe("bridgeguardPolicies", () => {
   it("links each policy to its docs page where they are published", () => {
     const policies = bridgeguardPolicies({ docsBaseUrl: "https://example.org/bridgeguard/blob/v1/" });
-    expect(policies.find((p) => p.name === "dns-blocked")!.url).toBe("https://example.org/bridgeguard/blob/v1/docs/rules/BG204.md");
-    expect(bridgeguardPolicies().find((p) => p.name === "dns-blocked")!.url).toBe("docs/rules/BG204.md");
+    expect(policies.find((p) => p.name === "BG204")!.url).toBe("https://example.org/bridgeguard/blob/v1/docs/rules/BG204.md");
+    expect(bridgeguardPolicies().find((p) => p.name === "BG204")!.url).toBe("docs/rules/BG204.md");
   });
 
   it("never names a policy `all` nor puts enforcementLevel in a config schema", () => {

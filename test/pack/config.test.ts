@@ -67,8 +67,8 @@ describe("bridgeguard policy-config", () => {
     const { stdout } = policyConfigCli(["--config", EXAMPLE_CONFIG]);
     const json = JSON.parse(stdout) as PolicyPackConfigFile;
     expect(json).toEqual(policyPackConfig(exampleConfig()));
-    expect(Object.keys(json)).toEqual(ALL_RULES.map((r) => r.meta.slug));
-    expect(json["usage-endpoint-blocked"]).toMatchObject({
+    expect(Object.keys(json)).toEqual(ALL_RULES.map((r) => r.meta.id));
+    expect(json["BG201"]).toMatchObject({
       enforcementLevel: "mandatory",
       cloud: "AzureCloud",
       registration: { subscriptionId: "7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11", resourceGroup: "azurestack" },
@@ -76,7 +76,7 @@ describe("bridgeguard policy-config", () => {
       timeServer: "10.0.0.10",
       dnsServers: ["10.0.0.53"],
     });
-    expect(json["registration-unprotected"]!.enforcementLevel).toBe("advisory");
+    expect(json["BG106"]!.enforcementLevel).toBe("advisory");
     for (const entry of Object.values(json)) {
       expect(entry).not.toHaveProperty("rules");
       expect(entry).not.toHaveProperty("probe");
@@ -89,17 +89,17 @@ describe("bridgeguard policy-config", () => {
       "rules:\n  BG104: { enabled: false }\n  usage-endpoint-blocked: { severity: warning }\n  registration-unprotected: { severity: error }\n",
     );
     const json = JSON.parse(policyConfigCli(["--config", file]).stdout) as PolicyPackConfigFile;
-    expect(json["registration-location-not-global"]!.enforcementLevel).toBe("disabled");
-    expect(json["usage-endpoint-blocked"]!.enforcementLevel).toBe("advisory");
-    expect(json["registration-unprotected"]!.enforcementLevel).toBe("mandatory");
-    expect(json["arm-endpoint-blocked"]!.enforcementLevel).toBe("mandatory");
+    expect(json["BG104"]!.enforcementLevel).toBe("disabled");
+    expect(json["BG201"]!.enforcementLevel).toBe("advisory");
+    expect(json["BG106"]!.enforcementLevel).toBe("mandatory");
+    expect(json["BG202"]!.enforcementLevel).toBe("mandatory");
   });
 
   it("writes the file with --output, and --cloud wins over the file", () => {
     const out = path.join(tmp, "policy-config.json");
     expect(policyConfigCli(["--config", EXAMPLE_CONFIG, "--cloud", "AzureUSGovernment", "--output", out]).stdout).toBe("");
     const json = JSON.parse(fs.readFileSync(out, "utf8")) as PolicyPackConfigFile;
-    expect(json["dns-blocked"]!.cloud).toBe("AzureUSGovernment");
+    expect(json["BG204"]!.cloud).toBe("AzureUSGovernment");
   });
 
   it("never copies the probe's settings (a proxy may carry a password) into the pack's configuration", () => {
@@ -163,11 +163,11 @@ describe("the pack under --policy-pack-config", () => {
   it("honours Pulumi's own forms on top: a bare level per policy, and `all`", async () => {
     const base = policyPackConfig(exampleConfig()) as Record<string, Record<string, unknown>>;
     const withLevel = (name: string, level: string) => ({ ...base, [name]: { ...base[name], enforcementLevel: level } });
-    expect(await levels(withLevel("registration-location-not-global", "advisory"))).toEqual({ BG104: ["advisory"], BG106: ["advisory"] });
+    expect(await levels(withLevel("BG104", "advisory"))).toEqual({ BG104: ["advisory"], BG106: ["advisory"] });
     // `all` first, then the policies: a policy's own level wins over `all`.
     const unleveled = Object.fromEntries(Object.entries(base).map(([name, entry]) => [name, { ...entry, enforcementLevel: undefined }]));
     const withoutLevels = JSON.parse(JSON.stringify(unleveled)) as Record<string, Record<string, unknown>>;
-    expect(await levels({ ...withoutLevels, all: "mandatory", "registration-location-not-global": { ...withoutLevels["registration-location-not-global"], enforcementLevel: "disabled" } })).toEqual({
+    expect(await levels({ ...withoutLevels, all: "mandatory", BG104: { ...withoutLevels["BG104"], enforcementLevel: "disabled" } })).toEqual({
       BG106: ["mandatory"],
     });
     expect(await levels({ ...withoutLevels, all: "advisory" })).toEqual({ BG104: ["advisory"], BG106: ["advisory"] });
@@ -175,37 +175,39 @@ describe("the pack under --policy-pack-config", () => {
 
   it("is rejected by the engine's validation when a value breaks a policy's schema", () => {
     const attempt = (file: Record<string, unknown>) => () => pack.reconcileConfig(file as PolicyPackConfigFile);
-    expect(attempt({ "usage-endpoint-blocked": { cloud: "AzureMars" } })).toThrow(PolicyConfigError);
-    expect(attempt({ "usage-endpoint-blocked": { cloud: "AzureMars" } })).toThrow(/bridgeguard 0\.\d+\.\d+: usage-endpoint-blocked: \/cloud must be equal to one of the allowed values/);
-    expect(attempt({ "dns-blocked": { dnsServers: "10.0.0.53" } })).toThrow(/dns-blocked: \/dnsServers must be array/);
-    expect(attempt({ "registration-missing": { registration: { resourceGroup: "azurestack" } } })).toThrow(/registration must have required property 'subscriptionId'/);
-    expect(attempt({ "dns-blocked": { suppressions: [{ rule: "BG204" }] } })).toThrow(/suppressions\/0 must have required property 'resource'/);
+    expect(attempt({ BG201: { cloud: "AzureMars" } })).toThrow(PolicyConfigError);
+    expect(attempt({ BG201: { cloud: "AzureMars" } })).toThrow(/bridgeguard 0\.\d+\.\d+: BG201: \/cloud must be equal to one of the allowed values/);
+    expect(attempt({ BG204: { dnsServers: "10.0.0.53" } })).toThrow(/BG204: \/dnsServers must be array/);
+    expect(attempt({ BG101: { registration: { resourceGroup: "azurestack" } } })).toThrow(/registration must have required property 'subscriptionId'/);
+    expect(attempt({ BG204: { suppressions: [{ rule: "BG204" }] } })).toThrow(/suppressions\/0 must have required property 'resource'/);
     expect(attempt({ "no-such-policy": "mandatory" })).toThrow(/policy "no-such-policy" is not in policy pack bridgeguard/);
-    expect(attempt({ "dns-blocked": { enforcementLevel: "fatal" } })).toThrow(/invalid enforcement level/);
+    // Policies are named by rule id: a file keyed by slug (as written before) names no policy of the pack.
+    expect(attempt({ "usage-endpoint-blocked": { cloud: "AzureCloud" } })).toThrow(/policy "usage-endpoint-blocked" is not in policy pack bridgeguard/);
+    expect(attempt({ BG204: { enforcementLevel: "fatal" } })).toThrow(/invalid enforcement level/);
   });
 
   it("reports what only bridgeguard's schema rejects (formats, unknown keys, rules) as a violation naming the path, and checks nothing", async () => {
     // Pulumi ignores the schema's custom formats and additional keys; the pack's own validation does not.
     const base = policyPackConfig(exampleConfig());
     const config = structuredClone(base) as Record<string, Record<string, unknown>>;
-    (config["usage-endpoint-blocked"]!.egress as Record<string, unknown>).sourceAddresses = ["203.0.113.0/33"];
-    config["registration-location-not-global"]!.timeServers = ["10.0.0.10"];
-    config["registration-unprotected"]!.suppressions = [{ rule: "BG999", resource: "*", justification: "x" }];
+    (config["BG201"]!.egress as Record<string, unknown>).sourceAddresses = ["203.0.113.0/33"];
+    config["BG104"]!.timeServers = ["10.0.0.10"];
+    config["BG106"]!.suppressions = [{ rule: "BG999", resource: "*", justification: "x" }];
     await pack.configure(config as PolicyPackConfigFile);
     const diagnostics = await pack.analyzeAll(twoFindings());
     const invalid = diagnostics.filter((d) => /invalid bridgeguard configuration/.test(d.message));
     const byPolicy = new Map(invalid.map((d) => [d.policyName, d]));
-    expect(byPolicy.get("usage-endpoint-blocked")!.message).toMatch(
-      /NetworkError BG201 usage-endpoint-blocked: invalid bridgeguard configuration, the rule did not run\n {2}config: {3}policy pack config of usage-endpoint-blocked: egress\.sourceAddresses\[0\]: expected an IP address or CIDR range/,
+    expect(byPolicy.get("BG201")!.message).toMatch(
+      /NetworkError BG201 usage-endpoint-blocked: invalid bridgeguard configuration, the rule did not run\n {2}config: {3}policy pack config of BG201: egress\.sourceAddresses\[0\]: expected an IP address or CIDR range/,
     );
-    expect(byPolicy.get("usage-endpoint-blocked")!.enforcementLevel).toBe("mandatory");
-    expect(byPolicy.get("registration-location-not-global")!.message).toMatch(/timeServers: unknown key "timeServers"/);
-    expect(byPolicy.get("registration-unprotected")!.message).toMatch(/suppressions\[0\]\.rule: unknown rule or code "BG999"/);
+    expect(byPolicy.get("BG201")!.enforcementLevel).toBe("mandatory");
+    expect(byPolicy.get("BG104")!.message).toMatch(/timeServers: unknown key "timeServers"/);
+    expect(byPolicy.get("BG106")!.message).toMatch(/suppressions\[0\]\.rule: unknown rule or code "BG999"/);
     // The misconfigured policies did not run; the others did.
     const valid = diagnostics.filter((d) => !invalid.includes(d));
     expect(ofRule(valid, "BG104")).toEqual([]);
     expect(ofRule(valid, "BG106")).toEqual([]);
-    expect(invalid.map((d) => d.policyName).sort()).toEqual(["registration-location-not-global", "registration-unprotected", "usage-endpoint-blocked"]);
+    expect(invalid.map((d) => d.policyName).sort()).toEqual(["BG104", "BG106", "BG201"]);
     await pack.configure(base);
   });
 });

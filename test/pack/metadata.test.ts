@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONFIG_SCHEMA } from "../../src/engine/config";
-import { PACK_CONFIG_KEYS } from "../../src/pack/config";
+import { CONFIG_SCHEMA, loadConfig } from "../../src/engine/config";
+import { PACK_CONFIG_KEYS, policyPackConfig } from "../../src/pack/config";
 import { ALL_RULES } from "../../src/rules";
 import { readVersion, TOOL_VERSION } from "../../src/version";
 import { PACK_DIR, PackHarness, ROOT } from "./harness";
@@ -38,17 +38,19 @@ describe("getAnalyzerInfo", () => {
     expect(pack.info.description).toMatch(/Azure Stack Hub usage reporting/);
   });
 
-  it("has one policy per rule, named by the rule's slug, in rule order", () => {
-    expect(pack.info.policies.map((p) => p.name)).toEqual(POLICY_RULES.map((m) => m.slug));
+  it("has one policy per rule, named by the rule's id, in rule order", () => {
+    expect(pack.info.policies.map((p) => p.name)).toEqual(POLICY_RULES.map((m) => m.id));
     for (const p of pack.info.policies) {
       expect(p.name).toMatch(/^[a-zA-Z0-9-_.]{1,100}$/);
       expect(p.name).not.toBe("all");
     }
+    // `bridgeguard policy-config` keys its file by the same names, or the engine would reject it.
+    expect(Object.keys(policyPackConfig(loadConfig()))).toEqual(pack.info.policies.map((p) => p.name));
   });
 
   it("takes type, level, severity, description, remediation and docs from the rule's metadata", () => {
     for (const meta of POLICY_RULES) {
-      const p = pack.info.policies.find((x) => x.name === meta.slug)!;
+      const p = pack.info.policies.find((x) => x.name === meta.id)!;
       expect(p.policyType, meta.id).toBe(meta.scope);
       expect(p.enforcementLevel, meta.id).toBe(meta.severity === "error" ? "mandatory" : "advisory");
       expect(p.severity, meta.id).toBe(meta.severity === "error" ? "high" : "medium");
@@ -135,7 +137,7 @@ describe("the pack's documentation and CI examples", () => {
   it("lists every policy with its rule, code, type and default level", () => {
     for (const meta of POLICY_RULES) {
       const level = meta.severity === "error" ? "mandatory" : "advisory";
-      expect(doc, meta.slug).toContain(`| \`${meta.slug}\` | ${meta.id} | \`${meta.code}\` | ${meta.scope} | ${level} |`);
+      expect(doc, meta.id).toContain(`| \`${meta.id}\` | \`${meta.slug}\` | \`${meta.code}\` | ${meta.scope} | ${level} |`);
     }
   });
 

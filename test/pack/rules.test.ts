@@ -202,7 +202,7 @@ describe("each rule's violation through the pack", () => {
       const found = ofRule(result[c.phase], c.id);
       expect(found.length, `no ${c.id} violation; got ${JSON.stringify(seen(result.all).map((s) => s.ruleId))}`).toBeGreaterThan(0);
       for (const v of found) {
-        expect(v.policyName).toBe(meta.slug);
+        expect(v.policyName).toBe(meta.id);
         expect(v.code).toBe(meta.code);
         expect(v.level).toBe(c.level);
         expect(v.resource).toBe(c.resource);
