@@ -15,7 +15,7 @@ export function renderRulePage(meta: RuleMeta): string {
     `| Default severity | ${meta.severity} |`,
     meta.scope === "probe"
       ? "| Reported by | `bridgeguard probe` (live network) |"
-      : `| Policy pack | ${meta.scope === "resource" ? "resource policy" : "stack policy"} \`${meta.slug}\` |`,
+      : `| Policy pack | ${meta.scope === "resource" ? "resource policy" : "stack policy"} \`${meta.id}\` |`,
     `| Reads | ${meta.scope === "probe" ? "probe observations" : meta.appliesTo.join(", ")} |`,
     "",
     "## Why it matters",
