@@ -3,6 +3,7 @@ import addFormats from "ajv-formats";
 import ipaddr from "ipaddr.js";
 import { RETIRED_CLOUDS } from "../catalog/clouds";
 import { UserError } from "../model/errors";
+import { redactUserInfo } from "../model/redact";
 import type { BridgeguardConfig } from "./types";
 
 export function isIpOrCidr(value: string): boolean {
@@ -40,9 +41,13 @@ export function createAjv(): Ajv {
 const PLAIN_KEY = /^[A-Za-z0-9_$*@:/-][A-Za-z0-9_$*@:/.-]{0,99}$/;
 const MAX_SHOWN_KEY = 100;
 
-/** A key from the file as a message may quote it: JSON-quoted (one line), at most 100 characters. */
+/**
+ * A key from the file as a message may quote it: JSON-quoted (one line), at most 100 characters, URL user
+ * info redacted. A YAML flow mapping with a broken quote makes `proxy":"http://user:password@host` a key.
+ */
 export function quoteKey(key: string): string {
-  return JSON.stringify(key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key);
+  const shown = redactUserInfo(key);
+  return JSON.stringify(shown.length > MAX_SHOWN_KEY ? `${shown.slice(0, MAX_SHOWN_KEY)}…` : shown);
 }
 
 /** `egress.sourceAddresses[0]`: the path style every message uses. */
@@ -51,7 +56,7 @@ export function formatPath(segments: readonly (string | number)[]): string {
   for (const segment of segments) {
     if (typeof segment === "number" || /^\d+$/.test(segment)) out += `[${segment}]`;
     else if (!PLAIN_KEY.test(segment)) out += `[${quoteKey(segment)}]`;
-    else out += out ? `.${segment}` : segment;
+    else out += out ? `.${redactUserInfo(segment)}` : redactUserInfo(segment);
   }
   return out || "(top level)";
 }

@@ -2,8 +2,7 @@
  * Secrets never leave the process: a proxy URL is shown with its user info replaced, and any text that
  * could echo one (an error message, a header) goes through `redactText` before it is kept.
  */
-
-const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/gi;
+import { redactUserInfo } from "../model/redact";
 
 /** `http://user:secret@proxy:3128/` -> `http://***@proxy:3128`; a URL without user info is unchanged. */
 export function redactUrl(url: string): string {
@@ -16,7 +15,7 @@ export function redactUrl(url: string): string {
     return hadUserInfo ? shown.replace("://", "://***@") : shown;
   } catch {
     // Not a URL we can parse: strip anything that looks like user info, and keep no more.
-    return url.replace(USERINFO, "$1***@");
+    return redactUserInfo(url);
   }
 }
 
@@ -26,7 +25,7 @@ export function redactUrl(url: string): string {
  * without protecting anything.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(USERINFO, "$1***@");
+  let out = redactUserInfo(text);
   for (const secret of secrets) {
     if (secret.length < 3) continue;
     for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join("***");

@@ -275,6 +275,10 @@ describe("every place a configuration error could quote what it found", () => {
     // RETIRED_CLOUDS["toString"] was Object.prototype's function: its source became the message.
     ["a cloud named after Object.prototype's keys", "cloud: toString\n"],
     ["a cloud named __proto__", "cloud: __proto__\n"],
+    // Found by `npm run fuzz`: a flipped byte where a flow mapping's quote was made the proxy URL part of
+    // an unknown key, and the key (password and all) was quoted in the error.
+    ["a key that swallowed a proxy URL with a password", `{"probe": {\u00c5proxy":"http://probe:${CANARY}@proxy.example.test:3128"}}\n`],
+    ["a plain key that is a URL with a password", `probe:\n  http://probe:${CANARY}@proxy.example.test:3128: 1\n`],
   ];
   it.each(cases)("%s: one line, bounded", (_name, text) => {
     const file = path.join(dir, "quoted.yaml");
