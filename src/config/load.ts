@@ -1,6 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
+import { redactUserInfo } from "../model/redact";
 import type { BridgeguardConfig } from "./types";
 import { validateConfig } from "./validate";
 
@@ -27,10 +28,19 @@ function readText(file: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** The yaml library's own words, except a stack overflow (100k levels of `[[[...`), which is said plainly. */
+/** A problem quotes at most this much of the library's message (some quote the source after a colon). */
+const MAX_PROBLEM_CHARS = 200;
+
+/**
+ * The yaml library's own words, except a stack overflow (100k levels of `[[[...`), which is said plainly.
+ * Some of its messages quote the source ("Block scalar header includes extra characters: |{...}"), which
+ * may hold the proxy URL: URL user info is redacted, and the quote is cut short.
+ */
 function yamlProblem(message: string): string {
   const first = message.split("\n")[0] ?? "";
-  return isStackOverflow(first) ? "nested too deeply" : first;
+  if (isStackOverflow(first)) return "nested too deeply";
+  const shown = redactUserInfo(first);
+  return shown.length > MAX_PROBLEM_CHARS ? `${shown.slice(0, MAX_PROBLEM_CHARS)}…` : shown;
 }
 
 function isStackOverflow(message: string): boolean {

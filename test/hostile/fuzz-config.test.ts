@@ -279,6 +279,9 @@ describe("every place a configuration error could quote what it found", () => {
     // an unknown key, and the key (password and all) was quoted in the error.
     ["a key that swallowed a proxy URL with a password", `{"probe": {\u00c5proxy":"http://probe:${CANARY}@proxy.example.test:3128"}}\n`],
     ["a plain key that is a URL with a password", `probe:\n  http://probe:${CANARY}@proxy.example.test:3128: 1\n`],
+    // Found by `npm run fuzz`: "{" flipped to "|" made the whole document a block scalar header, and the
+    // yaml library's message quoted it, proxy password and all.
+    ["a YAML message that quotes the source", `|"cloud":"AzureCloud","probe":{"proxy":"http://probe:${CANARY}@proxy.example.test:3128"}}\n`],
   ];
   it.each(cases)("%s: one line, bounded", (_name, text) => {
     const file = path.join(dir, "quoted.yaml");
