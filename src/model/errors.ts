@@ -1,3 +1,5 @@
+import { redactUserInfo } from "./redact";
+
 /**
  * An error in what the user handed us (a file, a flag, a config value), as opposed to a bug. Its message
  * is one line, `<file>: <path inside it>: <what was expected>`, and never carries a secret value.
@@ -9,7 +11,9 @@ export class UserError extends Error {
     readonly file?: string,
     readonly path?: string,
   ) {
-    super(message);
+    // The last line of defence for the one secret a message can quote by accident, a proxy URL's user
+    // info: a broken file can turn it into a key or a parser's quote of the source (see config/load.ts).
+    super(redactUserInfo(message));
     this.name = "UserError";
   }
 

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/model/errors";
+import { redactUserInfo } from "../../src/model/redact";
+
+describe("UserError", () => {
+  it("never carries a URL's user info, whatever built the message", () => {
+    const error = UserError.at("bridgeguard.yaml:1:2", "probe", 'unknown key "proxy\\":\\"http://probe:hunter2-secret@proxy.example.test:3128"');
+    expect(error.message).not.toContain("hunter2-secret");
+    expect(error.message).toContain("http://***@proxy.example.test:3128");
+  });
+
+  it("keeps the syntax a message shows: [user:password@] is not user info", () => {
+    expect(UserError.at(undefined, undefined, "--proxy: expected http://[user:password@]host:port").message).toBe("--proxy: expected http://[user:password@]host:port");
+  });
+});
+
+describe("redactUserInfo", () => {
+  it.each([
+    ["http://u:p@host:3128", "http://***@host:3128"],
+    ["see HTTPS://user@proxy and ftp://a:b@c/d", "see HTTPS://***@proxy and ftp://***@c/d"],
+    ["http://host:3128/path@x", "http://host:3128/path@x"],
+    ["no url here: user@example.com", "no url here: user@example.com"],
+  ])("%s", (input, expected) => {
+    expect(redactUserInfo(input)).toBe(expected);
+  });
+});
