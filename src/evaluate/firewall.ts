@@ -90,14 +90,18 @@ function wildcardNetworkFqdn(raw: string): string {
  * mentions these only when it walks past the rule; BG209 reports them whatever the verdict.
  */
 export function firewallRuleProblems(rule: FirewallRule): string[] {
-  const sources = rule.sourceAddresses.flatMap((s) => addressProblem(s, "source") ?? []);
-  if (rule.ruleType === "ApplicationRule") return [...sources, ...rule.targetFqdns.flatMap((f) => fqdnPatternProblem(f) ?? [])];
-  return [
-    ...sources,
-    ...rule.destinationAddresses.flatMap((d) => addressProblem(d, "destination") ?? []),
-    ...rule.destinationFqdns.flatMap((f) => (f.includes("*") ? [wildcardNetworkFqdn(f)] : [])),
-    ...rule.destinationPorts.flatMap((p) => portProblem(p) ?? []),
-  ];
+  // Loops that allocate only for a problem: every rule of every policy passes through here once.
+  const problems: string[] = [];
+  const add = (problem: string | undefined) => problem !== undefined && problems.push(problem);
+  for (const s of rule.sourceAddresses) add(addressProblem(s, "source"));
+  if (rule.ruleType === "ApplicationRule") {
+    for (const f of rule.targetFqdns) add(fqdnPatternProblem(f));
+    return problems;
+  }
+  for (const d of rule.destinationAddresses) add(addressProblem(d, "destination"));
+  for (const f of rule.destinationFqdns) if (f.includes("*")) add(wildcardNetworkFqdn(f));
+  for (const p of rule.destinationPorts) add(portProblem(p));
+  return problems;
 }
 
 

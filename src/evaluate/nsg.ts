@@ -96,11 +96,12 @@ const outboundInOrder = memoizeByObject((rules: readonly SecurityRule[]): readon
 
 /** Every value of an NSG rule that matches nothing, in the words its evaluation uses (see BG209). */
 export function securityRuleProblems(rule: SecurityRule): string[] {
-  return [
-    ...rule.sourceAddressPrefixes.flatMap((s) => addressProblem(s, "source") ?? []),
-    ...rule.destinationAddressPrefixes.flatMap((d) => addressProblem(d, "destination") ?? []),
-    ...rule.destinationPortRanges.flatMap((p) => portProblem(p) ?? []),
-  ];
+  const problems: string[] = [];
+  const add = (problem: string | undefined) => problem !== undefined && problems.push(problem);
+  for (const s of rule.sourceAddressPrefixes) add(addressProblem(s, "source"));
+  for (const d of rule.destinationAddressPrefixes) add(addressProblem(d, "destination"));
+  for (const p of rule.destinationPortRanges) add(portProblem(p));
+  return problems;
 }
 
 function ruleLabel(nsgName: string, rule: SecurityRule): string {

@@ -57,10 +57,13 @@ function problemsOf(resource: Resource): Problem[] {
 }
 
 function collectionProblems(collections: readonly RuleCollection[]): Problem[] {
-  // NAT collections never decide an outbound flow: what they hold is not the bridge's concern.
-  return collections
-    .filter((c) => c.collectionKind !== "nat")
-    .flatMap((c) => c.rules.flatMap((r) => firewallRuleProblems(r).map((problem) => ({ rule: `collection "${c.name}" > rule "${r.name}"`, problem }))));
+  const problems: Problem[] = [];
+  for (const c of collections) {
+    // NAT collections never decide an outbound flow: what they hold is not the bridge's concern.
+    if (c.collectionKind === "nat") continue;
+    for (const r of c.rules) for (const problem of firewallRuleProblems(r)) problems.push({ rule: `collection "${c.name}" > rule "${r.name}"`, problem });
+  }
+  return problems;
 }
 
 function nsgRuleProblems(rule: SecurityRule): Problem[] {
