@@ -7,38 +7,20 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import type { TestLeaf } from "../probe/helpers/pki";
+import { closeAll, listen } from "../probe/helpers/servers";
 
-const closers: (() => Promise<void>)[] = [];
 const timers = new Set<NodeJS.Timeout>();
 
 export async function closeHostile(): Promise<void> {
   for (const t of timers) clearInterval(t);
   timers.clear();
-  await Promise.all(closers.splice(0).map((close) => close().catch(() => undefined)));
+  await closeAll();
 }
 
 export interface Misbehaving {
   port: number;
   /** Connections accepted. */
   hits: () => number;
-}
-
-async function listen(server: net.Server): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  server.on("connection", (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on("error", () => undefined);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as net.AddressInfo).port;
 }
 
 /** Writes `text` to `socket` one byte per `everyMs`, until it is written or the socket closes. */

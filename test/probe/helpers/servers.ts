@@ -19,8 +19,8 @@ export async function closeAll(): Promise<void> {
   await Promise.all(all.map((close) => close().catch(() => undefined)));
 }
 
-/** Listens on 127.0.0.1:0, tracks sockets so that closing never waits on a client. */
-async function listen(server: net.Server): Promise<number> {
+/** Listens on 127.0.0.1:0, tracks sockets so that closing never waits on a client; `closeAll` closes it. */
+export async function listen(server: net.Server): Promise<number> {
   const sockets = new Set<net.Socket>();
   server.on("connection", (socket: net.Socket) => {
     sockets.add(socket);
