@@ -14,25 +14,16 @@ import { findingFails, gateFails } from "../../src/engine/gate";
 import { severityOverride, toFinding } from "../../src/engine/run";
 import { applySuppressions, checkSuppressions, isIsoDate, todayUtc } from "../../src/engine/suppressions";
 import { loadConfigFile } from "../../src/config/load";
-import { isUserError } from "../../src/model/errors";
 import { summarize, type Finding } from "../../src/model/finding";
 import { findRule, ruleMetas } from "../../src/rules";
 import { FIREWALL, NSG, REGISTRATION, RULE_GROUP, sampleFindings } from "../report/sample";
 import { audit, findingsOf } from "../rules/assert";
 import { healthyConfig, withoutAllowFor } from "../rules/fixtures";
+import { errorOf } from "./helpers";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bg-org-engine-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isUserError(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UserError");
-}
 
 function shuffled<T>(items: readonly T[]): T[] {
   // A fixed permutation: reversed, then every other one first.

@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { auditFiles, auditOneFile, defaultJobs, type FileAudit } from "../../src/cli/audit-pool";
 import { expandInputs, walk } from "../../src/cli/inputs";
 import { loadConfig } from "../../src/engine/config";
-import { isUserError } from "../../src/model/errors";
 import { exampleConfig, healthy, misconfigured, ROOT } from "../cli/run-cli";
+import { errorOf } from "./helpers";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bg-org-inputs-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -22,15 +22,6 @@ function put(relative: string, text = "{}"): string {
   return file;
 }
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(isUserError(error)).toBe(true);
-    return (error as Error).message;
-  }
-  throw new Error("expected a UserError");
-}
 
 describe("expandInputs", () => {
   const tree = path.join(dir, "tree");
