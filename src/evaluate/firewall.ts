@@ -70,18 +70,21 @@ function matchNetworkFqdns(fqdns: readonly string[], flow: Flow): Match {
   if (fqdns.length === 0) return NO;
   const address = destinationInterval(flow.destination);
   if (address) {
-    const names = fqdns.filter((f) => !f.includes("*"));
-    const notes = fqdns.filter((f) => f.includes("*")).map(wildcardNetworkFqdn);
+    const names = fqdns.filter((f) => networkFqdnProblem(f) === undefined);
+    const notes = fqdns.flatMap((f) => networkFqdnProblem(f) ?? []);
     return withNotes(names.length > 0 ? maybe(`the addresses ${names.join(", ")} resolve to are not known statically`) : NO, notes);
   }
   return anyOfEach(fqdns, matchNetworkFqdn, fqdnOf(flow.destination).host);
 }
 
 function matchNetworkFqdn(raw: string, host: string): Match {
-  return raw.includes("*") ? noBecause(wildcardNetworkFqdn(raw)) : matchFqdnPattern(raw, host);
+  const problem = networkFqdnProblem(raw);
+  return problem !== undefined ? noBecause(problem) : matchFqdnPattern(raw, host);
 }
 
-function wildcardNetworkFqdn(raw: string): string {
+/** Why a network rule's FQDN matches nothing (a wildcard), or undefined. */
+function networkFqdnProblem(raw: string): string | undefined {
+  if (!raw.includes("*")) return undefined;
   return `network rule FQDN "${raw}" has a wildcard: network rules match FQDNs exactly (wildcards work only in application rules), so it matches nothing`;
 }
 
@@ -99,7 +102,7 @@ export function firewallRuleProblems(rule: FirewallRule): string[] {
     return problems;
   }
   for (const d of rule.destinationAddresses) add(addressProblem(d, "destination"));
-  for (const f of rule.destinationFqdns) if (f.includes("*")) add(wildcardNetworkFqdn(f));
+  for (const f of rule.destinationFqdns) add(networkFqdnProblem(f));
   for (const p of rule.destinationPorts) add(portProblem(p));
   return problems;
 }
