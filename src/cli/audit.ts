@@ -5,7 +5,7 @@ import type { BridgeguardConfig, FailOn } from "../config/types";
 import { applyBaseline, createBaseline, loadBaselineFile, renderBaseline, type Baseline } from "../engine/baseline";
 import { loadConfig } from "../engine/config";
 import { FAIL_ON, gateFails } from "../engine/gate";
-import { buildReport } from "../engine/run";
+import { buildReport, isRuleEnabled } from "../engine/run";
 import { applySuppressions, checkSuppressions, todayUtc } from "../engine/suppressions";
 import { UserError } from "../model/errors";
 import type { Finding, Report, ReportSummary, StackSummary } from "../model/finding";
@@ -163,7 +163,9 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     stacks: stackSummaries(results, findings, baseline !== undefined),
     notices: suppressed.notices,
   };
-  const text = renderReport(options.format, report, ruleMetas(), {
+  // The rules that ran: SARIF lists them, JUnit has a testcase for each (a disabled rule is neither).
+  const rules = ruleMetas().filter((meta) => isRuleEnabled(meta, config));
+  const text = renderReport(options.format, report, rules, {
     color: !options.output && shouldUseColor(process.stdout, process.env),
     width: process.stdout.columns,
     failOn,

@@ -55,7 +55,7 @@ export function renderReport(format: OutputFormat, report: Report, rules: readon
         informationUri: options.informationUri,
       });
     case "junit":
-      return renderJunit(report, { failOn: options.failOn });
+      return renderJunit(report, { failOn: options.failOn, rules });
     case "markdown":
       return renderMarkdown(report, { docsBaseUri: options.docsBaseUri });
   }

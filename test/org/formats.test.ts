@@ -136,28 +136,30 @@ describe("sarif", () => {
 });
 
 describe("junit", () => {
-  const xml = (failOn?: "error" | "warning" | "none") => renderJunit(orgReport(), { failOn });
+  const xml = (failOn?: "error" | "warning" | "none") => renderJunit(orgReport(), { failOn, rules: RULES });
 
-  it("a suppressed finding is skipped with its justification; a baselined one is skipped too", () => {
+  it("a rule whose findings are all suppressed or baselined is skipped, saying why", () => {
     const text = xml();
-    expect(text).toContain(`<skipped message="suppressed: Legacy endpoint retired on our stamps &lt;CHG-1234&gt; &amp; approved by J. Doe"/>`);
-    expect(text.match(/<skipped message="in the baseline"\/>/g)).toHaveLength(2);
-    expect(text).toMatch(/<testsuite name="bridgeguard" tests="7" failures="3" errors="1" skipped="3">/);
+    // stacks/a.json: BG101's and BG301's only findings are baselined. stacks/b.json: BG203's is suppressed.
+    expect(text).toContain(`<skipped message="1 suppressed: Legacy endpoint retired on our stamps &lt;CHG-1234&gt; &amp; approved by J. Doe"/>`);
+    expect(text.match(/<skipped message="1 in the baseline"\/>/g)).toHaveLength(2);
+    expect(text).toMatch(/<testsuite name="stacks\/a\.json" tests="6" failures="1" errors="0" skipped="2" time="0">/);
+    expect(text).toMatch(/<testsuite name="stacks\/b\.json" tests="6" failures="2" errors="0" skipped="1" time="0">/);
   });
 
   it("the unreadable file is an <error>, the notices are <system-err>", () => {
     const text = xml();
-    expect(text).toContain('<testcase classname="bridgeguard" name="bridgeguard audit stacks/broken.json">');
+    expect(text).toContain('<testcase name="bridgeguard audit" classname="stacks/broken.json" time="0">');
     expect(text).toContain('<error type="InputError" message="stacks/broken.json:3:5: invalid JSON: expected a value">');
     expect(text).toMatch(/<system-err>warning: bridgeguard\.yaml: suppressions\[1\][^<]*expired on 2026-01-01/);
   });
 
   it("--fail-on moves the line between failure and pass", () => {
-    expect(xml("none")).toMatch(/failures="0"/);
-    // The only active warning is baselined; with fail-on warning the same three errors fail.
-    expect(xml("warning")).toMatch(/failures="3"/);
-    const warnings = renderJunit({ ...orgReport(), findings: orgReport().findings.map((f) => ({ ...f, baselineState: "new" as const, suppression: undefined })) }, { failOn: "warning" });
-    expect(warnings).toMatch(/failures="6"/);
+    expect(xml("none")).toMatch(/<testsuites name="bridgeguard" tests="13" failures="0"/);
+    // The only active warning is baselined; with fail-on warning the same three rules fail.
+    expect(xml("warning")).toMatch(/<testsuites name="bridgeguard" tests="13" failures="3"/);
+    const warnings = renderJunit({ ...orgReport(), findings: orgReport().findings.map((f) => ({ ...f, baselineState: "new" as const, suppression: undefined })) }, { failOn: "warning", rules: RULES });
+    expect(warnings).toMatch(/<testsuites name="bridgeguard" tests="13" failures="6"/);
     expect(renderReport("junit", orgReport(), RULES, { failOn: "none" })).toBe(xml("none"));
   });
 });

@@ -15,7 +15,7 @@ describe("renderReport", () => {
     expect(renderReport("text", report, RULES)).toBe(renderText(report, { color: false }));
     expect(renderReport("json", report, RULES)).toBe(renderJson(report));
     expect(renderReport("sarif", report, RULES, { artifactUri: "a.json" })).toBe(renderSarif(report, { rules: RULES, artifactUri: "a.json" }));
-    expect(renderReport("junit", report, RULES)).toBe(renderJunit(report));
+    expect(renderReport("junit", report, RULES)).toBe(renderJunit(report, { rules: RULES }));
     expect(renderReport("markdown", report, RULES)).toBe(renderMarkdown(report));
   });
 
