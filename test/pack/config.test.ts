@@ -14,7 +14,7 @@ import { isUserError } from "../../src/model/errors";
 import { policyPackConfig, type PolicyPackConfigFile } from "../../src/pack/config";
 import { ALL_RULES } from "../../src/rules";
 import { EXAMPLE_CONFIG, exampleConfig, healthyWith, ofRule, seen, setProp } from "./fixtures";
-import { PackHarness, PolicyConfigError } from "./harness";
+import { PackHarness, PolicyConfigError, type PolicyPackConfigFile as EngineConfigFile } from "./harness";
 
 let pack: PackHarness;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bg-pack-config-"));
@@ -173,17 +173,51 @@ describe("the pack under --policy-pack-config", () => {
     expect(await levels({ ...withoutLevels, all: "advisory" })).toEqual({ BG104: ["advisory"], BG106: ["advisory"] });
   });
 
-  it("is rejected by the engine's validation when a value breaks a policy's schema", () => {
+  it("is rejected by the engine's validation when a value breaks a policy's schema or a level is not one", () => {
     const attempt = (file: Record<string, unknown>) => () => pack.reconcileConfig(file as PolicyPackConfigFile);
     expect(attempt({ BG201: { cloud: "AzureMars" } })).toThrow(PolicyConfigError);
     expect(attempt({ BG201: { cloud: "AzureMars" } })).toThrow(/bridgeguard 0\.\d+\.\d+: BG201: \/cloud must be equal to one of the allowed values/);
     expect(attempt({ BG204: { dnsServers: "10.0.0.53" } })).toThrow(/BG204: \/dnsServers must be array/);
     expect(attempt({ BG101: { registration: { resourceGroup: "azurestack" } } })).toThrow(/registration must have required property 'subscriptionId'/);
     expect(attempt({ BG204: { suppressions: [{ rule: "BG204" }] } })).toThrow(/suppressions\/0 must have required property 'resource'/);
-    expect(attempt({ "no-such-policy": "mandatory" })).toThrow(/policy "no-such-policy" is not in policy pack bridgeguard/);
-    // Policies are named by rule id: a file keyed by slug (as written before) names no policy of the pack.
-    expect(attempt({ "usage-endpoint-blocked": { cloud: "AzureCloud" } })).toThrow(/policy "usage-endpoint-blocked" is not in policy pack bridgeguard/);
-    expect(attempt({ BG204: { enforcementLevel: "fatal" } })).toThrow(/invalid enforcement level/);
+    expect(attempt({ BG204: { enforcementLevel: "fatal" } })).toThrow(/parsing enforcement level for "BG204": "fatal" is not a valid enforcement level/);
+    expect(attempt({ BG204: "fatal" })).toThrow(/"fatal" is not a valid enforcement level/);
+  });
+
+  it("lets a key that names no policy through, as the engine does (pkg/resource/analyzer/config.go)", () => {
+    const reconciled = pack.reconcileConfig({ "no-such-policy": "mandatory", all: "advisory" });
+    expect(reconciled["no-such-policy"]).toEqual({ enforcementLevel: "mandatory", properties: {} });
+    expect(reconciled["all"]).toEqual({ enforcementLevel: "advisory", properties: {} });
+    expect(reconciled["BG201"]!.enforcementLevel).toBe("advisory");
+  });
+
+  it("fails in the engine's configure when a key that names no policy has settings but no level", async () => {
+    await expect(pack.configure({ "no-such-policy": { cloud: "AzureCloud" } })).rejects.toThrow(
+      'configuring policy pack "bridgeguard": invalid enforcement level ""',
+    );
+  });
+
+  it("refuses in configure a file keyed by slug (written before the policies were named by rule id), naming the key and the fix", async () => {
+    const byId = policyPackConfig(exampleConfig());
+    const bySlug = Object.fromEntries(ALL_RULES.map((r) => [r.meta.slug, byId[r.meta.id]!]));
+    const refusal = await pack.configure(bySlug).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(refusal).toBeInstanceOf(PolicyConfigError);
+    expect(refusal!.message).toBe(
+      'configuring policy pack "bridgeguard": the policy pack config names no policy of bridgeguard: "arm-endpoint-blocked" (now BG202), ' +
+        '"default-route-black-hole" (now BG205), "dns-blocked" (now BG204) and 17 more; the policies are named by rule id (BG101 to BG501). ' +
+        "Write the file again with `bridgeguard policy-config --config bridgeguard.yaml --output policy-config.json`",
+    );
+    expect(refusal!.message).not.toContain("\n");
+    // A foreign key, with a level so that the engine itself lets it through, is refused the same way.
+    await expect(pack.configure({ ...byId, "require-tags": "mandatory" } as EngineConfigFile)).rejects.toThrow(
+      /names no policy of bridgeguard: "require-tags"; the policies are named by rule id \(BG101 to BG501\)/,
+    );
+    // `all` is the engine's own key, not a stale one.
+    await pack.configure({ ...byId, all: "advisory" } as EngineConfigFile);
+    await pack.configure(byId);
   });
 
   it("reports what only bridgeguard's schema rejects (formats, unknown keys, rules) as a violation naming the path, and checks nothing", async () => {

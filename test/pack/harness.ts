@@ -5,10 +5,11 @@
  * - spawn `node <@pulumi/pulumi/cmd/run-policy-pack> <engine address> <packDir>` with the pack directory
  *   as working directory, and read the port from the first all-digits line of its stdout;
  * - talk `pulumirpc.Analyzer` over gRPC: `getAnalyzerInfo`, `configure`, `analyze`, `analyzeStack`;
- * - apply configuration as the engine does: each policy's schema defaults, then the pack's initial
- *   config, then the `--policy-pack-config` file; validate each policy's properties against
- *   `{type: object, properties, required}` (ajv here, gojsonschema in the engine: unknown formats are
- *   ignored); then `configure` once with every policy.
+ * - apply configuration as the engine does (`reconcileConfig`, after pulumi/pulumi
+ *   `pkg/resource/analyzer/config.go`): each policy's schema defaults, then the pack's initial config,
+ *   then the `--policy-pack-config` file, keys that name no policy copied through; validate each of the
+ *   pack's policies against `{type: object, properties, required}` (ajv here, gojsonschema in the
+ *   engine: unknown formats are ignored); then `configure` once with every key.
  *
  * One pack process per test file: `startPack()` in `beforeAll`, `close()` in `afterAll`.
  */
@@ -106,7 +107,7 @@ export interface ResourceRequest {
 /** The `--policy-pack-config` file: `all` and per-policy entries, a level or `{enforcementLevel?, ...properties}`. */
 export type PolicyPackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
-/** What the engine refuses before the pack ever sees it, with the engine's kind of message. */
+/** What the engine refuses (or the pack's `configure` answers with an error), with the engine's kind of message. */
 export class PolicyConfigError extends Error {}
 
 function urnName(urn: string): string {
@@ -276,12 +277,46 @@ export class PackHarness {
   }
 
   /**
-   * The engine's reconciliation of a `--policy-pack-config` file with the pack (defaults, initial config,
-   * the file), validated per policy; throws `PolicyConfigError` where the engine would refuse to run.
+   * The engine's reconciliation of a `--policy-pack-config` file with the pack, as pulumi/pulumi
+   * `pkg/resource/analyzer/config.go` does it: `parsePolicyPackConfig` (a string is a level; an object's
+   * `enforcementLevel` is taken out and checked; an entry with neither level nor settings is dropped;
+   * `environments` is ESC's, not a policy), `createConfigWithDefaults` (each policy's level and schema
+   * defaults), `applyConfig` for the initial config and then the file (`all`'s level on every policy
+   * first, then every key, known or not: a key that names no policy is copied through, not rejected),
+   * `validatePolicyPackConfig` (each of the pack's own policies against `{type: object, properties,
+   * required}`). Throws `PolicyConfigError` where the engine refuses to run.
    */
-  reconcileConfig(file: PolicyPackConfigFile = {}): Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> {
+  reconcileConfig(file: PolicyPackConfigFile = {}): Record<string, { enforcementLevel: EnforcementLevel | ""; properties: Record<string, unknown> }> {
+    type Entry = { enforcementLevel: EnforcementLevel | ""; properties: Record<string, unknown> };
     const where = `${this.info.name} ${this.info.version}`;
-    const result: Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> = {};
+    const isLevel = (value: unknown): value is EnforcementLevel => LEVELS.includes(value as EnforcementLevel);
+
+    // parsePolicyPackConfig
+    const parsed: Record<string, Entry> = {};
+    for (const [key, value] of Object.entries(file)) {
+      if (key === "environments") continue;
+      let entry: Entry;
+      if (typeof value === "string") {
+        if (!isLevel(value)) throw new PolicyConfigError(`parsing enforcement level for "${key}": "${value}" is not a valid enforcement level`);
+        entry = { enforcementLevel: value, properties: {} };
+      } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+        const { enforcementLevel, ...properties } = structuredClone(value) as Record<string, unknown>;
+        if (enforcementLevel !== undefined && typeof enforcementLevel !== "string") {
+          throw new PolicyConfigError(`parsing enforcement level for "${key}": ${String(enforcementLevel)} is not a valid enforcement level; must be a string`);
+        }
+        if (enforcementLevel !== undefined && !isLevel(enforcementLevel)) {
+          throw new PolicyConfigError(`parsing enforcement level for "${key}": "${enforcementLevel}" is not a valid enforcement level`);
+        }
+        entry = { enforcementLevel: enforcementLevel ?? "", properties };
+      } else {
+        throw new PolicyConfigError(`parsing "${key}": ${String(value)} is not a valid value; must be a string or object`);
+      }
+      if (entry.enforcementLevel === "" && Object.keys(entry.properties).length === 0) continue;
+      parsed[key] = entry;
+    }
+
+    // createConfigWithDefaults
+    const result: Record<string, Entry> = {};
     for (const policy of this.info.policies) {
       const properties: Record<string, unknown> = {};
       for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
@@ -289,36 +324,25 @@ export class PackHarness {
       }
       result[policy.name] = { enforcementLevel: policy.enforcementLevel, properties };
     }
-    const apply = (name: string, value: unknown, origin: string) => {
-      if (name === "all") {
-        const level = typeof value === "string" ? value : (value as { enforcementLevel?: unknown })?.enforcementLevel;
-        if (!LEVELS.includes(level as EnforcementLevel)) throw new PolicyConfigError(`${origin}: all: invalid enforcement level`);
-        for (const entry of Object.values(result)) entry.enforcementLevel = level as EnforcementLevel;
-        return;
-      }
-      const target = result[name];
-      if (!target) throw new PolicyConfigError(`${origin}: policy "${name}" is not in policy pack ${where}`);
-      if (typeof value === "string") {
-        if (!LEVELS.includes(value as EnforcementLevel)) throw new PolicyConfigError(`${origin}: ${name}: invalid enforcement level "${value}"`);
-        target.enforcementLevel = value as EnforcementLevel;
-        return;
-      }
-      if (typeof value !== "object" || value === null || Array.isArray(value)) throw new PolicyConfigError(`${origin}: ${name}: expected an object or an enforcement level`);
-      const { enforcementLevel, ...props } = value as Record<string, unknown>;
-      if (enforcementLevel !== undefined) {
-        if (!LEVELS.includes(enforcementLevel as EnforcementLevel)) throw new PolicyConfigError(`${origin}: ${name}: invalid enforcement level "${String(enforcementLevel)}"`);
-        target.enforcementLevel = enforcementLevel as EnforcementLevel;
-      }
-      Object.assign(target.properties, structuredClone(props));
-    };
-    for (const [name, entry] of Object.entries(this.info.initialConfig)) {
-      apply(name, { ...(entry.enforcementLevel ? { enforcementLevel: entry.enforcementLevel } : {}), ...entry.properties }, "initial config");
-    }
-    // `all` first, then the policies, as the engine does.
-    if (file.all !== undefined) apply("all", file.all, "policy pack config");
-    for (const [name, value] of Object.entries(file)) if (name !== "all") apply(name, value, "policy pack config");
 
-    // The engine validates each policy's properties against {type: object, properties, required}.
+    // applyConfig
+    const apply = (config: Record<string, Entry>) => {
+      const all = config["all"];
+      if (all && isLevel(all.enforcementLevel)) for (const entry of Object.values(result)) entry.enforcementLevel = all.enforcementLevel;
+      for (const [key, given] of Object.entries(config)) {
+        const existing = result[key];
+        result[key] = {
+          enforcementLevel: isLevel(given.enforcementLevel) ? given.enforcementLevel : (existing?.enforcementLevel ?? ""),
+          properties: { ...(existing?.properties ?? {}), ...structuredClone(given.properties) },
+        };
+      }
+    };
+    const initial: Record<string, Entry> = {};
+    for (const [key, entry] of Object.entries(this.info.initialConfig)) initial[key] = { enforcementLevel: entry.enforcementLevel ?? "", properties: entry.properties };
+    apply(initial);
+    apply(parsed);
+
+    // validatePolicyPackConfig: the pack's own policies only.
     const ajv = new Ajv({ allErrors: true, strict: false, logger: false });
     addFormats(ajv);
     for (const policy of this.info.policies) {
@@ -339,13 +363,21 @@ export class PackHarness {
     const request = new analyzerPb.ConfigureAnalyzerRequest();
     const map = request.getPolicyconfigMap();
     for (const [name, entry] of Object.entries(config)) {
+      // pkg/resource/plugin/analyzer_plugin.go, `analyzer.Configure`: every entry needs a valid level, so
+      // a key that names no policy, with settings but no level, stops the engine here.
+      if (entry.enforcementLevel === "") throw new PolicyConfigError(`configuring policy pack "${this.info.name}": invalid enforcement level ""`);
       const pc = new analyzerPb.PolicyConfig();
       pc.setEnforcementlevel(LEVEL_TO_PB[entry.enforcementLevel]);
       // Every PolicyConfig carries properties, even empty: the SDK's configure fails without.
       pc.setProperties(toStruct(entry.properties));
       map.set(name, pc);
     }
-    await this.call("configure", request);
+    try {
+      await this.call("configure", request);
+    } catch (error) {
+      // pkg/engine/update.go: the engine stops with `configuring policy pack "<name>": <the pack's message>`.
+      throw new PolicyConfigError(`configuring policy pack "${this.info.name}": ${(error as grpc.ServiceError).details ?? String(error)}`);
+    }
   }
 
   /** `analyze`: one resource's inputs. */
