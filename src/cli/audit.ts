@@ -10,12 +10,13 @@ import { applySuppressions, checkSuppressions, todayUtc } from "../engine/suppre
 import { UserError } from "../model/errors";
 import type { Finding, Report, ReportSummary, StackSummary } from "../model/finding";
 import { compareFindings, summarize } from "../model/finding";
-import { renderReport, shouldUseColor, type OutputFormat } from "../report";
+import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDetails } from "../report";
 import { ruleMetas } from "../rules";
 import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
 import { expandInputs } from "./inputs";
+import { adoPipeline } from "./ado-pipeline";
 import { writeOutput } from "./io";
-import { cloudOption, formatOption, maxInputSizeOption } from "./options";
+import { cloudOption, docsUrlOption, formatOption, maxInputSizeOption } from "./options";
 
 /** The audit's exit codes (see `EXIT` in main.ts): findings at the gate 1, bad usage or input 2. */
 const EXIT_OK = 0;
@@ -33,6 +34,7 @@ interface AuditOptions {
   createBaseline?: string;
   failOn?: FailOn;
   maxInputSize?: number;
+  docsUrl?: string;
 }
 
 function parseJobs(value: string): number {
@@ -59,6 +61,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .addOption(new Option("--baseline <file>", "fail only on findings not in this baseline (see --create-baseline)").conflicts("createBaseline"))
     .option("--create-baseline <file>", "write the fingerprints of this run's unsuppressed findings as a baseline")
     .option("--soft-fail", "report findings but exit 0 (an input error still exits 2)")
+    .addOption(docsUrlOption())
     .addOption(maxInputSizeOption())
     .action(async (args: string[], options: AuditOptions) => {
       setExitCode(await runAudit(args, options));
@@ -67,6 +70,16 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
 
 function stderr(line: string): void {
   process.stderr.write(`bridgeguard: ${line}\n`);
+}
+
+/** `automationDetails` of a SARIF report: the Azure DevOps pipeline's identity in one, else `category`. */
+function sarifAutomationDetails(category: string): SarifAutomationDetails {
+  const pipeline = adoPipeline(process.env);
+  if (pipeline.kind === "pipeline") return pipeline.automationDetails;
+  if (pipeline.kind === "partial") {
+    stderr(`warning: Azure DevOps pipeline variables incomplete (${pipeline.problem}): the SARIF report's automationDetails.id is ${category}, which Advanced Security for Azure DevOps rejects`);
+  }
+  return { id: category };
 }
 
 /** Suppressed and baselined findings, which count neither as errors nor as warnings. */
@@ -169,6 +182,8 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     color: !options.output && shouldUseColor(process.stdout, process.env),
     width: process.stdout.columns,
     failOn,
+    docsBaseUri: options.docsUrl,
+    ...(options.format === "sarif" ? { automationDetails: sarifAutomationDetails("bridgeguard/audit/") } : {}),
   });
   writeOutput(text, options.output);
   if (baselineError) stderr(baselineError);

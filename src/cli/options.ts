@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from "commander";
 import { CLOUDS } from "../catalog/clouds";
 import { DEFAULT_MAX_INPUT_BYTES, formatBytes, MAX_JSON_BYTES } from "../input/json";
+import { DOCS_URL } from "../project";
 
 export function cloudOption(): Option {
   return new Option("--cloud <cloud>", "Azure cloud (overrides the config file)").choices(CLOUDS);
@@ -35,4 +36,22 @@ export function maxInputSizeOption(): Option {
       return bytes;
     },
   );
+}
+
+/**
+ * `--docs-url <url>`: the base that the reports' docs links resolve against (markdown links, SARIF
+ * `helpUri`); default the project's docs on its repository (`DOCS_URL`), e.g. a fork or a mirror instead.
+ */
+export function docsUrlOption(): Option {
+  return new Option("--docs-url <url>", `base of the docs links in markdown and SARIF reports (default ${DOCS_URL})`).argParser((value: string) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgumentError("expected an absolute http(s) URL");
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new InvalidArgumentError("expected an absolute http(s) URL");
+    // A base without a trailing slash would drop its last segment when `docs/rules/...` resolves against it.
+    return url.href.endsWith("/") ? url.href : `${url.href}/`;
+  });
 }

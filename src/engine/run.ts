@@ -5,13 +5,12 @@ import { compareFindings, summarize, type Finding, type Report, type Severity } 
 import type { ResourceSet } from "../model/resource";
 import { ALL_RULES } from "../rules";
 import type { Rule, RuleMeta, Violation } from "../rules/types";
+import { docsPath } from "../project";
 import { TOOL_VERSION } from "../version";
 import { analyzeEgress } from "./egress";
 import { fingerprintOf } from "./fingerprint";
 
-export function docsPath(meta: RuleMeta): string {
-  return `docs/rules/${meta.id}.md`;
-}
+export { docsPath };
 
 /** The rule's setting from config, by id or slug (an id wins when both are given). */
 export function ruleSetting(meta: RuleMeta, config: BridgeguardConfig): RuleSetting {

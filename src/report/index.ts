@@ -5,11 +5,12 @@
  */
 import type { FailOn } from "../config/types";
 import type { Finding, Report } from "../model/finding";
+import { DOCS_URL, PROJECT_URL, docsPath } from "../project";
 import type { RuleMeta } from "../rules/types";
 import { renderJson } from "./json";
 import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
-import { renderSarif } from "./sarif";
+import { renderSarif, type SarifAutomationDetails } from "./sarif";
 import { renderText } from "./text";
 
 export type OutputFormat = "text" | "json" | "sarif" | "junit" | "markdown";
@@ -29,18 +30,22 @@ export interface RenderOptions {
   width?: number;
   /** sarif: the audited file (repository-relative path preferred), or each finding's file. */
   artifactUri?: string | ((finding: Finding) => string | undefined);
-  /** sarif, markdown: base URI that relative `docs` paths resolve against. */
+  /** sarif, markdown: base URI that relative `docs` paths resolve against; default `DOCS_URL`. */
   docsBaseUri?: string;
   /** sarif: a rule's docs page when no finding of it gives one (the engine's `docsPath`). */
   ruleDocs?: (rule: RuleMeta) => string;
-  /** sarif: `tool.driver.informationUri`. */
+  /** sarif: `tool.driver.informationUri`; default the project's repository (`PROJECT_URL`). */
   informationUri?: string;
+  /** sarif: `run.automationDetails` (the analysis' category `bridgeguard/audit/`, or the Azure DevOps pipeline's identity). */
+  automationDetails?: SarifAutomationDetails;
   /** junit: the gate (`--fail-on`); findings at or above it are failures. Default `error`. */
   failOn?: FailOn;
 }
 
 /** Render `report` in `format`. `rules` are the rules that ran (SARIF lists them with their help). */
 export function renderReport(format: OutputFormat, report: Report, rules: readonly RuleMeta[], options: RenderOptions = {}): string {
+  // Links must work where the report is read (a PR comment, a code-scanning alert), away from a checkout.
+  const docsBaseUri = options.docsBaseUri ?? DOCS_URL;
   switch (format) {
     case "text":
       return renderText(report, { color: options.color ?? false, width: options.width });
@@ -50,22 +55,23 @@ export function renderReport(format: OutputFormat, report: Report, rules: readon
       return renderSarif(report, {
         rules,
         artifactUri: options.artifactUri,
-        ruleDocs: options.ruleDocs,
-        docsBaseUri: options.docsBaseUri,
-        informationUri: options.informationUri,
+        ruleDocs: options.ruleDocs ?? docsPath,
+        docsBaseUri,
+        informationUri: options.informationUri ?? PROJECT_URL,
+        automationDetails: options.automationDetails,
       });
     case "junit":
       return renderJunit(report, { failOn: options.failOn, rules });
     case "markdown":
-      return renderMarkdown(report, { docsBaseUri: options.docsBaseUri });
+      return renderMarkdown(report, { docsBaseUri });
   }
 }
 
 export { renderText, shouldUseColor } from "./text";
 export type { TextOptions } from "./text";
 export { renderJson, toJsonReport } from "./json";
-export { renderSarif, toSarifLog, toArtifactUri, SARIF_SCHEMA_URI } from "./sarif";
-export type { SarifOptions } from "./sarif";
+export { renderSarif, toSarifLog, toArtifactUri, SARIF_SCHEMA_URI, SECURITY_SEVERITY } from "./sarif";
+export type { SarifAutomationDetails, SarifOptions } from "./sarif";
 export { renderJunit } from "./junit";
 export type { JunitOptions } from "./junit";
 export { renderMarkdown, MARKDOWN_MARKER } from "./markdown";

@@ -15,6 +15,7 @@
  */
 import type * as Sarif from "sarif";
 import { FINGERPRINT_KEY, fingerprintFor } from "../engine/fingerprint";
+import type { ErrorCode } from "../catalog/codes";
 import type { Finding, FindingSuppression, Report, Severity } from "../model/finding";
 import type { RuleMeta } from "../rules/types";
 import { describeEndpoint, isAbsoluteUri, resolveDocs, sortedFindings } from "./common";
@@ -40,9 +41,41 @@ export interface SarifOptions {
   docsBaseUri?: string;
   /** `tool.driver.informationUri`, where the project is published; omitted when not given. */
   informationUri?: string;
+  /**
+   * `run.automationDetails`. Its `id` is the category of the analysis (`bridgeguard/audit/`), ending in
+   * `/` so that each upload of the same category replaces the previous one (GitHub: everything up to the
+   * last `/` is the category, after it the run); default `bridgeguard/`. Azure DevOps Advanced Security
+   * wants its pipeline's identity here instead (`cli/ado-pipeline.ts`), `properties` included.
+   */
+  automationDetails?: SarifAutomationDetails;
+}
+
+/** `run.automationDetails`: the analysis' id and, for Azure DevOps, the pipeline's properties. */
+export interface SarifAutomationDetails {
+  id: string;
+  properties?: Record<string, string>;
 }
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: "error", warning: "warning" };
+
+/**
+ * `properties.security-severity` of each rule, by its code and default severity: the score GitHub code
+ * scanning turns into critical (9.0 and over), high (7.0-8.9), medium (4.0-6.9) or low (0.1-3.9), for rules
+ * tagged `security` ("SARIF support for code scanning", reportingDescriptor object). An error stops usage
+ * reporting, and so billing: high. A warning may, or could not be decided: medium. Within a band, what the
+ * cause also exposes: TLS inspection hands the bridge's tokens to the inspecting proxy (highest); a
+ * registration fault stops the stamp's identity (above the network); a timeout may clear by itself (lowest).
+ * The README's Outputs section lists the same table.
+ */
+export const SECURITY_SEVERITY: Readonly<Record<ErrorCode, Record<Severity, string>>> = {
+  CertificateValidationError: { error: "8.5", warning: "6.0" },
+  Unauthorized: { error: "8.0", warning: "5.5" },
+  LoginError: { error: "7.5", warning: "5.0" },
+  NetworkError: { error: "7.5", warning: "5.0" },
+  RequestTimedOut: { error: "7.0", warning: "4.5" },
+};
+
+const DEFAULT_AUTOMATION_ID = "bridgeguard/";
 
 /**
  * A file path as a SARIF URI reference: forward slashes, each segment percent-encoded; absolute paths
@@ -63,6 +96,9 @@ interface RuleEntry {
   slug: string;
   meta?: RuleMeta;
   docs?: string;
+  /** For a rule known only from its findings: the first one's code and severity. */
+  code?: ErrorCode;
+  severity?: Severity;
 }
 
 /** The help of a rule: why it matters, what to change, where to read more. */
@@ -79,7 +115,14 @@ function ruleDescriptor(entry: RuleEntry): Sarif.ReportingDescriptor {
   const meta = entry.meta;
   if (!meta) {
     // A finding of a rule the caller did not list: describe it from the finding alone.
-    return { id: entry.id, name: entry.slug, ...(helpUri ? { helpUri } : {}) };
+    const code = entry.code ?? "NetworkError";
+    const severity = entry.severity ?? "warning";
+    return {
+      id: entry.id,
+      name: entry.slug,
+      ...(helpUri ? { helpUri } : {}),
+      properties: { tags: [code, "security"], "security-severity": SECURITY_SEVERITY[code][severity] },
+    };
   }
   return {
     id: meta.id,
@@ -89,7 +132,8 @@ function ruleDescriptor(entry: RuleEntry): Sarif.ReportingDescriptor {
     help: ruleHelp(meta, entry.docs),
     ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level: LEVEL[meta.severity] },
-    properties: { tags: [meta.code] },
+    // `security` makes GitHub read `security-severity` (and list the alerts under security).
+    properties: { tags: [meta.code, "security"], "security-severity": SECURITY_SEVERITY[meta.code][meta.severity] },
   };
 }
 
@@ -149,6 +193,11 @@ function invocationOf(report: Report): Sarif.Invocation | undefined {
   };
 }
 
+function automationDetailsOf(details: SarifAutomationDetails | undefined): Sarif.RunAutomationDetails {
+  if (!details) return { id: DEFAULT_AUTOMATION_ID };
+  return { id: details.id, ...(details.properties ? { properties: { ...details.properties } } : {}) };
+}
+
 /** The SARIF log as an object (typed by `@types/sarif`). */
 export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
   const findings = sortedFindings(report.findings);
@@ -168,7 +217,7 @@ export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
     const docs = docsOf.get(meta.id) ?? (options.ruleDocs ? resolveDocs(options.ruleDocs(meta), options.docsBaseUri) : undefined);
     add({ id: meta.id, slug: meta.slug, meta, docs });
   }
-  for (const f of findings) add({ id: f.rule.id, slug: f.rule.slug, docs: docsOf.get(f.rule.id) });
+  for (const f of findings) add({ id: f.rule.id, slug: f.rule.slug, docs: docsOf.get(f.rule.id), code: f.code, severity: f.severity });
 
   const results: Sarif.Result[] = findings.map((finding) => ({
     ruleId: finding.rule.id,
@@ -193,12 +242,14 @@ export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
         tool: {
           driver: {
             name: report.tool.name,
+            fullName: `${report.tool.name} ${report.tool.version} (catalog ${report.catalog.version})`,
             version: report.tool.version,
             semanticVersion: report.tool.version,
             ...(options.informationUri ? { informationUri: options.informationUri } : {}),
             rules: entries.map(ruleDescriptor),
           },
         },
+        automationDetails: automationDetailsOf(options.automationDetails),
         results,
         ...(invocation ? { invocations: [invocation] } : {}),
         properties: { catalogVersion: report.catalog.version, summary: { ...report.summary } },

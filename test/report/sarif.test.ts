@@ -3,7 +3,9 @@ import Ajv04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import type * as Sarif from "sarif";
 import { describe, expect, it } from "vitest";
-import { renderSarif, toArtifactUri } from "../../src/report/sarif";
+import { DOCS_URL, PROJECT_URL } from "../../src/project";
+import { renderReport } from "../../src/report";
+import { SECURITY_SEVERITY, renderSarif, toArtifactUri } from "../../src/report/sarif";
 import { FIREWALL, REGISTRATION, RULES, cleanReport, sampleReport } from "./sample";
 
 /**
@@ -56,7 +58,7 @@ describe("sarif report", () => {
       fullDescription: { text: RULES[1].why },
       helpUri: "https://example.org/bridgeguard/docs/rules/BG201.md",
       defaultConfiguration: { level: "error" },
-      properties: { tags: ["NetworkError"] },
+      properties: { tags: ["NetworkError", "security"], "security-severity": "7.5" },
     });
     expect(bg201?.help?.text).toContain(RULES[1].remediation);
     expect(bg201?.help?.markdown).toContain("[BG201 usage-endpoint-blocked](https://example.org/bridgeguard/docs/rules/BG201.md)");
@@ -65,6 +67,48 @@ describe("sarif report", () => {
     expect(driver.rules?.find((r) => r.id === "BG108")?.helpUri).toBeUndefined();
     const withDocs = render({ docsBaseUri: "https://example.org/bg/", ruleDocs: (m) => `docs/rules/${m.id}.md` });
     expect(withDocs.runs[0].tool.driver.rules?.find((r) => r.id === "BG108")?.helpUri).toBe("https://example.org/bg/docs/rules/BG108.md");
+  });
+
+  it("gives every rule a security-severity GitHub reads (tagged security), from its code and severity", () => {
+    const rules = render().runs[0].tool.driver.rules ?? [];
+    for (const rule of rules) {
+      const meta = RULES.find((r) => r.id === rule.id)!;
+      const score = rule.properties?.["security-severity"] as string;
+      expect(score).toBe(SECURITY_SEVERITY[meta.code][meta.severity]);
+      // GitHub: a number from 0.1 to 10.0 as a string; over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium.
+      expect(score).toMatch(/^\d+\.\d$/);
+      expect(rule.properties?.tags).toEqual([meta.code, "security"]);
+    }
+    // An error stops usage reporting (high); a warning may (medium).
+    for (const bySeverity of Object.values(SECURITY_SEVERITY)) {
+      expect(Number(bySeverity.error)).toBeGreaterThanOrEqual(7);
+      expect(Number(bySeverity.error)).toBeLessThan(9);
+      expect(Number(bySeverity.warning)).toBeGreaterThanOrEqual(4);
+      expect(Number(bySeverity.warning)).toBeLessThan(7);
+    }
+    // A rule known only from its findings is scored from them.
+    const unlisted = render({ rules: RULES.filter((r) => r.id !== "BG501") }).runs[0].tool.driver.rules?.find((r) => r.id === "BG501");
+    expect(unlisted?.properties).toEqual({ tags: ["CertificateValidationError", "security"], "security-severity": "8.5" });
+  });
+
+  it("names the tool in full and the run's category (automationDetails), which Azure DevOps requires", () => {
+    const run = render().runs[0];
+    expect(run.tool.driver.fullName).toBe("bridgeguard 0.1.0 (catalog 2019.12-azs2301)");
+    expect(run.automationDetails).toEqual({ id: "bridgeguard/" });
+    const pipeline = { id: "azuredevops/pipeline/build/contoso/p/1/ph/refs/heads/main/2", properties: { "azuredevops/pipeline/build/phaseName": "audit" } };
+    const ado = render({ automationDetails: pipeline });
+    expect(ado.runs[0].automationDetails).toEqual(pipeline);
+    expectValid(ado);
+  });
+
+  it("through renderReport, links every rule to its page under the docs base and names the project", () => {
+    const log = JSON.parse(renderReport("sarif", sampleReport(), RULES)) as Sarif.Log;
+    const driver = log.runs[0].tool.driver;
+    expect(driver.informationUri).toBe(PROJECT_URL);
+    for (const rule of driver.rules ?? []) expect(rule.helpUri).toBe(`${DOCS_URL}docs/rules/${rule.id}.md`);
+    const mirror = JSON.parse(renderReport("sarif", sampleReport(), RULES, { docsBaseUri: "https://git.example.org/ops/bridgeguard/raw/v1/" })) as Sarif.Log;
+    expect(mirror.runs[0].tool.driver.rules?.find((r) => r.id === "BG108")?.helpUri).toBe("https://git.example.org/ops/bridgeguard/raw/v1/docs/rules/BG108.md");
+    expectValid(log);
   });
 
   it("leaves helpUri out when docs are only a relative path", () => {
