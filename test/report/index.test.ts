@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FORMATS, isOutputFormat, renderJson, renderJunit, renderMarkdown, renderReport, renderSarif, renderText } from "../../src/report";
+import { DOCS_URL, PROJECT_URL, docsPath } from "../../src/project";
 import { RULES, sampleReport } from "./sample";
 
 describe("renderReport", () => {
@@ -14,9 +15,12 @@ describe("renderReport", () => {
     expect(renderReport("text", report, RULES, { color: false })).toBe(renderText(report, { color: false }));
     expect(renderReport("text", report, RULES)).toBe(renderText(report, { color: false }));
     expect(renderReport("json", report, RULES)).toBe(renderJson(report));
-    expect(renderReport("sarif", report, RULES, { artifactUri: "a.json" })).toBe(renderSarif(report, { rules: RULES, artifactUri: "a.json" }));
+    // SARIF and markdown links are absolute, under the project's docs by default.
+    expect(renderReport("sarif", report, RULES, { artifactUri: "a.json" })).toBe(
+      renderSarif(report, { rules: RULES, artifactUri: "a.json", docsBaseUri: DOCS_URL, ruleDocs: docsPath, informationUri: PROJECT_URL }),
+    );
     expect(renderReport("junit", report, RULES)).toBe(renderJunit(report, { rules: RULES }));
-    expect(renderReport("markdown", report, RULES)).toBe(renderMarkdown(report));
+    expect(renderReport("markdown", report, RULES)).toBe(renderMarkdown(report, { docsBaseUri: DOCS_URL }));
   });
 
   it("renders the same bytes whatever order the findings come in", () => {
