@@ -25,7 +25,9 @@ import { UserError } from "../model/errors";
 import { allRuleMetas, findRuleMeta } from "../rules";
 import { writeOutput } from "./io";
 import { cloudOption, formatOption } from "./options";
+import { wrap } from "../report/common";
 import { renderTable, toCsv } from "./table";
+import { terminalWidth } from "./terminal";
 
 interface EndpointRow {
   purpose: string;
@@ -182,12 +184,18 @@ function renderEndpoints(options: EndpointsOptions): string {
       break;
   }
   const rows = endpointRows(cloud, all, timeServer, dnsServers);
+  const width = terminalWidth(process.stdout, process.env);
   const columns = ["purpose", "host", "path", "ports", "code", "severity", "required", "note"] as const;
   if (options.format === "json") {
     return JSON.stringify({ catalog: { version: CATALOG_VERSION, source: CATALOG_SOURCE }, cloud, endpoints: rows }, null, 2);
   }
   if (options.format === "csv") return toCsv(columns, rows.map((r) => columns.map((c) => String(r[c]))));
-  return `${renderTable(columns, rows.map((r) => columns.map((c) => String(r[c]))))}\ncatalog ${CATALOG_VERSION} (${cloud}); filter by FQDN: Microsoft publishes no addresses for these names.`;
+  // For a person: the host with its path, then what a firewall admin needs first; the rest wraps below
+  // each row on a narrow terminal.
+  const table = ["endpoint", "ports", "code", "severity", "purpose", "required", "note"];
+  const cells = rows.map((r) => [`${r.host}${r.path}`, r.ports, r.code, r.severity, r.purpose, r.required ? "yes" : "no", r.note]);
+  const footer = wrap(`catalog ${CATALOG_VERSION} (${cloud}); filter by FQDN: Microsoft publishes no addresses for these names.`, width).join("\n");
+  return `${renderTable(table, cells, { width })}\n${footer}`;
 }
 
 export function registerCatalogCommands(program: Command): void {
@@ -221,7 +229,7 @@ export function registerCatalogCommands(program: Command): void {
         return;
       }
       const columns = ["id", "slug", "code", "severity", "scope", "title"] as const;
-      writeOutput(renderTable(columns, metas.map((m) => columns.map((c) => String(m[c])))), undefined);
+      writeOutput(renderTable(columns, metas.map((m) => columns.map((c) => String(m[c]))), { width: terminalWidth(process.stdout, process.env) }), undefined);
     });
 
   program

@@ -27,9 +27,22 @@ describe("bridgeguard endpoints", () => {
 
   it("prints a table by default, noting that filtering is by FQDN", () => {
     const result = runCli(["endpoints"]);
-    expect(result.stdout).toMatch(/^PURPOSE\s+HOST/);
+    expect(result.stdout).toMatch(/^ENDPOINT\s+PORTS\s+CODE\s+SEVERITY/);
     expect(result.stdout).toContain("*.trafficmanager.net");
     expect(result.stdout).toMatch(/filter by FQDN/);
+  });
+
+  it("fits 80 columns, the rest of each row wrapped below it; a wide terminal gets one line a row", () => {
+    for (const args of [["endpoints"], ["endpoints", "--all"]]) {
+      const lines = runCli(args, { env: { COLUMNS: "80" } }).stdout.trimEnd().split("\n");
+      for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    }
+    const narrow = runCli(["endpoints"], { env: { COLUMNS: "80" } }).stdout;
+    expect(narrow).toMatch(/^\*\.microsoftazurestack\.com +HTTPS 443 +NetworkError +warning\n +purpose: usage-legacy; required: yes; listed in the 05\/2019 revision\n +only; kept as a warning$/m);
+    const wide = runCli(["endpoints"], { env: { COLUMNS: "250" } }).stdout;
+    expect(wide).toMatch(/^\*\.microsoftazurestack\.com +HTTPS 443 +NetworkError +warning +usage-legacy +yes +listed in the 05\/2019 revision only; kept as a warning$/m);
+    // The CSV keeps every column apart, whatever the width.
+    expect(runCli(["endpoints", "--format", "csv"], { env: { COLUMNS: "80" } }).stdout.split("\r\n")[0]).toBe("purpose,host,path,ports,code,severity,required,note");
   });
 });
 
@@ -40,6 +53,21 @@ describe("bridgeguard rules and explain", () => {
     expect(rules.map((r) => r.id)).toEqual(allRuleMetas().map((m) => m.id));
     expect(rules.map((r) => r.id)).toContain("BG604");
     expect(rules.every((r) => r.docs === `docs/rules/${r.id}.md`)).toBe(true);
+  });
+
+  it("lists every rule within 80 columns, its title wrapped below it", () => {
+    const text = runCli(["rules"], { env: { COLUMNS: "80" } }).stdout;
+    const lines = text.trimEnd().split("\n");
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(lines[0]).toMatch(/^ID +SLUG +CODE +SEVERITY$/);
+    for (const meta of allRuleMetas()) {
+      expect(text).toMatch(new RegExp(`^${meta.id} +${meta.slug} +${meta.code} +${meta.severity}$`, "m"));
+    }
+    // The title, rejoined from its wrapped lines, follows its rule.
+    const bg102 = allRuleMetas().find((m) => m.id === "BG102")!;
+    const at = lines.findIndex((l) => l.startsWith("BG102 "));
+    const below = lines.slice(at + 1, lines.findIndex((l, i) => i > at && /^BG\d/.test(l))).map((l) => l.trim()).join(" ");
+    expect(below).toBe(`scope: ${bg102.scope}; ${bg102.title}`);
   });
 
   it.each(ERROR_CODES)("explains %s with its documented remediation and its rules", (code) => {
