@@ -5,7 +5,7 @@ import { loadConfig } from "../engine/config";
 import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
 import { parseConnectTo } from "../probe/connect-to";
-import { formatDuration, parseDuration } from "../probe/deadline";
+import { formatDuration, MAX_TIMER_MS, parseDuration } from "../probe/deadline";
 import { describeResolver, isDnsServer } from "../probe/dns";
 import { probeReport } from "../probe/findings";
 import type { ProbeObservations } from "../probe/observations";
@@ -28,7 +28,21 @@ export interface ProbeIo {
   env: NodeJS.ProcessEnv;
   /** Calls `handler` on Ctrl-C; returns the unsubscribe. */
   onInterrupt(handler: () => void): () => void;
+  /**
+   * The command is over (report written, exit code set). Nothing it started may keep the process alive
+   * past its deadline: the process's own io ends the process shortly after, even when the system
+   * resolver still holds a lookup (getaddrinfo runs on libuv's thread pool and cannot be cancelled).
+   */
+  done?(): void;
+  /** When the process started (ms since the epoch): `--timeout` counts from there. Default: when the command starts. */
+  startedAt?: number;
 }
+
+/** What the end of a run needs before the deadline: rendering and writing the report. */
+const REPORT_RESERVE_MS = 200;
+
+/** How long a finished probe lets the event loop drain before the process ends anyway. */
+const EXIT_GRACE_MS = 250;
 
 export const PROCESS_IO: ProbeIo = {
   stdout: process.stdout,
@@ -38,6 +52,14 @@ export const PROCESS_IO: ProbeIo = {
     process.once("SIGINT", handler);
     return () => process.removeListener("SIGINT", handler);
   },
+  done() {
+    // Unref'd: when nothing is pending the process ends at once, as usual; this fires only when a lookup
+    // the deadline already gave up on still holds the loop. stdout and stderr writes to files, pipes and
+    // terminals are synchronous on Linux, so nothing written is lost (https://nodejs.org/api/process.html#a-note-on-process-io).
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  },
+  // Loading the CLI takes a second on a busy machine: that counts against the deadline too.
+  startedAt: performance.timeOrigin,
 };
 
 /** Exit codes of `probe`: as the CLI's, plus 130 when Ctrl-C stopped the run (what was measured is still reported). */
@@ -80,6 +102,7 @@ function usage(problem: string): UserError {
 function duration(flag: string, text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined) throw usage(`${flag} ${text}: expected a duration such as 500ms, 20s or 2m`);
+  if (ms > MAX_TIMER_MS) throw usage(`${flag} ${text}: at most ${formatDuration(MAX_TIMER_MS)} (${MAX_TIMER_MS} ms, the longest timer Node.js keeps)`);
   return ms;
 }
 
@@ -118,6 +141,37 @@ export function probeFailure(observations: ProbeObservations, dnsServers: readon
   return undefined;
 }
 
+const NOT_TESTED_WORDS: Record<string, string> = {
+  "wildcard-without-host": "a wildcard without a concrete host (--host-for)",
+  "run-deadline": "cut by the whole-run deadline (--timeout)",
+  interrupted: "interrupted",
+  "local-error": "this machine could not open a connection",
+};
+
+/**
+ * Why nothing could be tested, when nothing was (exit 3): no endpoint reached a verdict and the time
+ * server was not asked. "No data" is not a pass, and a run that tested nothing is never green.
+ */
+export function nothingTested(observations: ProbeObservations): string | undefined {
+  const endpoints = observations.endpoints;
+  if (endpoints.some((o) => o.outcome.kind !== "not-tested")) return undefined;
+  const time = observations.time;
+  if (time && time.outcome.kind !== "not-tested") return undefined;
+  if (endpoints.length === 0 && !time) return undefined;
+  const counts = new Map<string, number>();
+  for (const o of endpoints) {
+    if (o.outcome.kind !== "not-tested") continue;
+    const where = o.outcome.reason === "run-deadline" || o.outcome.reason === "interrupted" ? (o.outcome.stage ? ` in the ${o.outcome.stage} stage` : " before it started") : "";
+    const key = `${NOT_TESTED_WORDS[o.outcome.reason] ?? o.outcome.reason}${where}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const reasons = [...counts].sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} ${why}`);
+  if (time && time.outcome.kind === "not-tested") reasons.push(`time: ${time.outcome.detail}`);
+  const stuckInDns = endpoints.length > 0 && endpoints.every((o) => o.outcome.kind === "not-tested" && (o.outcome.stage === "dns" || o.outcome.reason === "wildcard-without-host"));
+  const hint = stuckInDns && endpoints.some((o) => o.outcome.kind === "not-tested" && o.outcome.stage === "dns") ? "; no DNS answer came before the deadline" : "";
+  return `no endpoint could be tested (${reasons.join("; ")})${hint}`;
+}
+
 /** `bridgeguard probe`: test the live network the way the bridge uses it, and name the error code. */
 export function registerProbe(program: Command, setExitCode: (code: number) => void, io: ProbeIo = PROCESS_IO): void {
   program
@@ -141,119 +195,141 @@ export function registerProbe(program: Command, setExitCode: (code: number) => v
     .option("--soft-fail", "report findings but exit 0 (exit 3, the probe could not run, is kept)")
     .addOption(new Option("--no-progress", "no per-endpoint progress on stderr (shown only on a terminal anyway)"))
     .action(async (given: ProbeOptions & { progress?: boolean }) => {
-      const options = {
-        ...given,
-        dnsServer: given.dnsServer ?? [],
-        connectTo: given.connectTo ?? [],
-        hostFor: given.hostFor ?? [],
-        only: given.only ?? [],
-        purpose: given.purpose ?? [],
-      };
-      const config = loadConfig(options.config);
-      const cloud = options.cloud ?? config.cloud;
-      const configFile = options.config ?? "bridgeguard.yaml";
-
-      const runTimeoutMs = duration("--timeout", options.timeout ?? config.probe?.timeout ?? DEFAULT_TIMEOUT);
-      const stageTimeoutMs = Math.min(duration("--stage-timeout", options.stageTimeout ?? DEFAULT_STAGE_TIMEOUT), runTimeoutMs);
-      const concurrencyText = options.concurrency ?? String(config.probe?.concurrency ?? DEFAULT_CONCURRENCY);
-      const concurrency = /^\d+$/.test(concurrencyText) ? Number(concurrencyText) : NaN;
-      if (!(concurrency >= 1 && concurrency <= 256)) throw usage(`--concurrency ${concurrencyText}: expected a whole number from 1 to 256`);
-
-      const trust = readTrust(options.caFile);
-      const dnsServers = options.dnsServer.length ? options.dnsServer : config.dnsServers;
-      for (const server of dnsServers) {
-        if (!isDnsServer(server)) throw usage(`--dns-server ${server}: expected an IP address, optionally with :port ([v6]:port)`);
-      }
-      const timeServerText = options.timeServer ?? config.timeServer;
-      const timeServer = timeServerText === undefined ? undefined : parseTimeServer(timeServerText);
-      if (timeServerText !== undefined && !timeServer) throw usage(`--time-server ${timeServerText}: expected host[:port]`);
-
-      for (const purpose of options.purpose) {
-        if (!PURPOSES.includes(purpose as EndpointPurpose)) throw usage(`--purpose ${purpose}: expected one of ${PURPOSES.join(", ")}`);
-      }
-      const purposes = options.purpose.filter((p): p is EndpointPurpose => p !== "time");
-      const filtered = options.only.length > 0 || options.purpose.length > 0;
-      const testTime = timeServer ? options.purpose.length === 0 || options.purpose.includes("time") : options.purpose.includes("time") || !filtered;
-
-      const explicit = options.proxy ? new ProxyEndpoint(options.proxy, "--proxy") : config.probe?.proxy ? new ProxyEndpoint(config.probe.proxy, "config") : undefined;
-      const secrets = new Set<string>(explicit?.secrets() ?? []);
-      const proxyFor = (protocol: "https" | "http", host: string, port: number) => {
-        const proxy = explicit ?? proxyFromEnvironment(protocol, host, port);
-        for (const secret of proxy?.secrets() ?? []) secrets.add(secret);
-        return proxy;
-      };
-
-      const fromCli = options.hostFor.map((text) => parseHostFor(text));
-      const overridden = new Set(fromCli.map((h) => h.wildcard));
-      const fromConfig: HostFor[] = Object.entries(config.probe?.hosts ?? {})
-        .map(([wildcard, host]) => ({ wildcard: wildcard.toLowerCase(), host: host.toLowerCase(), source: configFile }))
-        .filter((h) => !overridden.has(h.wildcard));
-
-      const plan = planTargets({
-        cloud,
-        hostFor: [...fromConfig, ...fromCli],
-        only: options.only,
-        purposes: options.purpose.length ? purposes : undefined,
-        connectTo: options.connectTo.map(parseConnectTo),
-        proxyFor,
-      });
-      if (options.purpose.length > 0 && purposes.length === 0) {
-        // --purpose time alone: no catalog endpoint.
-        plan.targets.length = 0;
-        plan.untested.length = 0;
-      }
-      if (plan.targets.length === 0 && plan.untested.length === 0 && !testTime) throw usage("nothing to probe: the filters (--only, --purpose) leave no endpoint");
-
-      const progress = options.progress !== false && io.stderr.isTTY === true;
-      const color = progress && shouldUseColor(io.stderr, io.env);
-      if (progress) {
-        const count = plan.targets.length + plan.untested.length;
-        io.stderr.write(`probing ${count} endpoint${count === 1 ? "" : "s"} (${cloud}, ${describeResolver(dnsServers)}, deadline ${formatDuration(runTimeoutMs)}, Ctrl-C stops)\n`);
-      }
-
-      const interrupt = new AbortController();
-      const unsubscribe = io.onInterrupt(() => interrupt.abort("interrupted"));
-      let observations: ProbeObservations;
       try {
-        observations = await runProbe({
-          cloud,
-          plan,
-          dnsServers,
-          trust,
-          testTime,
-          timeServer,
-          stageTimeoutMs,
-          runTimeoutMs,
-          concurrency,
-          signal: interrupt.signal,
-          onResult: progress ? (o) => io.stderr.write(`${redactText(progressLine(o, color), [...secrets])}\n`) : undefined,
-          onTime: progress ? (t) => io.stderr.write(`${timeProgressLine(t, color)}\n`) : undefined,
-        });
+        await probeAction(given, setExitCode, io);
       } finally {
-        unsubscribe();
+        io.done?.();
       }
-
-      const report = probeReport(observations, config);
-      const rendered = renderReport(options.format, report, probeRuleMetas(), {
-        color: !options.output && shouldUseColor(io.stdout, io.env),
-        width: io.stdout.columns,
-      });
-      // Last line of defence: no proxy password or authorization value leaves the process.
-      const text = redactText(rendered, [...secrets]);
-      if (options.output) writeOutput(text, options.output);
-      else io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-
-      const failure = probeFailure(observations, dnsServers);
-      if (failure) {
-        io.stderr.write(`bridgeguard: probe could not run: ${redactText(failure, [...secrets])}\n`);
-        setExitCode(PROBE_EXIT.probe);
-        return;
-      }
-      if (observations.interrupted === "interrupted") {
-        io.stderr.write("bridgeguard: probe interrupted; the report covers what was measured\n");
-        setExitCode(PROBE_EXIT.interrupted);
-        return;
-      }
-      setExitCode(report.summary.errors > 0 && !options.softFail ? PROBE_EXIT.findings : PROBE_EXIT.ok);
     });
+}
+
+async function probeAction(given: ProbeOptions & { progress?: boolean }, setExitCode: (code: number) => void, io: ProbeIo): Promise<void> {
+  const startedAt = io.startedAt ?? Date.now();
+  const options = {
+    ...given,
+    dnsServer: given.dnsServer ?? [],
+    connectTo: given.connectTo ?? [],
+    hostFor: given.hostFor ?? [],
+    only: given.only ?? [],
+    purpose: given.purpose ?? [],
+  };
+  const config = loadConfig(options.config);
+  const cloud = options.cloud ?? config.cloud;
+  const configFile = options.config ?? "bridgeguard.yaml";
+
+  const timeoutMs = options.timeout
+    ? duration("--timeout", options.timeout)
+    : duration(config.probe?.timeout ? `${configFile}: probe.timeout` : "--timeout", config.probe?.timeout ?? DEFAULT_TIMEOUT);
+  const stageOption = options.stageTimeout ? duration("--stage-timeout", options.stageTimeout) : undefined;
+  const concurrencyText = options.concurrency ?? String(config.probe?.concurrency ?? DEFAULT_CONCURRENCY);
+  const concurrency = /^\d+$/.test(concurrencyText) ? Number(concurrencyText) : NaN;
+  if (!(concurrency >= 1 && concurrency <= 256)) throw usage(`--concurrency ${concurrencyText}: expected a whole number from 1 to 256`);
+
+  const trust = readTrust(options.caFile);
+  const dnsServers = options.dnsServer.length ? options.dnsServer : config.dnsServers;
+  for (const server of dnsServers) {
+    if (!isDnsServer(server)) throw usage(`--dns-server ${server}: expected an IP address, optionally with :port ([v6]:port)`);
+  }
+  const timeServerText = options.timeServer ?? config.timeServer;
+  const timeServer = timeServerText === undefined ? undefined : parseTimeServer(timeServerText);
+  if (timeServerText !== undefined && !timeServer) throw usage(`--time-server ${timeServerText}: expected host[:port]`);
+
+  for (const purpose of options.purpose) {
+    if (!PURPOSES.includes(purpose as EndpointPurpose)) throw usage(`--purpose ${purpose}: expected one of ${PURPOSES.join(", ")}`);
+  }
+  const purposes = options.purpose.filter((p): p is EndpointPurpose => p !== "time");
+  const filtered = options.only.length > 0 || options.purpose.length > 0;
+  const testTime = timeServer ? options.purpose.length === 0 || options.purpose.includes("time") : options.purpose.includes("time") || !filtered;
+
+  const explicit = options.proxy ? new ProxyEndpoint(options.proxy, "--proxy") : config.probe?.proxy ? new ProxyEndpoint(config.probe.proxy, "config") : undefined;
+  const secrets = new Set<string>(explicit?.secrets() ?? []);
+  const proxyFor = (protocol: "https" | "http", host: string, port: number) => {
+    const proxy = explicit ?? proxyFromEnvironment(protocol, host, port);
+    for (const secret of proxy?.secrets() ?? []) secrets.add(secret);
+    return proxy;
+  };
+
+  const fromCli = options.hostFor.map((text) => parseHostFor(text));
+  const overridden = new Set(fromCli.map((h) => h.wildcard));
+  const fromConfig: HostFor[] = Object.entries(config.probe?.hosts ?? {})
+    .map(([wildcard, host]) => ({ wildcard: wildcard.toLowerCase(), host: host.toLowerCase(), source: configFile }))
+    .filter((h) => !overridden.has(h.wildcard));
+
+  const plan = planTargets({
+    cloud,
+    hostFor: [...fromConfig, ...fromCli],
+    only: options.only,
+    purposes: options.purpose.length ? purposes : undefined,
+    connectTo: options.connectTo.map(parseConnectTo),
+    proxyFor,
+  });
+  if (options.purpose.length > 0 && purposes.length === 0) {
+    // --purpose time alone: no catalog endpoint.
+    plan.targets.length = 0;
+    plan.untested.length = 0;
+  }
+  if (plan.targets.length === 0 && plan.untested.length === 0 && !testTime) throw usage("nothing to probe: the filters (--only, --purpose) leave no endpoint");
+
+  const progress = options.progress !== false && io.stderr.isTTY === true;
+  const color = progress && shouldUseColor(io.stderr, io.env);
+  if (progress) {
+    const count = plan.targets.length + plan.untested.length;
+    io.stderr.write(`probing ${count} endpoint${count === 1 ? "" : "s"} (${cloud}, ${describeResolver(dnsServers)}, deadline ${formatDuration(timeoutMs)}, Ctrl-C stops)\n`);
+  }
+
+  // The deadline counts from the start of the process; the report is written within it.
+  const runTimeoutMs = Math.max(1, startedAt + timeoutMs - REPORT_RESERVE_MS - Date.now());
+  // Without --stage-timeout, a stage ends before the run does (at most 80 % of it), so that a server that
+  // never answers is classified (RequestTimedOut, a silent DNS server) rather than cut as "not tested".
+  const stageTimeoutMs = stageOption !== undefined ? Math.min(stageOption, runTimeoutMs) : Math.min(duration("--stage-timeout", DEFAULT_STAGE_TIMEOUT), Math.max(1, Math.floor(runTimeoutMs * 0.8)));
+  const interrupt = new AbortController();
+  const unsubscribe = io.onInterrupt(() => interrupt.abort("interrupted"));
+  let observations: ProbeObservations;
+  try {
+    observations = await runProbe({
+      cloud,
+      plan,
+      dnsServers,
+      trust,
+      testTime,
+      timeServer,
+      stageTimeoutMs,
+      runTimeoutMs,
+      concurrency,
+      signal: interrupt.signal,
+      onResult: progress ? (o) => io.stderr.write(`${redactText(progressLine(o, color), [...secrets])}\n`) : undefined,
+      onTime: progress ? (t) => io.stderr.write(`${timeProgressLine(t, color)}\n`) : undefined,
+    });
+  } finally {
+    unsubscribe();
+  }
+
+  const report = probeReport(observations, config);
+  const rendered = renderReport(options.format, report, probeRuleMetas(), {
+    color: !options.output && shouldUseColor(io.stdout, io.env),
+    width: io.stdout.columns,
+  });
+  // Last line of defence: no proxy password or authorization value leaves the process.
+  const text = redactText(rendered, [...secrets]);
+  if (options.output) writeOutput(text, options.output);
+  else io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+
+  const failure = probeFailure(observations, dnsServers);
+  if (failure) {
+    io.stderr.write(`bridgeguard: probe could not run: ${redactText(failure, [...secrets])}\n`);
+    setExitCode(PROBE_EXIT.probe);
+    return;
+  }
+  if (observations.interrupted === "interrupted") {
+    io.stderr.write("bridgeguard: probe interrupted; the report covers what was measured\n");
+    setExitCode(PROBE_EXIT.interrupted);
+    return;
+  }
+  const untested = nothingTested(observations);
+  if (untested) {
+    io.stderr.write(`bridgeguard: probe could not run: ${redactText(untested, [...secrets])}\n`);
+    setExitCode(PROBE_EXIT.probe);
+    return;
+  }
+  setExitCode(report.summary.errors > 0 && !options.softFail ? PROBE_EXIT.findings : PROBE_EXIT.ok);
 }

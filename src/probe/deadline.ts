@@ -89,6 +89,13 @@ export function onAbort(signal: AbortSignal, onAbortFn: () => void): () => void 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
 /**
+ * The longest delay a Node timer takes: a larger one overflows and fires after 1 ms (Node prints a
+ * TimeoutOverflowWarning), so a deadline above it would end every stage at once.
+ * https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
  * `500ms`, `20s`, `2m`, `1.5s` as milliseconds; undefined when malformed. A bare number is seconds
  * (`--timeout 20`), as in curl's `--max-time`.
  */

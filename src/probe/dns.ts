@@ -6,6 +6,7 @@
 import { promises as dns } from "node:dns";
 import * as net from "node:net";
 import { onAbort } from "./deadline";
+import type { SystemResolver } from "./system-resolver";
 
 /** A DNS failure, with a plain reason; `code` is c-ares' or getaddrinfo's (`ENOTFOUND`, `ETIMEOUT`). */
 export class DnsError extends Error {
@@ -86,20 +87,25 @@ async function viaServers(name: string, servers: readonly string[], timeoutMs: n
   }
 }
 
-async function viaSystem(name: string): Promise<string[]> {
+async function viaSystem(name: string, system: SystemResolver | undefined, signal: AbortSignal): Promise<string[]> {
+  if (system) return system.lookup(name, signal);
   const results = await dns.lookup(name, { all: true });
   return results.map((r) => r.address);
 }
 
 /**
- * Resolves `name`. A literal address resolves to itself (no query). The caller's deadline bounds the
- * system resolver, which cannot be cancelled; c-ares queries are cancelled on abort.
+ * Resolves `name`. A literal address resolves to itself (no query). c-ares queries are cancelled on
+ * abort; system-resolver lookups go to `system` (a child process the run kills at its end), or, without
+ * one, to getaddrinfo in this process, which the caller's deadline bounds but cannot cancel.
  */
-export async function resolveName(name: string, options: { servers: readonly string[]; timeoutMs: number; signal: AbortSignal }): Promise<DnsResult> {
+export async function resolveName(
+  name: string,
+  options: { servers: readonly string[]; timeoutMs: number; signal: AbortSignal; system?: SystemResolver },
+): Promise<DnsResult> {
   const resolver = describeResolver(options.servers);
   if (net.isIP(name)) return { addresses: [name], resolver: "literal address" };
   try {
-    const addresses = options.servers.length ? await viaServers(name, options.servers, options.timeoutMs, options.signal) : await viaSystem(name);
+    const addresses = options.servers.length ? await viaServers(name, options.servers, options.timeoutMs, options.signal) : await viaSystem(name, options.system, options.signal);
     if (addresses.length === 0) throw Object.assign(new Error("no address"), { code: "ENODATA" });
     // IPv4 first: a stamp's public VIP network egresses over IPv4.
     return { addresses: [...addresses].sort((a, b) => net.isIP(a) - net.isIP(b)), resolver };

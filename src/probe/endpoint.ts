@@ -8,6 +8,7 @@ import type { Duplex } from "node:stream";
 import { RunAbortedError, StageTimeoutError, formatDuration, withDeadline } from "./deadline";
 import { DnsError, resolveName } from "./dns";
 import { httpGet } from "./http";
+import type { SystemResolver } from "./system-resolver";
 import type { EndpointObservation, FailureKind, Outcome, ProbeTargetInfo, Stage, StageResult } from "./observations";
 import { hostPort } from "./observations";
 import { ProxyRefusedError, connectTunnel } from "./proxy";
@@ -25,6 +26,8 @@ export interface EndpointProbeOptions {
   signal: AbortSignal;
   /** Whether this machine has an interface other than loopback (else only loopback can be reached). */
   hasExternalInterface: boolean;
+  /** The system resolver of the run (a child process), when no DNS server is given. */
+  systemResolver?: SystemResolver;
   now?: () => number;
 }
 
@@ -115,7 +118,7 @@ export async function probeEndpoint(target: PlannedTarget, options: EndpointProb
     } else {
       const result = await stage(
         "dns",
-        (signal) => resolveName(hop.host, { servers: options.dnsServers, timeoutMs: options.stageTimeoutMs, signal }),
+        (signal) => resolveName(hop.host, { servers: options.dnsServers, timeoutMs: options.stageTimeoutMs, signal, system: options.systemResolver }),
         (r) => `${hop.host} -> ${r.addresses.slice(0, 3).join(", ")}${r.addresses.length > 3 ? ", ..." : ""} (${r.resolver})${proxy ? " [the proxy's name]" : ""}`,
         (error) =>
           error instanceof DnsError
@@ -170,14 +173,16 @@ export async function probeEndpoint(target: PlannedTarget, options: EndpointProb
         (a) => `CONNECT ${hostPort(aimed.host, aimed.port)}: ${a.status}${a.statusText ? ` ${a.statusText}` : ""}`,
         (error) => {
           if (error instanceof ProxyRefusedError) {
-            observation.proxy = { ...observation.proxy!, status: error.status, statusText: error.statusText, authenticate: error.authenticate };
+            // What a hostile proxy says may echo the credentials it was sent: scrubbed before it is kept.
+            const statusText = redactText(error.statusText, secrets);
+            observation.proxy = { ...observation.proxy!, status: error.status, statusText, authenticate: error.authenticate.map((a) => redactText(a, secrets)) };
             const kind: FailureKind = error.status === 407 ? "proxy-auth-required" : error.status === 403 ? "proxy-denied" : error.status === 504 ? "no-answer" : "proxy-failed";
-            return failure(kind, "proxy", `CONNECT ${hostPort(aimed.host, aimed.port)}: the proxy answered ${error.status}${error.statusText ? ` ${error.statusText}` : ""}`, String(error.status));
+            return failure(kind, "proxy", `CONNECT ${hostPort(aimed.host, aimed.port)}: the proxy answered ${error.status}${statusText ? ` ${statusText}` : ""}`, String(error.status));
           }
           return closedOrProtocol("proxy", error);
         },
       );
-      observation.proxy = { ...observation.proxy!, status: answer.status, statusText: answer.statusText };
+      observation.proxy = { ...observation.proxy!, status: answer.status, statusText: redactText(answer.statusText, secrets) };
     }
 
     // TLS: SNI and name check on the endpoint's own name, whatever address it was aimed at.

@@ -10,6 +10,11 @@ import { hostPort, type EndpointObservation, type TimeObservation } from "./obse
 
 const ANSI = { red: "\u001b[31m", yellow: "\u001b[33m", green: "\u001b[32m", dim: "\u001b[2m", reset: "\u001b[0m" } as const;
 
+/** Untrusted text as one printable line: control characters (escape sequences included) shown as `\xNN`. */
+function oneLine(text: string): string {
+  return printable(text).replace(/\n/g, " ");
+}
+
 function paint(color: boolean, code: keyof typeof ANSI, text: string): string {
   return color ? `${ANSI[code]}${text}${ANSI.reset}` : text;
 }
@@ -39,8 +44,10 @@ export function progressLine(observation: EndpointObservation, color: boolean): 
     label = paint(color, "yellow", "skip ");
     verdict = `not tested (${NOT_TESTED.rule}): ${outcome.detail}`;
   }
-  const timing = stages(observation);
-  return printable(`  ${label} ${where} ${timing ? `${paint(color, "dim", timing)}   ` : ""}${verdict}`);
+  const timing = printable(stages(observation));
+  // Escape what came from outside (names, what a server said) first, then colour: escaping the finished line
+  // would print the colour codes as text.
+  return `  ${label} ${printable(where)} ${timing ? `${paint(color, "dim", timing)}   ` : ""}${oneLine(verdict)}`;
 }
 
 export function timeProgressLine(time: TimeObservation, color: boolean): string {
@@ -50,8 +57,8 @@ export function timeProgressLine(time: TimeObservation, color: boolean): string 
     const severity = classifySkew(outcome.offsetMs);
     const label = severity === "error" ? paint(color, "red", "FAIL ") : severity === "warning" ? paint(color, "yellow", "warn ") : paint(color, "green", "ok   ");
     const sign = outcome.offsetMs >= 0 ? "+" : "";
-    return printable(`  ${label} ${where} ${paint(color, "dim", `sntp ${formatDuration(time.ms)}`)}   offset ${sign}${(outcome.offsetMs / 1000).toFixed(1)} s`);
+    return `  ${label} ${printable(where)} ${paint(color, "dim", `sntp ${formatDuration(time.ms)}`)}   offset ${sign}${(outcome.offsetMs / 1000).toFixed(1)} s`;
   }
-  if (outcome.kind === "silent") return printable(`  ${paint(color, "yellow", "warn ")} ${where} ${TIME_SERVER_SILENT.code}: ${outcome.detail}`);
-  return printable(`  ${paint(color, "yellow", "skip ")} ${where} not tested: ${outcome.detail}`);
+  if (outcome.kind === "silent") return `  ${paint(color, "yellow", "warn ")} ${printable(where)} ${TIME_SERVER_SILENT.code}: ${oneLine(outcome.detail)}`;
+  return `  ${paint(color, "yellow", "skip ")} ${printable(where)} not tested: ${oneLine(outcome.detail)}`;
 }

@@ -7,7 +7,7 @@ import type { Duplex } from "node:stream";
 import { getProxyForUrl } from "proxy-from-env";
 import { UserError } from "../model/errors";
 import { hostPort, type ProxyObservation } from "./observations";
-import { redactUrl } from "./redact";
+import { parseProxyUrl, ProxyUrlError, secretForms, type ParsedProxyUrl } from "./proxy-url";
 import { readResponseHead } from "./wire";
 
 export class ProxyEndpoint {
@@ -24,27 +24,22 @@ export class ProxyEndpoint {
     readonly source: ProxyObservation["source"],
   ) {
     const where = source === "--proxy" ? "--proxy" : source === "config" ? "probe.proxy" : "HTTPS_PROXY";
-    let parsed: URL;
+    let parsed: ParsedProxyUrl;
     try {
-      parsed = new URL(url.includes("://") ? url : `http://${url}`);
-    } catch {
-      // The value may hold a password: never echo it.
-      throw UserError.at(undefined, undefined, `${where}: expected http://[user:password@]host:port`);
+      parsed = parseProxyUrl(url);
+    } catch (error) {
+      // The value may hold a password: the problem never quotes it.
+      throw UserError.at(undefined, undefined, `${where}: ${error instanceof ProxyUrlError ? error.message : "expected http://[user:password@]host:port"}`);
     }
-    if (parsed.protocol !== "http:") {
-      throw UserError.at(undefined, undefined, `${where}: only http:// proxies are supported (got ${parsed.protocol}//); the proxy is asked with CONNECT`);
-    }
-    if (!parsed.hostname) throw UserError.at(undefined, undefined, `${where}: expected http://[user:password@]host:port`);
-    this.host = parsed.hostname.replace(/^\[|\]$/g, "");
-    this.port = parsed.port ? Number(parsed.port) : 80;
-    this.url = redactUrl(parsed.href);
-    const user = decodeURIComponent(parsed.username);
-    const password = decodeURIComponent(parsed.password);
-    this.hasCredentials = user !== "" || password !== "";
-    const token = this.hasCredentials ? Buffer.from(`${user}:${password}`).toString("base64") : "";
+    this.host = parsed.host;
+    this.port = parsed.port;
+    this.url = parsed.redacted;
+    this.hasCredentials = parsed.hasCredentials;
+    const token = Buffer.from(`${parsed.user}:${parsed.password}`, "utf8").toString("base64");
     this.#authorization = this.hasCredentials ? `Basic ${token}` : undefined;
-    // The bare token too: a hostile proxy may echo it without its scheme (in a status line, a challenge).
-    this.#secrets = [password, parsed.password, this.#authorization ?? "", token].filter((s) => s.length >= 3);
+    // Every form a hostile proxy could echo the password in (Latin-1 reading of UTF-8, percent-encoded,
+    // the bare Basic token, JSON- and XML-escaped): see `secretForms`.
+    this.#secrets = secretForms(parsed.user, parsed.password, parsed.rawPassword);
   }
 
   /** The `Proxy-Authorization` value, for the CONNECT request only. */

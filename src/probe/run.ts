@@ -14,6 +14,7 @@ import { probeEndpoint } from "./endpoint";
 import type { EndpointObservation, ProbeObservations, TimeObservation } from "./observations";
 import { hostPort } from "./observations";
 import type { PlannedTarget, TargetPlan } from "./targets";
+import { SystemResolver } from "./system-resolver";
 import { sntpQuery, TimeServerSilentError, type TimeServer } from "./time";
 import type { TrustAnchors } from "./tls";
 
@@ -56,13 +57,13 @@ function notStarted(target: PlannedTarget, reason: AbortReason): EndpointObserva
   };
 }
 
-async function probeTime(options: ProbeRunOptions, signal: AbortSignal, now: () => number): Promise<TimeObservation> {
+async function probeTime(options: ProbeRunOptions, signal: AbortSignal, now: () => number, system: SystemResolver | undefined): Promise<TimeObservation> {
   const server = options.timeServer!;
   const started = now();
   const base = { server: server.text, host: server.host, port: server.port };
   const done = (outcome: TimeObservation["outcome"]): TimeObservation => ({ ...base, outcome, ms: now() - started });
   try {
-    const resolved = await withDeadline(options.stageTimeoutMs, signal, (s) => resolveName(server.host, { servers: options.dnsServers, timeoutMs: options.stageTimeoutMs, signal: s }));
+    const resolved = await withDeadline(options.stageTimeoutMs, signal, (s) => resolveName(server.host, { servers: options.dnsServers, timeoutMs: options.stageTimeoutMs, signal: s, system }));
     const address = resolved.addresses[0]!;
     const answer = await withDeadline(options.stageTimeoutMs, signal, (s) => sntpQuery(address, server.port, s, now));
     return done({ kind: "answered", ...answer });
@@ -91,6 +92,8 @@ export async function runProbe(options: ProbeRunOptions): Promise<ProbeObservati
   if (options.signal?.aborted) onInterrupt();
   else options.signal?.addEventListener("abort", onInterrupt, { once: true });
   const external = options.hasExternalInterface ?? hasExternalInterface();
+  // Killed at the end of the run: a lookup the deadline gave up on never outlives it.
+  const system = options.dnsServers.length === 0 ? new SystemResolver(options.concurrency + 1) : undefined;
 
   for (const observation of options.plan.untested) options.onResult?.(observation);
 
@@ -110,6 +113,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<ProbeObservati
             stageTimeoutMs: options.stageTimeoutMs,
             signal: controller.signal,
             hasExternalInterface: external,
+            systemResolver: system,
             now,
           });
       results[index] = observation;
@@ -120,7 +124,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<ProbeObservati
   let time: Promise<TimeObservation | undefined> = Promise.resolve(undefined);
   if (options.testTime) {
     time = options.timeServer
-      ? probeTime(options, controller.signal, now)
+      ? probeTime(options, controller.signal, now, system)
       : Promise.resolve({
           server: "(none)",
           host: "",
@@ -152,6 +156,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<ProbeObservati
       ms: now() - startedAt,
     };
   } finally {
+    system?.close();
     clearTimeout(deadline);
     options.signal?.removeEventListener("abort", onInterrupt);
   }

@@ -18,7 +18,12 @@ describe("redactUserInfo", () => {
   it.each([
     ["http://u:p@host:3128", "http://***@host:3128"],
     ["see HTTPS://user@proxy and ftp://a:b@c/d", "see HTTPS://***@proxy and ftp://***@c/d"],
-    ["http://host:3128/path@x", "http://host:3128/path@x"],
+    // People write passwords unencoded: up to the last "@" is taken as user info (a path with an "@" loses a little).
+    ["http://host:3128/path@x", "http://***@x"],
+    ["http://CONTOSO\\jdoe:S3cret@proxy:3128", "http://***@proxy:3128"],
+    ["http://u:1234/pw@proxy:3128 and http://u:12#pw@proxy:3128", "http://***@proxy:3128 and http://***@proxy:3128"],
+    ["http://u:p@ss@proxy:3128", "http://***@proxy:3128"],
+    ['{"proxy":"http://u:pw@proxy:3128","mail":"a@b"}', '{"proxy":"http://***@proxy:3128","mail":"a@b"}'],
     ["no url here: user@example.com", "no url here: user@example.com"],
   ])("%s", (input, expected) => {
     expect(redactUserInfo(input)).toBe(expected);

@@ -520,6 +520,11 @@ describe("bridgeguard probe: deadlines and Ctrl-C", () => {
 describe("bridgeguard probe: usage errors exit 2", () => {
   it.each([
     [["--timeout", "soon"], /--timeout soon: expected a duration/],
+    // Node's timers overflow above 2^31-1 ms and fire at once: a limit, named, instead.
+    [["--timeout", "36000m"], /--timeout 36000m: at most 35791\.4 min \(2147483647 ms/],
+    [["--stage-timeout", "25000h"], /--stage-timeout 25000h: expected a duration/],
+    [["--stage-timeout", "40000m"], /--stage-timeout 40000m: at most/],
+    [["--proxy", "http://u:50%off@proxy.example.com:1"], /^bridgeguard: --proxy: the password holds a "%" that does not start a %XX escape[^\n]*\n$/],
     [["--ca-file", "/nonexistent/ca.pem"], /--ca-file: cannot read it/],
     [["--connect-to", "a:1:b"], /--connect-to a:1:b: found 3 field/],
     [["--host-for", "*.example.com=x.example.com"], /not a wildcard endpoint of this cloud/],

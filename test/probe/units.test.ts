@@ -10,6 +10,7 @@ import { applyConnectTo, parseConnectTo } from "../../src/probe/connect-to";
 import { RunAbortedError, StageTimeoutError, parseDuration, withDeadline } from "../../src/probe/deadline";
 import { probeFindings, probeReport } from "../../src/probe/findings";
 import type { EndpointObservation, FailureKind, ProbeObservations } from "../../src/probe/observations";
+import { progressLine } from "../../src/probe/progress";
 import { ProxyEndpoint } from "../../src/probe/proxy";
 import { redactText, redactUrl } from "../../src/probe/redact";
 import { planTargets } from "../../src/probe/targets";
@@ -29,6 +30,27 @@ describe("parseDuration", () => {
   ])("%s -> %d ms", (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   it.each(["", "soon", "-1s", "0s", "10h", "1e3"])("rejects %j", (text) => expect(parseDuration(text)).toBeUndefined());
+});
+
+describe("progress lines", () => {
+  const observation = (detail: string): EndpointObservation => ({
+    target: { host: "login.windows.net", port: 443, protocol: "https", path: "/", endpoints: catalogEndpoints("AzureCloud").filter((e) => e.host === "login.windows.net") },
+    outcome: { kind: "failed", failure: "connection-refused", stage: "tcp", detail },
+    stages: [{ stage: "tcp", status: "failed", ms: 3, note: detail }],
+    ms: 3,
+  });
+
+  it("colours the label with real escape codes, never printed as text", () => {
+    const line = progressLine(observation("refused"), true);
+    expect(line).toContain("\u001b[31mFAIL \u001b[0m");
+    expect(line).not.toContain("\\x1b");
+  });
+
+  it("escapes what came from outside: a server's escape sequences are shown, not obeyed", () => {
+    const line = progressLine(observation("evil \u001b]0;owned\u0007 \u001b[2J done\nfake: all checks passed"), true);
+    expect(line).toContain("\\x1b]0;owned\\x07 \\x1b[2J done fake: all checks passed");
+    expect(line.match(/\u001b/g)).toHaveLength(4); // the label's colour and reset, the timing's dim and reset
+  });
 });
 
 describe("--connect-to", () => {
@@ -66,6 +88,43 @@ describe("redaction", () => {
     expect(shown).not.toContain("Very-Secret");
     expect(proxy.url).toBe("http://***@proxy.example:3128");
     expect(proxy.authorization()).toBe(`Basic ${Buffer.from("probe:Very-Secret").toString("base64")}`);
+  });
+
+  it("takes the user info before the last @, not by the WHATWG rules: Windows accounts, / and # in passwords", () => {
+    for (const [url, user, password] of [
+      ["http://CONTOSO\\jdoe:S3cret@proxy.example:3128", "CONTOSO\\jdoe", "S3cret"],
+      ["http://u:1234/pw@proxy.example:3128", "u", "1234/pw"],
+      ["http://u:12#pw@proxy.example:3128/", "u", "12#pw"],
+      ["http://u:p@ss?x@proxy.example:3128", "u", "p@ss?x"],
+      ["CONTOSO%5Cjdoe:50%25off@proxy.example:3128", "CONTOSO\\jdoe", "50%off"],
+    ] as const) {
+      const proxy = new ProxyEndpoint(url, "--proxy");
+      expect(proxy.host, url).toBe("proxy.example");
+      expect(proxy.port).toBe(3128);
+      expect(proxy.url).toBe("http://***@proxy.example:3128");
+      expect(proxy.authorization()).toBe(`Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`);
+      expect(`${JSON.stringify(proxy)} ${String(proxy)}`).not.toContain(password);
+    }
+  });
+
+  it("a % that is not a %XX escape is a usage error naming the option, without the value", () => {
+    expect(() => new ProxyEndpoint("http://u:50%off@host:1", "--proxy")).toThrow(/^--proxy: the password holds a "%" that does not start a %XX escape/);
+    expect(() => new ProxyEndpoint("http://u:50%off@host:1", "--proxy")).not.toThrow(/50%off/);
+    expect(() => new ProxyEndpoint("http://u:%FF%FE@host:1", "config")).toThrow(/^probe\.proxy: the password holds a %XX escape that is not UTF-8/);
+  });
+
+  it("lists every form a proxy could echo a UTF-8 password in", () => {
+    const proxy = new ProxyEndpoint("http://jdoe:Pässwörd-ü@proxy.example:3128", "--proxy");
+    const forms = proxy.secrets();
+    const latin1 = Buffer.from("Pässwörd-ü", "utf8").toString("latin1");
+    for (const form of ["Pässwörd-ü", latin1, encodeURIComponent("Pässwörd-ü"), encodeURIComponent("Pässwörd-ü").replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()), Buffer.from("jdoe:Pässwörd-ü").toString("base64")]) {
+      expect(forms, form).toContain(form);
+      expect(redactText(`said ${form}.`, forms)).toBe("said ***.");
+    }
+    // JSON and XML escapes of a password with quotes and backslashes.
+    const quoted = new ProxyEndpoint('http://u:a"b\\c<d@proxy.example:3128', "--proxy").secrets();
+    expect(quoted).toContain('a\\"b\\\\c<d');
+    expect(quoted).toContain("a&quot;b\\c&lt;d");
   });
 
   it("rejects a malformed proxy URL without echoing it", () => {
