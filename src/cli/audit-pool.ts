@@ -15,23 +15,54 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
 import { auditResourceSet } from "../engine/run";
-import { loadResourceFile, type ReadOptions } from "../input";
+import { loadAuditInput, locateRefs, type LoadedInput, type LoadOptions } from "../input";
 import { isUserError } from "../model/errors";
-import type { Finding } from "../model/finding";
+import type { Finding, ReportNotice } from "../model/finding";
+import { AUDIT_RULES } from "../rules";
 
 export type FileAudit =
-  | { file: string; ok: true; findings: Finding[]; resources: number; endpoints: number }
+  | { file: string; ok: true; findings: Finding[]; resources: number; endpoints: number; notices?: ReportNotice[] }
   | { file: string; ok: false; error: string };
 
 /** Loads and audits one file; never throws: a failure is the file's error entry. */
-export function auditOneFile(file: string, config: BridgeguardConfig, read: ReadOptions = {}): FileAudit {
+export function auditOneFile(file: string, config: BridgeguardConfig, read: LoadOptions = {}): FileAudit {
   try {
-    const report = auditResourceSet(loadResourceFile(file, read), config);
-    return { file, ok: true, findings: report.findings, resources: report.summary.resources, endpoints: report.summary.endpoints };
+    return auditLoaded(file, loadAuditInput(file, read), config);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { file, ok: false, error: isUserError(error) ? message : `${file}: internal error: ${message}` };
+    return auditFailure(file, error);
   }
+}
+
+/** The error entry of an input that could not be read or audited. */
+export function auditFailure(file: string, error: unknown): FileAudit {
+  const message = error instanceof Error ? error.message : String(error);
+  return { file, ok: false, error: isUserError(error) ? message : `${file}: internal error: ${message}` };
+}
+
+/**
+ * Audits a loaded input named `file` in the report. A preview that lists only its changes (no `--show-sames`,
+ * no `--state`) is audited with the rules that need no other resource (resource and plan rules), and a
+ * notice says so: registration presence and the egress path cannot be judged from the changed resources.
+ */
+export function auditLoaded(file: string, input: LoadedInput, config: BridgeguardConfig): FileAudit {
+  const partial = input.preview?.coverage === "changes-only";
+  const rules = partial ? AUDIT_RULES.filter((rule) => rule.meta.scope === "resource" || rule.meta.scope === "plan") : AUDIT_RULES;
+  const report = auditResourceSet(input.set, config, rules);
+  // Each finding's line in its file, looked up only for resources with findings.
+  locateRefs(input.text, report.findings.map((f) => f.resource));
+  const notices: ReportNotice[] = partial ? [changesOnlyNotice(file, input.preview!.changes)] : [];
+  return { file, ok: true, findings: report.findings, resources: report.summary.resources, endpoints: report.summary.endpoints, ...(notices.length > 0 ? { notices } : {}) };
+}
+
+function changesOnlyNotice(file: string, changes: number): ReportNotice {
+  return {
+    level: "warning",
+    kind: "partial-input",
+    message:
+      `${file}: not the whole stack: only the ${changes} resource${changes === 1 ? "" : "s"} this preview changes ${changes === 1 ? "was" : "were"} checked; ` +
+      "`pulumi preview --json` leaves unchanged resources out unless --show-sames is given, so the checks that need the whole stack " +
+      "(registration present, egress path) did not run; run `pulumi preview --json --show-sames`, or pass the stack's export with --state",
+  };
 }
 
 /** The default `--jobs`: the cores this process may use. */
@@ -47,13 +78,13 @@ const IN_FLIGHT_PER_WORKER = 2;
 export interface PoolOptions {
   jobs: number;
   /** How input files are read (`--max-input-size`). */
-  read?: ReadOptions;
+  read?: LoadOptions;
   /** The worker entry; default `audit-worker.js` beside this module. */
   workerScript?: string;
 }
 
 /** Messages from the main thread to a worker: the configuration once, then one task per file. */
-export type WorkerRequest = { kind: "config"; config: BridgeguardConfig; read?: ReadOptions } | { kind: "task"; index: number; file: string };
+export type WorkerRequest = { kind: "config"; config: BridgeguardConfig; read?: LoadOptions } | { kind: "task"; index: number; file: string };
 /** A worker's answer to a task. */
 export interface AuditAnswer {
   index: number;
@@ -108,7 +139,7 @@ class Pool implements AuditPool {
     private readonly files: readonly string[],
     private readonly script: string,
     jobs: number,
-    private readonly read: ReadOptions,
+    private readonly read: LoadOptions,
   ) {
     this.results = new Array<FileAudit | undefined>(files.length);
     try {

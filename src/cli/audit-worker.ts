@@ -5,11 +5,11 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
-import type { ReadOptions } from "../input";
+import type { LoadOptions } from "../input";
 import { auditOneFile, type AuditAnswer, type WorkerRequest } from "./audit-pool";
 
 let config: BridgeguardConfig | undefined;
-let read: ReadOptions = {};
+let read: LoadOptions = {};
 
 parentPort?.on("message", (request: WorkerRequest) => {
   if (request.kind === "config") {

@@ -11,7 +11,7 @@ import { UserError } from "../model/errors";
 import type { Finding, Report, ReportSummary, StackSummary } from "../model/finding";
 import { compareFindings, summarize } from "../model/finding";
 import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDetails } from "../report";
-import { ruleMetas } from "../rules";
+import { auditRuleMetas } from "../rules";
 import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
 import { expandInputs } from "./inputs";
 import { adoPipeline } from "./ado-pipeline";
@@ -35,6 +35,8 @@ interface AuditOptions {
   failOn?: FailOn;
   maxInputSize?: number;
   docsUrl?: string;
+  state?: string;
+  sourceRoot?: string;
 }
 
 function parseJobs(value: string): number {
@@ -63,6 +65,8 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .option("--soft-fail", "report findings but exit 0 (an input error still exits 2)")
     .addOption(docsUrlOption())
     .addOption(maxInputSizeOption())
+    .option("--state <file>", "the stack's `pulumi stack export` (or backend checkpoint) that a `pulumi preview --json` without --show-sames is laid over")
+    .option("--source-root <dir>", "SARIF/github: prefix for program source paths (Pulumi's sourcePosition is relative to the project root, the directory of Pulumi.yaml)")
     .action(async (args: string[], options: AuditOptions) => {
       setExitCode(await runAudit(args, options));
     });
@@ -110,16 +114,17 @@ function stackSummaries(results: readonly FileAudit[], findings: readonly Findin
 }
 
 async function runAudit(args: string[], options: AuditOptions): Promise<number> {
-  const files = expandInputs(args, { exclude: [options.output, options.baseline, options.createBaseline, options.config] });
+  const files = expandInputs(args, { exclude: [options.output, options.baseline, options.createBaseline, options.config, options.state] });
   // The workers load the engine while this thread reads the configuration and the baseline.
-  const pool = startAuditPool(files, { jobs: options.jobs ?? defaultJobs(), read: options.maxInputSize ? { maxBytes: options.maxInputSize } : {} });
+  const read = { ...(options.maxInputSize ? { maxBytes: options.maxInputSize } : {}), ...(options.state ? { state: options.state } : {}) };
+  const pool = startAuditPool(files, { jobs: options.jobs ?? defaultJobs(), read });
   let results: FileAudit[];
   let config: BridgeguardConfig;
   let baseline: Baseline | undefined;
   try {
     config = loadConfig(options.config);
     if (options.cloud) config.cloud = options.cloud;
-    checkSuppressions(config.suppressions, options.config ?? "(defaults)", ruleMetas());
+    checkSuppressions(config.suppressions, options.config ?? "(defaults)", auditRuleMetas());
     baseline = options.baseline ? loadBaselineFile(options.baseline) : undefined;
     results = await pool.audit(config);
   } finally {
@@ -151,7 +156,9 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     reportStale: failed.length === 0,
   });
   findings = suppressed.findings;
-  for (const notice of suppressed.notices) stderr(`${notice.level}: ${notice.message}`);
+  // What an input could not show (a preview's unchanged resources), then what the suppressions say.
+  const notices = [...results.flatMap((r) => (r.ok ? (r.notices ?? []) : [])), ...suppressed.notices];
+  for (const notice of notices) stderr(`${notice.level}: ${notice.message}`);
 
   let baselineError: string | undefined;
   if (options.createBaseline) {
@@ -174,10 +181,10 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     ...base,
     summary: { ...base.summary, ...acceptedCounts(findings, baseline !== undefined) },
     stacks: stackSummaries(results, findings, baseline !== undefined),
-    notices: suppressed.notices,
+    notices,
   };
   // The rules that ran: SARIF lists them, JUnit has a testcase for each (a disabled rule is neither).
-  const rules = ruleMetas().filter((meta) => isRuleEnabled(meta, config));
+  const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
   const text = renderReport(options.format, report, rules, {
     color: !options.output && shouldUseColor(process.stdout, process.env),
     width: process.stdout.columns,

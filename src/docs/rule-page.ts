@@ -15,8 +15,10 @@ export function renderRulePage(meta: RuleMeta): string {
     `| Default severity | ${meta.severity} |`,
     meta.scope === "probe"
       ? "| Reported by | `bridgeguard probe` (live network) |"
-      : `| Policy pack | ${meta.scope === "resource" ? "resource policy" : "stack policy"} \`${meta.id}\` |`,
-    `| Reads | ${meta.scope === "probe" ? "probe observations" : meta.appliesTo.join(", ")} |`,
+      : meta.scope === "plan"
+        ? "| Reported by | `bridgeguard audit` of `pulumi preview --json` (a policy pack sees no planned operations) |"
+        : `| Policy pack | ${meta.scope === "resource" ? "resource policy" : "stack policy"} \`${meta.id}\` |`,
+    `| Reads | ${meta.scope === "probe" ? "probe observations" : meta.scope === "plan" ? `planned operations on: ${meta.appliesTo.join(", ")}` : meta.appliesTo.join(", ")} |`,
     "",
     "## Why it matters",
     "",

@@ -64,8 +64,8 @@ export function runRules(set: ResourceSet, config: BridgeguardConfig, rules: rea
     if (!isRuleEnabled(rule.meta, config)) continue;
     const context = { config };
     const violations =
-      rule.meta.scope === "stack"
-        ? (rule as Extract<Rule, { meta: { scope: "stack" } }>).check(set, context)
+      rule.meta.scope === "stack" || rule.meta.scope === "plan"
+        ? (rule as Extract<Rule, { meta: { scope: "stack" | "plan" } }>).check(set, context)
         : set.resources.flatMap((resource) =>
             rule.meta.appliesTo.includes(resource.kind) ? (rule as Extract<Rule, { meta: { scope: "resource" } }>).check(resource, context) : [],
           );

@@ -15,15 +15,19 @@ export interface ArmItem {
   type: string;
 }
 
-export type DetectedInput = { format: "stack-export"; version: StackExportVersion } | { format: "arm"; items: ArmItem[] };
+export type DetectedInput =
+  | { format: "stack-export"; version: StackExportVersion }
+  | { format: "checkpoint"; version: StackExportVersion }
+  | { format: "preview" }
+  | { format: "arm"; items: ArmItem[] };
 
 const EXPECTED_SHAPES =
-  'expected a Pulumi stack export ({"version": 3, "deployment": {...}}), an ARM resource (an object with "type" and "id" or "name"), ' +
+  'expected a Pulumi stack export ({"version": 3, "deployment": {...}}), a state backend checkpoint ({"version": 3, "checkpoint": {...}}), `pulumi preview --json` output ({"steps": [...]}), an ARM resource (an object with "type" and "id" or "name"), ' +
   'an array of ARM resources, or an ARM list ({"value": [...]}) as az and the REST API return';
 
 /**
- * Tells a stack export from raw ARM JSON by shape: an object with `deployment` is a stack export (whose
- * `version` must then be 3 or 4); an array, a `{value: [...]}` list, or an object with `type` and `id`/`name` is ARM.
+ * Tells the inputs apart by shape: an object with `deployment` is a stack export (whose `version` must then
+ * be 3 or 4), one with `checkpoint` a state backend's checkpoint file, one with `steps` a preview; an array, a `{value: [...]}` list, or an object with `type` and `id`/`name` is ARM.
  */
 export function detectInput(json: unknown, file: string): DetectedInput {
   if (Array.isArray(json)) return { format: "arm", items: armItems(json, "", file) };
@@ -32,8 +36,13 @@ export function detectInput(json: unknown, file: string): DetectedInput {
     return { format: "stack-export", version: stackExportVersion(json, file) };
   }
   if ("checkpoint" in json && !("type" in json)) {
-    // A file backend's `.pulumi/stacks/<project>/<stack>.json`: the same state, another envelope.
-    throw new InputError({ file, path: "checkpoint", expected: "this is a Pulumi checkpoint file, not a stack export: audit the output of `pulumi stack export` instead" });
+    // A state backend's `.pulumi/stacks/<project>/<stack>.json`: the same deployment, in `checkpoint.latest`
+    // (`VersionedCheckpoint` and `CheckpointV3` in sdk/go/common/apitype/core.go of pulumi/pulumi).
+    return { format: "checkpoint", version: stackExportVersion(json, file) };
+  }
+  if ("steps" in json && !("type" in json)) {
+    // `pulumi preview --json`: a `PreviewDigest` (pkg/display/json.go of pulumi/pulumi).
+    return { format: "preview" };
   }
   if ("value" in json && !("type" in json)) {
     if (!Array.isArray(json.value)) {

@@ -5,9 +5,8 @@
  * expected, and never carries a value.
  */
 import type { ResourceSet } from "../model/resource";
-import { detectInput } from "./detect";
-import { readJsonFile, type ReadOptions } from "./json";
-import { normalizeDetected } from "./normalize";
+import type { ReadOptions } from "./json";
+import { loadAuditInput } from "./load";
 
 export { InputError } from "./errors";
 export { detectInput, SUPPORTED_STACK_EXPORT_VERSIONS, type DetectedInput, type StackExportVersion } from "./detect";
@@ -24,6 +23,11 @@ export {
   type PulumiResourceInput,
 } from "./normalize";
 export { validateStackExport } from "./schema";
+export { loadAuditInput, loadDocument, type LoadedInput, type LoadOptions } from "./load";
+export { locateRefs } from "./lines";
+export { parseJsonBytes, readJsonDocument, type JsonDocument } from "./json";
+export { parseSourcePosition } from "./source-position";
+export type { PreviewCoverage } from "./preview";
 export { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "./values";
 
 /**
@@ -31,6 +35,5 @@ export { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "./values";
  * a file over `options.maxBytes` (default `DEFAULT_MAX_INPUT_BYTES`), before reading it.
  */
 export function loadResourceFile(path: string, options: ReadOptions = {}): ResourceSet {
-  const json = readJsonFile(path, options);
-  return normalizeDetected(json, path, detectInput(json, path));
+  return loadAuditInput(path, options).set;
 }

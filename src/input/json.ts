@@ -107,6 +107,17 @@ export function readBounded(file: string, limit: number, onError: (error: unknow
  * refused before it is read.
  */
 export function readJsonFile(file: string, options: ReadOptions = {}): unknown {
+  return readJsonDocument(file, options).json;
+}
+
+/** A parsed JSON file with its text (for the line of a resource in it: `lines.ts`). */
+export interface JsonDocument {
+  json: unknown;
+  text: string;
+}
+
+/** `readJsonFile`, keeping the text it parsed. */
+export function readJsonDocument(file: string, options: ReadOptions = {}): JsonDocument {
   const limit = effectiveMaxBytes(options);
   const buffer = readBounded(
     file,
@@ -117,9 +128,23 @@ export function readJsonFile(file: string, options: ReadOptions = {}): unknown {
   // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
   const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
   if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
+  return parseJsonBuffer(file, buffer, start);
+}
+
+/**
+ * Parses JSON bytes already in memory (a blob, an HTTP body, a gunzipped file) with the same messages as a
+ * file: a BOM is skipped, UTF-16 and syntax errors are named with their line and column.
+ */
+export function parseJsonBytes(file: string, buffer: Buffer): JsonDocument {
+  const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
+  return parseJsonBuffer(file, buffer, start);
+}
+
+function parseJsonBuffer(file: string, buffer: Buffer, start: number): JsonDocument {
   const text = decodeUtf8(buffer, start);
   try {
-    return JSON.parse(text);
+    return { json: JSON.parse(text), text };
   } catch (error) {
     if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
       // What Windows PowerShell 5's `>` and Out-File write by default.

@@ -1,4 +1,4 @@
-import type { OtherResource, Resource, ResourceKind, ResourceSet } from "../model/resource";
+import type { OtherResource, Resource, ResourceKind, ResourceRef, ResourceSet } from "../model/resource";
 import { detectInput, type ArmItem, type DetectedInput } from "./detect";
 import { describeKind, InputError, joinPath, TOP_LEVEL } from "./errors";
 import { isArmId, lastSegment, nameAfter, parseArmId } from "./normalize/armId";
@@ -8,6 +8,7 @@ import { normalizeNetworkSecurityGroup, normalizeSecurityRule } from "./normaliz
 import { normalizeRegistration } from "./normalize/registration";
 import { normalizeRoute, normalizeRouteTable } from "./normalize/routes";
 import { validateStackExport } from "./schema";
+import { parseSourcePosition } from "./source-position";
 import { armNode, at, checkLength, flatNode, isObject, locString, pulumiTopNode, readString, type Loc, type Node, type ReadContext } from "./values";
 
 /*
@@ -120,6 +121,7 @@ interface ExportResource {
   provider?: string;
   inputs?: Record<string, unknown>;
   outputs?: Record<string, unknown>;
+  sourcePosition?: unknown;
 }
 
 interface PendingOperation {
@@ -180,7 +182,7 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
     const src: SourceResource = {
       ctx,
       node: pulumiTopNode(r.outputs, r.inputs, at(base, "outputs"), at(base, "inputs")),
-      ref: { urn: r.urn, type: r.type, name: urnName(r.urn) },
+      ref: pulumiRef(r),
       protect: r.protect === true,
     };
     if (armId !== undefined) src.armId = armId;
@@ -198,6 +200,14 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
     resources.push(normalizeSource(kind, src));
   });
   return { source: file, resources };
+}
+
+/** A stack resource's ref, with where the program declared it when the state records that. */
+export function pulumiRef(r: { urn: string; type: string; sourcePosition?: unknown }): ResourceRef {
+  const ref: ResourceRef = { urn: r.urn, type: r.type, name: urnName(r.urn) };
+  const source = parseSourcePosition(r.sourcePosition);
+  if (source) ref.source = source;
+  return ref;
 }
 
 /** The subscription a provider is configured for (`subscriptionId` input/output), if the export says. */
@@ -330,5 +340,9 @@ export function normalizePulumiResource(input: PulumiResourceInput, file: string
 
 /** Reads any detected input into a resource set (the file has been parsed and detected already). */
 export function normalizeDetected(json: unknown, file: string, detected: DetectedInput): ResourceSet {
+  if (detected.format === "checkpoint" || detected.format === "preview") {
+    // These need more than the document: `loadDocument` (load.ts) reads them.
+    throw new InputError({ file, path: TOP_LEVEL, expected: `a ${detected.format === "preview" ? "preview" : "checkpoint"} is read with loadDocument` });
+  }
   return detected.format === "stack-export" ? stackExportResources(json, file, detected) : armResources(file, detected);
 }

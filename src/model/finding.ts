@@ -85,7 +85,8 @@ export interface StackSummary {
  */
 export interface ReportNotice {
   level: "warning" | "note";
-  kind: "suppression-expired" | "suppression-stale";
+  /** `partial-input`: an input showed only part of the stack (a preview without its unchanged resources). */
+  kind: "suppression-expired" | "suppression-stale" | "partial-input";
   message: string;
 }
 

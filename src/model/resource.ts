@@ -10,6 +10,21 @@ export interface ResourceRef {
   /** Pulumi type token (`azure-native:network:AzureFirewall`) or ARM type (`Microsoft.Network/azureFirewalls`). */
   type: string;
   name: string;
+  /**
+   * Where the program declared the resource: Pulumi state's `sourcePosition` (`project:///infra/egress.ts#42,7`),
+   * as a path relative to the project root (the directory of `Pulumi.yaml`) with a 1-based line and column.
+   */
+  source?: SourcePosition;
+  /** The 1-based line of the resource in the audited file (its `"urn"` or `"id"` key), when the input is a file. */
+  line?: number;
+}
+
+/** A place in the Pulumi program's source, relative to the project root. */
+export interface SourcePosition {
+  /** Forward slashes, no leading slash, never above the project root. */
+  path: string;
+  line: number;
+  column?: number;
 }
 
 /**
@@ -200,6 +215,26 @@ export interface ResourceSet {
   /** Where the resources came from, for messages: a file path, `policy pack`, `program`. */
   source: string;
   resources: Resource[];
+  /**
+   * What a preview (`pulumi preview --json`) plans to do to resources, the ones it deletes included; absent
+   * for inputs that carry no plan (stack exports, ARM JSON, the policy pack: Pulumi gives policies no
+   * planned operations).
+   */
+  plannedOperations?: PlannedOperation[];
+}
+
+/**
+ * One step of a preview that changes a resource (`same` steps are not listed). `op` is Pulumi's step op
+ * (`create`, `update`, `delete`, `replace`, `create-replacement`, `delete-replaced`, ...: the `StepOp`
+ * constants of pkg/resource/deploy/step.go in pulumi/pulumi).
+ */
+export interface PlannedOperation {
+  resource: ResourceRef;
+  op: string;
+  /** The properties whose change forces the replacement (`replaceReasons`). */
+  replaceReasons: string[];
+  /** The properties that differ (`diffReasons`). */
+  diffReasons: string[];
 }
 
 /** Resources grouped by kind, once per resource list: rules and gates ask for a kind inside loops. */

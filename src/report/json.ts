@@ -5,6 +5,7 @@
  */
 import { fingerprintFor } from "../engine/fingerprint";
 import type { Finding, FindingEndpoint, FindingSuppression, Report, ReportNotice, ReportSummary, StackSummary } from "../model/finding";
+import type { ResourceRef } from "../model/resource";
 import { sortedFindings } from "./common";
 import { fixJson } from "./fix";
 
@@ -18,7 +19,7 @@ function findingOf(f: Finding): Finding {
     code: f.code,
     rule: { id: f.rule.id, slug: f.rule.slug },
     severity: f.severity,
-    resource: { urn: f.resource.urn, type: f.resource.type, name: f.resource.name },
+    resource: resourceOf(f.resource),
     endpoint: endpointOf(f.endpoint),
     message: f.message,
     evidence: [...f.evidence],
@@ -29,6 +30,16 @@ function findingOf(f: Finding): Finding {
     ...(f.suppression ? { suppression: suppressionOf(f.suppression) } : {}),
     ...(f.baselineState ? { baselineState: f.baselineState } : {}),
     ...(f.file !== undefined ? { file: f.file } : {}),
+  };
+}
+
+function resourceOf(r: ResourceRef): ResourceRef {
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    ...(r.source ? { source: { path: r.source.path, line: r.source.line, ...(r.source.column !== undefined ? { column: r.source.column } : {}) } } : {}),
+    ...(r.line !== undefined ? { line: r.line } : {}),
   };
 }
 

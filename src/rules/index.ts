@@ -6,6 +6,7 @@ import { registrationPendingDeletion } from "./BG105-registration-pending-deleti
 import { registrationUnprotected } from "./BG106-registration-unprotected";
 import { registrationNameUnconventional } from "./BG107-registration-name-unconventional";
 import { timeSyncBlocked } from "./BG108-time-sync-blocked";
+import { registrationPlannedRemoval } from "./BG109-registration-planned-removal";
 import { usageEndpointBlocked } from "./BG201-usage-endpoint-blocked";
 import { armEndpointBlocked } from "./BG202-arm-endpoint-blocked";
 import { legacyUsageEndpointBlocked } from "./BG203-legacy-usage-endpoint-blocked";
@@ -47,6 +48,20 @@ export const ALL_RULES: readonly Rule[] = [
   tlsInspection,
 ];
 
+/**
+ * The rules that read a preview's planned operations (`bridgeguard audit` of `pulumi preview --json`). Apart
+ * from ALL_RULES: the policy pack and the program see no planned operations, so they have no such rule.
+ */
+export const PLAN_RULES: readonly Rule[] = [registrationPlannedRemoval];
+
+/** What the audit runs: the static rules, then the plan rules (which find nothing in an input without a plan). */
+export const AUDIT_RULES: readonly Rule[] = [...ALL_RULES, ...PLAN_RULES];
+
+/** The metadata of the rules the audit runs (its SARIF rule list, its suppressions). */
+export function auditRuleMetas(): RuleMeta[] {
+  return AUDIT_RULES.map((rule) => rule.meta);
+}
+
 /** The static rules' metadata (audit, policy pack, program). */
 export function ruleMetas(): RuleMeta[] {
   return ALL_RULES.map((rule) => rule.meta);
@@ -54,7 +69,7 @@ export function ruleMetas(): RuleMeta[] {
 
 /** Every rule's metadata, static and probe: what `rules`, `explain`, the docs and `rules:` config know. */
 export function allRuleMetas(): RuleMeta[] {
-  return [...ruleMetas(), ...probeRuleMetas()];
+  return [...ruleMetas(), ...PLAN_RULES.map((rule) => rule.meta), ...probeRuleMetas()];
 }
 
 /** A rule by id (`BG201`) or slug (`usage-endpoint-blocked`), case-insensitive, static or probe. */
@@ -66,5 +81,5 @@ export function findRuleMeta(key: string): RuleMeta | undefined {
 /** A static rule by id or slug. */
 export function findRule(key: string): Rule | undefined {
   const meta = findRuleMeta(key);
-  return ALL_RULES.find((rule) => rule.meta === meta);
+  return AUDIT_RULES.find((rule) => rule.meta === meta);
 }

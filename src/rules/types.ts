@@ -23,8 +23,10 @@ export interface RuleMeta {
    * `resource`: decided from one resource alone (policy pack: a resource policy).
    * `stack`: needs several resources (policy pack: a stack policy).
    * `probe`: decided from live-network observations (`bridgeguard probe`; no policy).
+   * `plan`: decided from a preview's planned operations (`bridgeguard audit` of `pulumi preview --json`; no
+   *   policy: Pulumi gives policy packs no planned operations).
    */
-  scope: "resource" | "stack" | "probe";
+  scope: "resource" | "stack" | "probe" | "plan";
   /** The resource kinds the rule reads. */
   appliesTo: ResourceKind[];
 }
@@ -69,7 +71,13 @@ export interface StackRule extends RuleBase {
   check(set: ResourceSet, context: RuleContext): Violation[];
 }
 
-export type Rule = ResourceRule | StackRule;
+/** A pure check of a preview's planned operations (`set.plannedOperations`); nothing without a plan. */
+export interface PlanRule extends RuleBase {
+  meta: RuleMeta & { scope: "plan" };
+  check(set: ResourceSet, context: RuleContext): Violation[];
+}
+
+export type Rule = ResourceRule | StackRule | PlanRule;
 
 /** A probe check's violation; `code` is set only by rules whose code follows the endpoint (probe-not-tested). */
 export interface ProbeViolation extends Violation {

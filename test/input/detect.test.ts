@@ -57,10 +57,10 @@ describe("detectInput", () => {
     expect(e.message).toContain('an ARM list ({"value": [...]})');
   });
 
-  it("points a checkpoint file to pulumi stack export", () => {
-    expect(inputError(() => detectInput({ version: 3, checkpoint: { stack: "s", latest: {} } }, "s.json")).message).toBe(
-      "s.json: checkpoint: this is a Pulumi checkpoint file, not a stack export: audit the output of `pulumi stack export` instead",
-    );
+  it("detects a state backend checkpoint and a preview", () => {
+    expect(detectInput({ version: 3, checkpoint: { stack: "s", latest: {} } }, "s.json")).toEqual({ format: "checkpoint", version: 3 });
+    expect(detectInput({ steps: [], changeSummary: {} }, "p.json")).toEqual({ format: "preview" });
+    expect(inputError(() => detectInput({ version: 2, checkpoint: {} }, "s.json")).message).toBe("s.json: version: unsupported stack export version 2 (supported: 3, 4)");
   });
 
   it('rejects {"value": "x"}', () => {
