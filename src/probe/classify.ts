@@ -51,6 +51,25 @@ export const FAILURES: Readonly<Record<FailureKind, Classification>> = {
     rule: "BG606",
     verdict: "TLS handshake closed by the network (typical of TLS inspection or an IPS)",
   },
+  // TLS never started on what the server sent: the bridge's handshake fails the same way, for certain.
+  "handshake-failed": {
+    code: "CertificateValidationError",
+    severity: "error",
+    rule: "BG605",
+    verdict: "the TLS handshake failed on what the server sent (a certificate or chain over OpenSSL's 100 KiB limit, a malformed handshake message)",
+  },
+  "not-tls": {
+    code: "NetworkError",
+    severity: "error",
+    rule: "BG602",
+    verdict: "the answer on the TLS port is not TLS (a cleartext HTTP answer: a proxy or another server answered)",
+  },
+  middlebox: {
+    code: "NetworkError",
+    severity: "error",
+    rule: "BG602",
+    verdict: "on cleartext HTTP, a middlebox answered instead of the service (407 proxy authentication, 511 captive portal, 403)",
+  },
 };
 
 /** Any failure on an Azure AD login endpoint, other than a proven interception. */
@@ -73,7 +92,14 @@ export const TIME_SERVER_SILENT: Classification = {
   code: "Unauthorized",
   severity: "warning",
   rule: "BG609",
-  verdict: "the time server did not answer SNTP (UDP 123)",
+  verdict: "the time server did not answer SNTP (UDP 123), or its answer is unusable (no transmit timestamp)",
+};
+
+export const TIME_SERVER_UNSYNCHRONISED: Classification = {
+  code: "Unauthorized",
+  severity: "warning",
+  rule: "BG609",
+  verdict: "the time server says it is not synchronised (leap indicator 3, stratum 0 or 16)",
 };
 
 /** An endpoint not tested: a warning with the endpoint's own code, never a pass. */
@@ -113,6 +139,7 @@ export function renderClassificationTable(): string {
     `| clock skew above ${CLOCK_SKEW.errorAboveSeconds} s (SNTP or an answer's \`Date\` header) | \`Unauthorized\` | error | ${CLOCK_SKEW.rule} |`,
     `| clock skew above ${CLOCK_SKEW.warningAboveSeconds} s | \`Unauthorized\` | warning | ${CLOCK_SKEW.rule} |`,
     row(TIME_SERVER_SILENT.verdict, TIME_SERVER_SILENT),
+    row(TIME_SERVER_UNSYNCHRONISED.verdict, TIME_SERVER_UNSYNCHRONISED),
     `| ${NOT_TESTED.verdict} | the endpoint's own code | warning | ${NOT_TESTED.rule} |`,
     row(EXPLICIT_PROXY.verdict, EXPLICIT_PROXY),
   ].join("\n");

@@ -10,7 +10,7 @@ import { DnsError, resolveName } from "./dns";
 import { httpGet } from "./http";
 import type { SystemResolver } from "./system-resolver";
 import type { EndpointObservation, FailureKind, Outcome, ProbeTargetInfo, Stage, StageResult } from "./observations";
-import { hostPort } from "./observations";
+import { hostPort, MAX_EVIDENCE_ADDRESSES } from "./observations";
 import { ProxyRefusedError, connectTunnel } from "./proxy";
 import { redactText } from "./redact";
 import type { PlannedTarget } from "./targets";
@@ -125,7 +125,8 @@ export async function probeEndpoint(target: PlannedTarget, options: EndpointProb
             ? failure("name-not-resolved", "dns", proxy ? `the proxy's name: ${error.message}` : error.message, error.code)
             : failure("name-not-resolved", "dns", error.message),
       );
-      observation.dns = { name: hop.host, resolver: result.resolver, addresses: result.addresses };
+      // An answer may carry thousands of addresses: the evidence keeps the first few and the count.
+      observation.dns = { name: hop.host, resolver: result.resolver, addresses: result.addresses.slice(0, MAX_EVIDENCE_ADDRESSES), total: result.addresses.length };
       addresses = result.addresses;
     }
 
@@ -191,7 +192,10 @@ export async function probeEndpoint(target: PlannedTarget, options: EndpointProb
         "tls",
         (signal) => tlsHandshake(stream, { servername: target.host, trust: options.trust, signal }),
         (r) => `${r.observation.protocol ?? "TLS"}, ${r.observation.certificate?.subject ?? "no certificate"} issued by ${r.observation.certificate?.issuer ?? "?"}`,
-        (error) => (error instanceof HandshakeError ? failure("handshake-closed", "tls", error.message, error.code) : failure("handshake-closed", "tls", error.message)),
+        (error) =>
+          error instanceof HandshakeError
+            ? failure(error.kind === "not-tls" ? "not-tls" : error.kind === "failed" ? "handshake-failed" : "handshake-closed", "tls", error.message, error.code)
+            : failure("handshake-closed", "tls", error.message),
         (late) => late.socket.destroy(),
       );
       sockets.push(secure);
@@ -215,6 +219,12 @@ export async function probeEndpoint(target: PlannedTarget, options: EndpointProb
       (error) => closedOrProtocol("http", error),
     );
     observation.http = http;
+    // Cleartext HTTP proves nothing about who answered: these statuses are an intermediary's by definition
+    // (407: RFC 9110 15.5.8; 511: RFC 6585 section 6, "intended for use by intercepting proxies") or a
+    // filtering proxy's deny page (403).
+    if (target.protocol === "http" && MIDDLEBOX_STATUSES.has(http.status)) {
+      throw failure("middlebox", "http", `${target.host} answered HTTP ${http.status}${http.statusText ? ` ${http.statusText}` : ""} on cleartext HTTP: ${MIDDLEBOX_STATUSES.get(http.status)}`, String(http.status));
+    }
     observation.outcome = { kind: "reachable", stage: "http", detail: `answered HTTP ${http.status}${http.statusText ? ` ${http.statusText}` : ""}` };
   } catch (error) {
     if (!(error instanceof StageStop)) throw error;
@@ -225,6 +235,12 @@ export async function probeEndpoint(target: PlannedTarget, options: EndpointProb
   observation.ms = now() - started;
   return observation;
 }
+
+const MIDDLEBOX_STATUSES = new Map([
+  [407, "a transparent proxy asks for authentication, which the bridge cannot give"],
+  [511, "a captive portal asks for a sign-in (network authentication required)"],
+  [403, "a filtering proxy or firewall denies the request; the service is not reached"],
+]);
 
 function closedOrProtocol(stage: Stage, error: Error): StageStop {
   if (error instanceof ClosedError) {

@@ -30,7 +30,13 @@ export async function httpGet(
   now: () => number = Date.now,
 ): Promise<HttpObservation> {
   socket.write(requestHead(request.host, request.port, request.protocol, request.path));
-  const head = await readResponseHead(socket, signal);
+  let head = await readResponseHead(socket, signal);
+  // An interim answer (100 Continue, 102, 103) is not the answer: the final one must follow (RFC 9110
+  // section 15.2), within the same deadline. 101 would switch protocols, which a GET never asked for.
+  while (head.status >= 100 && head.status < 200 && head.status !== 101) {
+    if (head.rest.length) socket.unshift(head.rest);
+    head = await readResponseHead(socket, signal);
+  }
   return {
     status: head.status,
     statusText: head.statusText,

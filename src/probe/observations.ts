@@ -39,6 +39,9 @@ export type FailureKind =
   | "certificate-not-trusted"
   | "certificate-name-mismatch"
   | "handshake-closed"
+  | "handshake-failed"
+  | "not-tls"
+  | "middlebox"
   | "protocol-error";
 
 /** Why an endpoint was not tested; never a pass. */
@@ -122,7 +125,8 @@ export interface EndpointObservation {
   stages: StageResult[];
   /** The address the TCP stage connected to (or tried). */
   address?: string;
-  dns?: { name: string; resolver: string; addresses: string[] };
+  /** `addresses` holds at most `MAX_EVIDENCE_ADDRESSES`; `total` is how many the answer had. */
+  dns?: { name: string; resolver: string; addresses: string[]; total: number };
   proxy?: ProxyObservation;
   tls?: TlsObservation;
   http?: HttpObservation;
@@ -146,6 +150,13 @@ export interface TimeObservation {
         referenceId: string;
       }
     | { kind: "silent"; detail: string }
+    | {
+        kind: "unsynchronised";
+        /** What the server said: leap indicator 3 (alarm), stratum 0 (kiss-o'-death, unspecified) or 16. */
+        detail: string;
+        leap: number;
+        stratum: number;
+      }
     | { kind: "not-tested"; reason: NotTestedReason | "no-time-server"; detail: string };
   ms: number;
 }
@@ -165,6 +176,9 @@ export interface ProbeObservations {
   startedAt: number;
   ms: number;
 }
+
+/** At most this many of a name's addresses are kept as evidence (an answer may carry thousands). */
+export const MAX_EVIDENCE_ADDRESSES = 16;
 
 /** `host:port`, IPv6 in brackets. */
 export function hostPort(host: string, port: number): string {

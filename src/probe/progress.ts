@@ -59,6 +59,7 @@ export function timeProgressLine(time: TimeObservation, color: boolean): string 
     const sign = outcome.offsetMs >= 0 ? "+" : "";
     return `  ${label} ${printable(where)} ${paint(color, "dim", `sntp ${formatDuration(time.ms)}`)}   offset ${sign}${(outcome.offsetMs / 1000).toFixed(1)} s`;
   }
+  if (outcome.kind === "unsynchronised") return `  ${paint(color, "yellow", "warn ")} ${printable(where)} ${TIME_SERVER_SILENT.code}: ${oneLine(outcome.detail)}`;
   if (outcome.kind === "silent") return `  ${paint(color, "yellow", "warn ")} ${printable(where)} ${TIME_SERVER_SILENT.code}: ${oneLine(outcome.detail)}`;
   return `  ${paint(color, "yellow", "skip ")} ${printable(where)} not tested: ${oneLine(outcome.detail)}`;
 }

@@ -15,7 +15,7 @@ import type { EndpointObservation, ProbeObservations, TimeObservation } from "./
 import { hostPort } from "./observations";
 import type { PlannedTarget, TargetPlan } from "./targets";
 import { SystemResolver } from "./system-resolver";
-import { sntpQuery, TimeServerSilentError, type TimeServer } from "./time";
+import { sntpQuery, TimeServerSilentError, unsynchronised, type TimeServer } from "./time";
 import type { TrustAnchors } from "./tls";
 
 export interface ProbeRunOptions {
@@ -66,7 +66,10 @@ async function probeTime(options: ProbeRunOptions, signal: AbortSignal, now: () 
     const resolved = await withDeadline(options.stageTimeoutMs, signal, (s) => resolveName(server.host, { servers: options.dnsServers, timeoutMs: options.stageTimeoutMs, signal: s, system }));
     const address = resolved.addresses[0]!;
     const answer = await withDeadline(options.stageTimeoutMs, signal, (s) => sntpQuery(address, server.port, s, now));
-    return done({ kind: "answered", ...answer });
+    const why = unsynchronised(answer);
+    if (why) return done({ kind: "unsynchronised", detail: `the time server ${hostPort(server.host, server.port)} says it is not synchronised: ${why}`, leap: answer.leap, stratum: answer.stratum });
+    const { leap: _leap, ...measured } = answer;
+    return done({ kind: "answered", ...measured });
   } catch (error) {
     if (error instanceof RunAbortedError) {
       return done({ kind: "not-tested", reason: error.reason, detail: error.reason === "interrupted" ? "interrupted (Ctrl-C)" : "the whole-run deadline passed first" });

@@ -1,7 +1,8 @@
 /**
  * The time stage: one SNTP (RFC 4330) exchange over UDP with the deployment's time server, giving the
  * offset between its clock and this machine's. The answer must echo our transmit timestamp (so a stray
- * or spoofed datagram is ignored) and must not be a kiss-o'-death (stratum 0).
+ * or spoofed datagram is ignored) and carry a transmit timestamp of its own; whether the server says it is
+ * synchronised (leap indicator, stratum) is the caller's to judge.
  */
 import * as dgram from "node:dgram";
 import * as net from "node:net";
@@ -38,9 +39,14 @@ export function writeNtpTimestamp(buffer: Buffer, offset: number, ms: number): v
   buffer.writeUInt32BE(fraction >>> 0, offset + 4);
 }
 
-/** Reads an NTP 64-bit timestamp at `offset` as ms since the Unix epoch. */
+/**
+ * Reads an NTP 64-bit timestamp at `offset` as ms since the Unix epoch. The seconds wrap in 2036 (NTP era
+ * 1): RFC 4330 section 3 reads a timestamp whose most significant bit is set as 1968-2036 and one whose bit
+ * is clear as 2036-2104, so a server's clock past 2036 is not read as 1900.
+ */
 export function readNtpTimestamp(buffer: Buffer, offset: number): number {
-  const seconds = buffer.readUInt32BE(offset);
+  const raw = buffer.readUInt32BE(offset);
+  const seconds = raw >= 0x8000_0000 ? raw : raw + 2 ** 32;
   const fraction = buffer.readUInt32BE(offset + 4);
   return (seconds - NTP_EPOCH_OFFSET) * 1000 + (fraction / 2 ** 32) * 1000;
 }
@@ -50,6 +56,17 @@ export interface SntpAnswer {
   roundTripMs: number;
   stratum: number;
   referenceId: string;
+  /** Leap indicator: 3 is "alarm", the server's clock is not synchronised (RFC 4330 section 4). */
+  leap: number;
+}
+
+/** Why an answer says the server is not synchronised (RFC 4330 section 5), or undefined when it is. */
+export function unsynchronised(answer: Pick<SntpAnswer, "leap" | "stratum" | "referenceId">): string | undefined {
+  const why: string[] = [];
+  if (answer.leap === 3) why.push("leap indicator 3 (alarm: its clock is not synchronised)");
+  if (answer.stratum === 0) why.push(`stratum 0 (a kiss-o'-death${answer.referenceId && answer.referenceId !== "(none)" ? ` ${answer.referenceId}` : ""}: it serves no time)`);
+  if (answer.stratum >= 16) why.push(`stratum ${answer.stratum} (unsynchronised)`);
+  return why.length ? why.join(", ") : undefined;
 }
 
 export class TimeServerSilentError extends Error {
@@ -61,6 +78,7 @@ export class TimeServerSilentError extends Error {
 
 function referenceId(packet: Buffer, stratum: number): string {
   const raw = packet.subarray(12, 16);
+  // Stratum 0 (a kiss code such as RATE) and 1 (a source such as GPS) carry ASCII; others an address.
   if (stratum <= 1) return raw.toString("ascii").replace(/\0+$/, "") || "(none)";
   return [...raw].join(".");
 }
@@ -101,16 +119,17 @@ export function sntpQuery(address: string, port: number, signal: AbortSignal, no
       // Not an answer to our request: keep waiting for one (until the deadline).
       if (mode !== 4 || !packet.subarray(24, 32).equals(originate)) return;
       const stratum = packet[1]!;
-      if (stratum === 0) {
-        const code = packet.subarray(12, 16).toString("ascii");
-        finish(() => reject(new TimeServerSilentError(`the time server sent a kiss-o'-death (${code})`)));
+      const leap = packet[0]! >> 6;
+      // RFC 4330 section 5: an answer whose transmit timestamp is 0 is to be discarded.
+      if (packet.readUInt32BE(40) === 0 && packet.readUInt32BE(44) === 0) {
+        finish(() => reject(new TimeServerSilentError("the time server answered without a transmit timestamp (0): not a usable answer")));
         return;
       }
       const t2 = readNtpTimestamp(packet, 32);
       const t3 = readNtpTimestamp(packet, 40);
       const offsetMs = (t2 - t1 + (t3 - t4)) / 2;
       const roundTripMs = t4 - t1 - (t3 - t2);
-      finish(() => resolve({ offsetMs, roundTripMs: Math.max(0, roundTripMs), stratum, referenceId: referenceId(packet, stratum) }));
+      finish(() => resolve({ offsetMs, roundTripMs: Math.max(0, roundTripMs), stratum, referenceId: referenceId(packet, stratum), leap }));
     });
     // A connected socket hears ICMP port-unreachable as ECONNREFUSED instead of waiting out the deadline.
     socket.connect(port, address, () => {

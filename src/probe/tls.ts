@@ -27,6 +27,11 @@ export class HandshakeError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    /**
+     * `closed`: the peer or the network closed, reset or alerted (what an IPS does; a warning). `not-tls`:
+     * what came back is not TLS. `failed`: TLS never started on what the server sent (too large, malformed).
+     */
+    readonly kind: "closed" | "not-tls" | "failed" = "closed",
   ) {
     super(message);
     this.name = "HandshakeError";
@@ -130,6 +135,28 @@ export function tlsHandshake(
   });
 }
 
+/** OpenSSL's words for an answer to the ClientHello that is not a TLS record. */
+const NOT_TLS = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_RECORD_LENGTH_MISMATCH", "ERR_SSL_UNKNOWN_PROTOCOL", "ERR_SSL_HTTP_REQUEST", "ERR_SSL_HTTPS_PROXY_REQUEST"]);
+
+/** Handshakes that broke on the server's messages: over the size OpenSSL accepts, or malformed. */
+const TOO_LARGE_OR_MALFORMED = new Set([
+  "ERR_SSL_EXCESSIVE_MESSAGE_SIZE",
+  "ERR_SSL_CERT_LENGTH_MISMATCH",
+  "ERR_SSL_LENGTH_MISMATCH",
+  "ERR_SSL_BAD_PACKET_LENGTH",
+  "ERR_SSL_UNEXPECTED_MESSAGE",
+  "ERR_SSL_BAD_MESSAGE_TYPE",
+  "ERR_SSL_DECODE_ERROR",
+  "ERR_SSL_BAD_CERTIFICATE",
+  "ERR_SSL_CERT_LIST_TOO_LONG",
+]);
+
+function describeSslCode(code: string): string {
+  if (code === "ERR_SSL_EXCESSIVE_MESSAGE_SIZE") return "a handshake message (the certificate or its chain) over the 100 KiB OpenSSL accepts";
+  if (code === "ERR_SSL_UNEXPECTED_MESSAGE" || code === "ERR_SSL_BAD_MESSAGE_TYPE") return "a handshake message out of order";
+  return "a malformed handshake message";
+}
+
 function handshakeError(error: NodeJS.ErrnoException | undefined): HandshakeError {
   if (!error) return new HandshakeError("the connection was closed during the TLS handshake (FIN)", "closed");
   const code = error.code ?? "EUNKNOWN";
@@ -137,6 +164,12 @@ function handshakeError(error: NodeJS.ErrnoException | undefined): HandshakeErro
     return new HandshakeError("the connection was closed during the TLS handshake", "closed");
   }
   if (code === "ECONNRESET") return new HandshakeError("the connection was reset (RST) during the TLS handshake", code);
+  if (NOT_TLS.has(code)) {
+    return new HandshakeError(`the server answered the ClientHello with something that is not TLS (a cleartext HTTP answer on a TLS port?) (${code})`, code, "not-tls");
+  }
+  if (TOO_LARGE_OR_MALFORMED.has(code)) {
+    return new HandshakeError(`the handshake failed on what the server sent: ${describeSslCode(code)} (${code})`, code, "failed");
+  }
   if (code.startsWith("ERR_SSL_")) {
     const alert = /alert ([a-z ]+)/i.exec(error.message)?.[1];
     return new HandshakeError(alert ? `the server ended the handshake with TLS alert "${alert}"` : `the handshake failed (${code})`, code);

@@ -39,7 +39,11 @@ export function observationEvidence(observation: EndpointObservation): string[] 
   if (target.connectTo) {
     lines.push(`aimed by --connect-to at ${hostPort(target.connectTo.host, target.connectTo.port)} (SNI, certificate name and Host stay ${target.host})`);
   }
-  if (observation.dns) lines.push(`dns: ${observation.dns.name} -> ${observation.dns.addresses.join(", ")} (${observation.dns.resolver})`);
+  if (observation.dns) {
+    const { name, addresses, total, resolver } = observation.dns;
+    const more = total > addresses.length ? `, ... (${total} addresses, the first ${addresses.length} shown)` : "";
+    lines.push(`dns: ${name} -> ${addresses.join(", ")}${more} (${resolver})`);
+  }
   if (observation.proxy) {
     const p = observation.proxy;
     const answer = p.status ? `; it answered ${p.status}${p.statusText ? ` ${p.statusText}` : ""}` : "";
@@ -91,6 +95,12 @@ export function failureSummary(failure: FailureKind, stage: Stage, observation: 
       return `the certificate presented does not name ${observation.target.host}: ${observation.tls?.certificate?.subject ?? "?"}`;
     case "handshake-closed":
       return "the TLS handshake was closed by the network";
+    case "handshake-failed":
+      return "TLS never started: the handshake failed on what the server sent";
+    case "not-tls":
+      return "TLS never started: the answer on the TLS port is not TLS";
+    case "middlebox":
+      return `a middlebox answered on cleartext HTTP (${observation.http?.status ?? "?"}), not the service`;
   }
 }
 
@@ -127,6 +137,12 @@ export function failureFix(failure: FailureKind, stage: Stage, endpoint: Catalog
       return `Exempt ${name} from TLS inspection on the device whose CA issued the certificate presented (${observation.tls?.certificate?.issuer ?? "see the evidence"}); Azure Stack Hub does not support TLS interception.`;
     case "handshake-closed":
       return `Check for TLS inspection or an IPS between the stamp and ${name}, and exempt the endpoint from it.`;
+    case "handshake-failed":
+      return `Something other than ${name} answered the TLS handshake (a certificate or chain no client accepts): find the device on the path that terminates TLS and let the endpoint through untouched.`;
+    case "not-tls":
+      return `A device on the path answers port ${port} in cleartext (a proxy's or firewall's page): let ${name}:${port} through it, without interception.`;
+    case "middlebox":
+      return `A proxy, captive portal or filter answers cleartext HTTP for ${name}: let the stamp reach ${name}:${port} through it without authentication or sign-in.`;
   }
 }
 

@@ -38,7 +38,7 @@ export async function listen(server: net.Server): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
-export type TlsBehaviour = "answer" | "silent" | "reset-on-request";
+export type TlsBehaviour = "answer" | "silent" | "reset-on-request" | "continue-then-silent";
 
 export interface TlsServerOptions {
   leaf: TestLeaf;
@@ -77,6 +77,7 @@ export async function startTlsServer(options: TlsServerOptions): Promise<Running
       const behaviour = options.behaviour ?? "answer";
       if (behaviour === "answer") tlsSocket.end(answer(options.status ?? 404, options.dateOffsetMs ?? 0));
       else if (behaviour === "reset-on-request") socket.resetAndDestroy();
+      else if (behaviour === "continue-then-silent") tlsSocket.write("HTTP/1.1 100 Continue\r\n\r\n");
     });
   });
   const port = await listen(raw);
@@ -268,12 +269,24 @@ export async function startSilentUdp(): Promise<RunningServer> {
 const NTP_EPOCH_OFFSET = 2_208_988_800;
 
 function writeTimestamp(buffer: Buffer, offset: number, ms: number): void {
-  buffer.writeUInt32BE(Math.floor(ms / 1000) + NTP_EPOCH_OFFSET, offset);
+  // Modulo 2^32: past 2036 the seconds wrap (NTP era 1), as a real server's do.
+  buffer.writeUInt32BE((Math.floor(ms / 1000) + NTP_EPOCH_OFFSET) % 2 ** 32, offset);
   buffer.writeUInt32BE(Math.floor(((ms % 1000) / 1000) * 2 ** 32), offset + 4);
 }
 
+export interface SntpOptions {
+  /** Leap indicator (3: alarm, not synchronised). Default 0. */
+  leap?: number;
+  /** Default 2; 0 is a kiss-o'-death, 16 unsynchronised. */
+  stratum?: number;
+  /** Four ASCII characters for the reference id (a kiss code such as RATE with stratum 0). */
+  referenceId?: string;
+  /** Sends a transmit timestamp of 0. */
+  zeroTransmit?: boolean;
+}
+
 /** An SNTP server (RFC 4330) whose clock runs `offsetMs` ahead of the real one. */
-export async function startSntp(offsetMs: number): Promise<RunningServer> {
+export async function startSntp(offsetMs: number, options: SntpOptions = {}): Promise<RunningServer> {
   let hits = 0;
   const socket = dgram.createSocket("udp4");
   socket.on("message", (request, rinfo) => {
@@ -281,15 +294,15 @@ export async function startSntp(offsetMs: number): Promise<RunningServer> {
     hits++;
     const receive = Date.now() + offsetMs;
     const reply = Buffer.alloc(48);
-    reply[0] = (0 << 6) | (4 << 3) | 4; // LI 0, version 4, mode 4 (server)
-    reply[1] = 2; // stratum 2
+    reply[0] = ((options.leap ?? 0) << 6) | (4 << 3) | 4; // LI, version 4, mode 4 (server)
+    reply[1] = options.stratum ?? 2;
     reply[2] = request[2]!;
     reply[3] = 0xec; // precision
-    Buffer.from([127, 0, 0, 1]).copy(reply, 12); // reference id
+    (options.referenceId ? Buffer.from(options.referenceId.padEnd(4, "\0").slice(0, 4), "ascii") : Buffer.from([127, 0, 0, 1])).copy(reply, 12); // reference id
     writeTimestamp(reply, 16, receive - 60_000); // reference timestamp
     request.copy(reply, 24, 40, 48); // originate = the client's transmit timestamp
     writeTimestamp(reply, 32, receive);
-    writeTimestamp(reply, 40, Date.now() + offsetMs);
+    if (!options.zeroTransmit) writeTimestamp(reply, 40, Date.now() + offsetMs);
     socket.send(reply, rinfo.port, rinfo.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", () => resolve()));
