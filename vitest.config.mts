@@ -11,5 +11,7 @@ export default defineConfig({
     // one "internal error" line and exit 2, and test/hostile asserts that no spawned run prints one.
     dangerouslyIgnoreUnhandledErrors: false,
     testTimeout: 20_000,
+    // beforeAll starts servers and policy packs (a second alone, many on a loaded 2-core CI machine).
+    hookTimeout: 60_000,
   },
 });

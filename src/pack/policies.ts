@@ -47,6 +47,7 @@ import type { ResourceRule, Rule, RuleMeta, StackRule, Violation } from "../rule
 import { enforcementLevelOf, policyConfigSchema } from "./config";
 import { violationMessage } from "./message";
 import { outputsOverInputs, plainProps } from "./props";
+import { deserializationEpoch } from "./secrets";
 
 export interface PackOptions {
   /** Where `docs/rules/*.md` are published (a URL ending in `/`); policy `url`s and `docs:` lines resolve against it. */
@@ -127,6 +128,21 @@ function isAdvisoryOnly(meta: RuleMeta, violation: Violation, finding: Finding, 
   return isBelowRule(meta, violation);
 }
 
+/**
+ * The SDK's `notApplicable`, which throws an error the SDK catches (server.js, `throwNotApplicable`): for
+ * most resources of a stack and every resource policy, so the error is made without a stack trace, which
+ * nobody reads and which was most of its cost.
+ */
+function notApplicable(args: ResourceValidationArgs, reason: string): never {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    args.notApplicable(reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 interface ConfigResult {
   config?: BridgeguardConfig;
   error?: string;
@@ -135,6 +151,12 @@ interface ConfigResult {
 export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolicy[] {
   const seen = new SeenResources();
   const configs = new Map<string, { json: string; result: ConfigResult }>();
+  /**
+   * One configuration object per distinct configuration: every policy usually gets the same one (from
+   * `policy-config`), and the engine's analyses are kept per resource set and configuration object
+   * (`analyzeEgress`), so policies that share both share the egress analysis instead of repeating it.
+   */
+  const shared = new Map<string, BridgeguardConfig>();
 
   /** The policy's config through the engine's own validation (ajv, defaults); cached per policy. */
   function configOf(meta: RuleMeta, raw: object): ConfigResult {
@@ -152,7 +174,9 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
       const where = `policy pack config of ${meta.id}`;
       const config = parseConfig(raw, where);
       checkSuppressions(config.suppressions, where, allRuleMetas());
-      result = { config };
+      const same = json === undefined ? undefined : shared.get(json);
+      if (json !== undefined && !same) shared.set(json, config);
+      result = { config: same ?? config };
     } catch (error) {
       if (!isUserError(error)) throw error;
       result = { error: (error as Error).message };
@@ -235,6 +259,23 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
     return { set, unreadable };
   }
 
+  /**
+   * `stackSet` of every resource of `analyzeStack`, computed once per request and shared by every policy
+   * (the rules only read a resource set, as in the audit): the SDK hands each policy the same resources,
+   * deserialized once (./secrets.ts), and a request's policies run one after the other.
+   */
+  let stackCache: { epoch: number; urns: string[]; value: ReturnType<typeof stackSet> } | undefined;
+  function normalizedStack(resources: readonly PolicyResource[]): ReturnType<typeof stackSet> {
+    const epoch = deserializationEpoch();
+    const cached = stackCache;
+    if (epoch !== undefined && cached && cached.epoch === epoch && cached.urns.length === resources.length && resources.every((r, i) => r.urn === cached.urns[i])) {
+      return cached.value;
+    }
+    const value = stackSet(resources);
+    stackCache = epoch === undefined ? undefined : { epoch, urns: resources.map((r) => r.urn), value };
+    return value;
+  }
+
   function base(meta: RuleMeta) {
     return {
       name: meta.id,
@@ -256,7 +297,7 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
       validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const { config, error } = configOf(meta, args.getConfig());
         if (!config) return reportConfigError(reportViolation, meta, error ?? "invalid");
-        const { set, unreadable } = stackSet(args.resources);
+        const { set, unreadable } = normalizedStack(args.resources);
         for (const u of unreadable) if (meta.appliesTo.includes(u.kind)) reportUnreadable(reportViolation, meta, u.urn, u.error, config);
         for (const violation of rule.check(set, { config })) report(reportViolation, meta, violation, config);
       },
@@ -272,11 +313,11 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
       ...base(meta),
       validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const kind = kindOfPulumiType(args.type);
-        if (kind === "other") args.notApplicable("not a resource bridgeguard reads");
+        if (kind === "other") notApplicable(args, "not a resource bridgeguard reads");
         const inputs: SeenInputs = { props: args.props, protect: args.opts.protect, secretKeys: args.opts.additionalSecretOutputs ?? [] };
         if (args.provider) inputs.provider = args.provider;
         seen.remember(args.urn, inputs);
-        if (!meta.appliesTo.includes(kind)) args.notApplicable(`applies to ${meta.appliesTo.join(", ")}`);
+        if (!meta.appliesTo.includes(kind)) notApplicable(args, `applies to ${meta.appliesTo.join(", ")}`);
         const { config, error } = configOf(meta, args.getConfig());
         if (!config) return reportConfigError(reportViolation, meta, error ?? "invalid");
         const { resource, error: unreadable } = fromInputs(args.type, args.urn, args.name, inputs);
@@ -293,7 +334,9 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
         if (!config) return;
         const applicable = args.resources.filter((r) => meta.appliesTo.includes(kindOfPulumiType(r.type)));
         if (applicable.length === 0) return;
-        const { set, unreadable } = stackSet(applicable);
+        const stack = normalizedStack(args.resources);
+        const set = stack.set.resources.filter((r) => meta.appliesTo.includes(r.kind));
+        const unreadable = stack.unreadable.filter((u) => meta.appliesTo.includes(u.kind));
         for (const u of unreadable) {
           // validateResource reported the same error when the inputs alone were already unreadable.
           const inputs = seen.inputsOf(u.urn);
@@ -301,7 +344,7 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
           if (inputs && fromInputs(r.type, r.urn, r.name, inputs).error === u.error) continue;
           reportUnreadable(reportViolation, meta, u.urn, u.error, config);
         }
-        for (const resource of set.resources) {
+        for (const resource of set) {
           const inputs = seen.inputsOf(resource.ref.urn);
           const policyResource = applicable.find((r) => r.urn === resource.ref.urn)!;
           const reported = new Set<string>();

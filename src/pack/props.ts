@@ -76,9 +76,42 @@ function plainValue(value: unknown): unknown {
  */
 export function plainProps(props: unknown, secretKeys: readonly string[] = []): Record<string, unknown> {
   if (typeof props !== "object" || props === null) return {};
-  const out = plainValue(props) as Record<string, unknown>;
+  const plain = plainTarget(props);
+  if (secretKeys.length === 0) return plain;
+  const out = { ...plain };
   for (const key of secretKeys) if (out[key] !== undefined && out[key] !== null) out[key] = opaqueSecret();
   return out;
+}
+
+/**
+ * The key under which the SDK's unknown-checking proxy answers with the object it wraps
+ * (`@pulumi/policy/proxy.js`, `getSpecialProxyTarget`): reading the object itself is the same data (every
+ * unknown is one of the sentinel strings above, which `plainValue` turns into the engine's unknown)
+ * without a proxy per nested value.
+ */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/**
+ * Plain copies per object the SDK deserialized: the deserializer keeps one object per resource and request
+ * (./secrets.ts), so every policy of a request reads the same copy. Callers never change it.
+ */
+const plainCopies = new WeakMap<object, Record<string, unknown>>();
+
+function plainTarget(props: object): Record<string, unknown> {
+  let target: unknown;
+  try {
+    target = (props as Record<string, unknown>)[PROXY_TARGET];
+  } catch {
+    target = undefined;
+  }
+  // Not the SDK's proxy (plain data, or a future SDK): copy through it.
+  if (typeof target !== "object" || target === null) return plainValue(props) as Record<string, unknown>;
+  let copy = plainCopies.get(target);
+  if (!copy) {
+    copy = plainValue(target) as Record<string, unknown>;
+    plainCopies.set(target, copy);
+  }
+  return copy;
 }
 
 /** `{[SIG_KEY]: SECRET_SIG, ...}` anywhere below `value` becomes the placeholder: the SDK then opens nothing. */

@@ -14,6 +14,7 @@
  * One pack process per test file: `startPack()` in `beforeAll`, `close()` in `afterAll`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import Ajv from "ajv";
@@ -162,6 +163,47 @@ function readDiagnostics(response: { getDiagnosticsList(): unknown[]; getNotAppl
   type NA = { getPolicyName(): string; getReason(): string };
   const notApplicable = (response.getNotApplicableList() as NA[]).map((n) => ({ policyName: n.getPolicyName(), reason: n.getReason() }));
   return { diagnostics, notApplicable };
+}
+
+/** A request in wire form, built once: `analyze` or `analyzeStack`. */
+export interface BuiltRequest {
+  method: "analyze" | "analyzeStack";
+  message: unknown;
+}
+
+/** The engine's `AnalyzeRequest` for one resource's inputs. */
+export function analyzeRequest(r: ResourceRequest): BuiltRequest {
+  const request = new analyzerPb.AnalyzeRequest();
+  request.setType(r.type);
+  request.setUrn(r.urn);
+  request.setName(r.name ?? urnName(r.urn));
+  request.setProperties(toStruct(r.properties));
+  // Without options the pack answers that a newer CLI is required.
+  request.setOptions(resourceOptions(r));
+  const provider = providerResource(r);
+  if (provider) request.setProvider(provider);
+  return { method: "analyze", message: request };
+}
+
+/** The engine's `AnalyzeStackRequest` for every resource's outputs. */
+export function analyzeStackRequest(resources: readonly ResourceRequest[]): BuiltRequest {
+  const request = new analyzerPb.AnalyzeStackRequest();
+  request.setResourcesList(
+    resources.map((r) => {
+      const resource = new analyzerPb.AnalyzerResource();
+      resource.setType(r.type);
+      resource.setUrn(r.urn);
+      resource.setName(r.name ?? urnName(r.urn));
+      resource.setProperties(toStruct(r.properties));
+      resource.setOptions(resourceOptions(r));
+      const provider = providerResource(r);
+      if (provider) resource.setProvider(provider);
+      if (r.parent) resource.setParent(r.parent);
+      if (r.dependencies) resource.setDependenciesList(r.dependencies);
+      return resource;
+    }),
+  );
+  return { method: "analyzeStack", message: request };
 }
 
 export class PackHarness {
@@ -382,37 +424,17 @@ export class PackHarness {
 
   /** `analyze`: one resource's inputs. */
   async analyze(r: ResourceRequest): Promise<AnalyzeResult> {
-    const request = new analyzerPb.AnalyzeRequest();
-    request.setType(r.type);
-    request.setUrn(r.urn);
-    request.setName(r.name ?? urnName(r.urn));
-    request.setProperties(toStruct(r.properties));
-    // Without options the pack answers that a newer CLI is required.
-    request.setOptions(resourceOptions(r));
-    const provider = providerResource(r);
-    if (provider) request.setProvider(provider);
-    return readDiagnostics(await this.call("analyze", request));
+    return this.send(analyzeRequest(r));
   }
 
   /** `analyzeStack`: every resource's outputs. */
   async analyzeStack(resources: readonly ResourceRequest[]): Promise<AnalyzeResult> {
-    const request = new analyzerPb.AnalyzeStackRequest();
-    request.setResourcesList(
-      resources.map((r) => {
-        const resource = new analyzerPb.AnalyzerResource();
-        resource.setType(r.type);
-        resource.setUrn(r.urn);
-        resource.setName(r.name ?? urnName(r.urn));
-        resource.setProperties(toStruct(r.properties));
-        resource.setOptions(resourceOptions(r));
-        const provider = providerResource(r);
-        if (provider) resource.setProvider(provider);
-        if (r.parent) resource.setParent(r.parent);
-        if (r.dependencies) resource.setDependenciesList(r.dependencies);
-        return resource;
-      }),
-    );
-    return readDiagnostics(await this.call("analyzeStack", request));
+    return this.send(analyzeStackRequest(resources));
+  }
+
+  /** Sends a request built by `analyzeRequest` or `analyzeStackRequest` (built once, sent to several packs). */
+  async send(request: BuiltRequest): Promise<AnalyzeResult> {
+    return readDiagnostics(await this.call(request.method, request.message));
   }
 
   /**
@@ -424,6 +446,18 @@ export class PackHarness {
     for (const r of stack.inputs) diagnostics.push(...(await this.analyze(r)).diagnostics);
     diagnostics.push(...(await this.analyzeStack(stack.outputs)).diagnostics);
     return diagnostics;
+  }
+
+  /** The child process's CPU seconds so far (user + system, Linux `/proc`), or undefined elsewhere. */
+  cpuSeconds(): number | undefined {
+    try {
+      const stat = fs.readFileSync(`/proc/${this.child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // Fields 14 and 15 of proc(5) (utime, stime), counted after the command name: indexes 11 and 12.
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {
