@@ -56,7 +56,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     )
     .option("-c, --config <file>", "bridgeguard.yaml with the expected registration, egress range, time and DNS servers, suppressions")
     .addOption(cloudOption())
-    .addOption(formatOption(["text", "json", "sarif", "junit", "markdown"]))
+    .addOption(formatOption(["text", "json", "sarif", "junit", "markdown", "github"]))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("-j, --jobs <n>", "files audited at once, each on a worker thread (default: the number of cores)", parseJobs)
     .addOption(new Option("--fail-on <severity>", "lowest severity that fails the run (exit 1); overrides failOn in the config (default: error)").choices(FAIL_ON))
@@ -190,6 +190,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     width: process.stdout.columns,
     failOn,
     docsBaseUri: options.docsUrl,
+    ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),
     ...(options.format === "sarif" ? { automationDetails: sarifAutomationDetails("bridgeguard/audit/") } : {}),
   });
   writeOutput(text, options.output);

@@ -12,11 +12,12 @@ import { renderJunit } from "./junit";
 import { renderMarkdown } from "./markdown";
 import { renderSarif, type SarifAutomationDetails } from "./sarif";
 import { renderText } from "./text";
+import { renderGithub } from "./github";
 
-export type OutputFormat = "text" | "json" | "sarif" | "junit" | "markdown";
+export type OutputFormat = "text" | "json" | "sarif" | "junit" | "markdown" | "github";
 
 /** Every output format, the default (`text`) first. */
-export const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "junit", "markdown"];
+export const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "junit", "markdown", "github"];
 
 export function isOutputFormat(value: string): value is OutputFormat {
   return (FORMATS as readonly string[]).includes(value);
@@ -30,6 +31,8 @@ export interface RenderOptions {
   width?: number;
   /** sarif: the audited file (repository-relative path preferred), or each finding's file. */
   artifactUri?: string | ((finding: Finding) => string | undefined);
+  /** sarif, github: the Pulumi project's directory in the repository, prefixed to program source paths. */
+  sourceRoot?: string;
   /** sarif, markdown: base URI that relative `docs` paths resolve against; default `DOCS_URL`. */
   docsBaseUri?: string;
   /** sarif: a rule's docs page when no finding of it gives one (the engine's `docsPath`). */
@@ -55,6 +58,7 @@ export function renderReport(format: OutputFormat, report: Report, rules: readon
       return renderSarif(report, {
         rules,
         artifactUri: options.artifactUri,
+        sourceRoot: options.sourceRoot,
         ruleDocs: options.ruleDocs ?? docsPath,
         docsBaseUri,
         informationUri: options.informationUri ?? PROJECT_URL,
@@ -64,6 +68,8 @@ export function renderReport(format: OutputFormat, report: Report, rules: readon
       return renderJunit(report, { failOn: options.failOn, rules });
     case "markdown":
       return renderMarkdown(report, { docsBaseUri });
+    case "github":
+      return renderGithub(report, { sourceRoot: options.sourceRoot });
   }
 }
 
@@ -77,3 +83,5 @@ export type { JunitOptions } from "./junit";
 export { renderMarkdown, MARKDOWN_MARKER } from "./markdown";
 export type { MarkdownOptions } from "./markdown";
 export { summaryLine } from "./common";
+export { renderGithub, escapeData, escapeProperty } from "./github";
+export type { GithubOptions } from "./github";

@@ -3,9 +3,9 @@
  * are the driver's `rules` (with their why, remediation and docs as help); one result per finding.
  *
  * Where a finding is: a logical location (the resource's URN, name, kind `resource`) always, and a
- * physical location (the audited file) when the caller names one. A stack export has no line numbers
- * for its resources, so the region is the file's first line: GitHub code scanning rejects results whose
- * physical location has no `region.startLine`.
+ * physical location: the program line that declared the resource when Pulumi's state recorded it
+ * (`sourcePosition`, under `sourceRoot`), else the resource's own line in the audited file (line 1 only when
+ * it could not be found: GitHub code scanning rejects a physical location without `region.startLine`).
  *
  * Every result carries `partialFingerprints["bridgeguard/v1"]` (rule, resource, endpoint: see
  * `engine/fingerprint.ts`), so code scanning follows an alert across runs whatever its message says. A
@@ -20,6 +20,7 @@ import type { Finding, FindingSuppression, Report, Severity } from "../model/fin
 import type { RuleMeta } from "../rules/types";
 import { describeEndpoint, isAbsoluteUri, resolveDocs, sortedFindings } from "./common";
 import { fixJson, fixLines } from "./fix";
+import { inputLocation, programLocation, type ReportLocation } from "./locations";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -32,6 +33,11 @@ export interface SarifOptions {
    * finding's file. Without it, results carry only the logical location.
    */
   artifactUri?: string | ((finding: Finding) => string | undefined);
+  /**
+   * The Pulumi project's directory in the repository: prefixed to program source paths (`sourcePosition` is
+   * relative to the project root). Default: none (the project is the repository root).
+   */
+  sourceRoot?: string;
   /**
    * A rule's docs page, for rules that produced no finding to take it from (findings carry `docs`);
    * the engine's `docsPath` fits.
@@ -146,15 +152,32 @@ function resultMessage(finding: Finding): string {
   return parts.join("\n\n");
 }
 
-function location(finding: Finding, options: SarifOptions): Sarif.Location {
+/**
+ * Where a result is: the line of the program that declared the resource (Pulumi's `sourcePosition`, under
+ * `sourceRoot`), so that code scanning annotates the pull request that changed it; else the resource's own
+ * line in the audited file. The audited file stays a related location when the program's line leads.
+ */
+function location(finding: Finding, options: SarifOptions): { location: Sarif.Location; related?: Sarif.Location } {
   const artifact = typeof options.artifactUri === "function" ? options.artifactUri(finding) : (options.artifactUri ?? finding.file);
-  const loc: Sarif.Location = {
-    logicalLocations: [{ fullyQualifiedName: finding.resource.urn, name: finding.resource.name, kind: "resource" }],
-  };
-  if (artifact !== undefined && artifact !== "") {
-    loc.physicalLocation = { artifactLocation: { uri: toArtifactUri(artifact) }, region: { startLine: 1 } };
+  const logicalLocations: Sarif.LogicalLocation[] = [{ fullyQualifiedName: finding.resource.urn, name: finding.resource.name, kind: "resource" }];
+  const program = programLocation(finding, options.sourceRoot);
+  const input = inputLocation(finding, artifact);
+  const physical = (at: ReportLocation): Sarif.PhysicalLocation => ({
+    artifactLocation: { uri: toArtifactUri(at.path) },
+    region: { startLine: at.line, ...(at.column !== undefined ? { startColumn: at.column } : {}) },
+  });
+  if (program) {
+    return {
+      location: { physicalLocation: physical(program), logicalLocations },
+      ...(input ? { related: { id: 1, physicalLocation: physical(input), message: { text: "the resource in the audited state" } } } : {}),
+    };
   }
-  return loc;
+  return { location: { ...(input ? { physicalLocation: physical(input) } : {}), logicalLocations } };
+}
+
+function locationsOf(finding: Finding, options: SarifOptions): Pick<Sarif.Result, "locations" | "relatedLocations"> {
+  const { location: loc, related } = location(finding, options);
+  return { locations: [loc], ...(related ? { relatedLocations: [related] } : {}) };
 }
 
 /** A suppression from the configuration file: `external` to the audited file, accepted by a person. */
@@ -224,7 +247,7 @@ export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
     ruleIndex: indexOf.get(finding.rule.id) as number,
     level: LEVEL[finding.severity],
     message: { text: resultMessage(finding) },
-    locations: [location(finding, options)],
+    ...locationsOf(finding, options),
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprintFor(finding) },
     ...(finding.suppression ? { suppressions: [suppressionOf(finding.suppression)] } : {}),
     ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),

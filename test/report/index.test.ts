@@ -4,8 +4,8 @@ import { DOCS_URL, PROJECT_URL, docsPath } from "../../src/project";
 import { RULES, sampleReport } from "./sample";
 
 describe("renderReport", () => {
-  it("knows the five formats, text first", () => {
-    expect(FORMATS).toEqual(["text", "json", "sarif", "junit", "markdown"]);
+  it("knows the six formats, text first", () => {
+    expect(FORMATS).toEqual(["text", "json", "sarif", "junit", "markdown", "github"]);
     expect(isOutputFormat("sarif")).toBe(true);
     expect(isOutputFormat("html")).toBe(false);
   });
