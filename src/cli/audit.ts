@@ -16,6 +16,7 @@ import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
 import { expandInputs } from "./inputs";
 import { adoPipeline } from "./ado-pipeline";
 import { writeOutput } from "./io";
+import { DEFAULT_COLUMNS, terminalWidth } from "./terminal";
 import { cloudOption, docsUrlOption, formatOption, maxInputSizeOption } from "./options";
 
 /** The audit's exit codes (see `EXIT` in main.ts): findings at the gate 1, bad usage or input 2. */
@@ -37,6 +38,7 @@ interface AuditOptions {
   docsUrl?: string;
   state?: string;
   sourceRoot?: string;
+  quiet?: boolean;
 }
 
 function parseJobs(value: string): number {
@@ -64,6 +66,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .option("--create-baseline <file>", "write the fingerprints of this run's unsuppressed findings as a baseline")
     .option("--soft-fail", "report findings but exit 0 (an input error still exits 2)")
     .addOption(docsUrlOption())
+    .option("-q, --quiet", "errors only: the text report counts warnings and suppressed findings instead of showing them, and stderr gets no notices")
     .addOption(maxInputSizeOption())
     .option("--state <file>", "the stack's `pulumi stack export` (or backend checkpoint) that a `pulumi preview --json` without --show-sames is laid over")
     .option("--source-root <dir>", "SARIF/github: prefix for program source paths (Pulumi's sourcePosition is relative to the project root, the directory of Pulumi.yaml)")
@@ -158,7 +161,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   findings = suppressed.findings;
   // What an input could not show (a preview's unchanged resources), then what the suppressions say.
   const notices = [...results.flatMap((r) => (r.ok ? (r.notices ?? []) : [])), ...suppressed.notices];
-  for (const notice of notices) stderr(`${notice.level}: ${notice.message}`);
+  if (!options.quiet) for (const notice of notices) stderr(`${notice.level}: ${notice.message}`);
 
   let baselineError: string | undefined;
   if (options.createBaseline) {
@@ -187,7 +190,8 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
   const text = renderReport(options.format, report, rules, {
     color: !options.output && shouldUseColor(process.stdout, process.env),
-    width: process.stdout.columns,
+    width: options.output ? DEFAULT_COLUMNS : terminalWidth(process.stdout, process.env),
+    quiet: options.quiet,
     failOn,
     docsBaseUri: options.docsUrl,
     ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),

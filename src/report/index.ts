@@ -27,8 +27,10 @@ export function isOutputFormat(value: string): value is OutputFormat {
 export interface RenderOptions {
   /** text: ANSI colour; decide it with `shouldUseColor(process.stdout, process.env)`. Default false. */
   color?: boolean;
-  /** text: columns to wrap at (e.g. the terminal's width); default 100. */
+  /** text: columns to wrap at (e.g. the terminal's width); default 80. */
   width?: number;
+  /** text: errors only (`--quiet`); the rest is counted. */
+  quiet?: boolean;
   /** sarif: the audited file (repository-relative path preferred), or each finding's file. */
   artifactUri?: string | ((finding: Finding) => string | undefined);
   /** sarif, github: the Pulumi project's directory in the repository, prefixed to program source paths. */
@@ -51,7 +53,7 @@ export function renderReport(format: OutputFormat, report: Report, rules: readon
   const docsBaseUri = options.docsBaseUri ?? DOCS_URL;
   switch (format) {
     case "text":
-      return renderText(report, { color: options.color ?? false, width: options.width });
+      return renderText(report, { color: options.color ?? false, width: options.width, quiet: options.quiet });
     case "json":
       return renderJson(report);
     case "sarif":

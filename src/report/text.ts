@@ -16,10 +16,13 @@
  *   1 error, 0 warnings, 14 resources checked, 17 endpoints evaluated
  *   catalog 2019.12-azs2301 (bridgeguard 0.1.0)
  *
- * A suppressed finding keeps its headline, marked `suppressed`, with its justification below (`because:`);
- * one already in the baseline is its headline only, marked `baselined`: neither counts in the summary.
+ * Every line, headlines included, wraps at the width (80 by default; words longer than a line, such as
+ * ARM ids, are never broken). Notices (what the configuration lacks, expired or stale suppressions) come
+ * first. A suppressed finding keeps its headline, marked `suppressed`, with its justification below
+ * (`because:`); findings already in the baseline are counted, not shown (`41 baselined findings not
+ * shown`): a baseline run shows what is new. `quiet` shows errors only and counts the rest.
  * A report of several stacks has one section per file (`== file`, its findings, its own summary line, or
- * the error that kept it from being audited) and ends with the total; notices come before the summary.
+ * the error that kept it from being audited) and ends with the total.
  */
 import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../model/finding";
 import { countOf, describeEndpoint, groupByResource, summaryLine, wrap } from "./common";
@@ -28,15 +31,19 @@ import { fixLines } from "./fix";
 export interface TextOptions {
   /** ANSI colour (severity in red/yellow, resource names in bold). Decide with `shouldUseColor`. */
   color: boolean;
-  /** Columns to wrap evidence and fixes at; default 100. The headline of a finding is never wrapped. */
+  /** Columns to wrap at, headlines included; default 80. Words longer than a line (ids, URLs) are not broken. */
   width?: number;
+  /** Errors only (`--quiet`): warnings, suppressed findings and notices are counted, not shown. */
+  quiet?: boolean;
 }
 
-const DEFAULT_WIDTH = 100;
+const DEFAULT_WIDTH = 80;
 /** Labels are padded to one width so that every value starts in the same column. */
 const LABEL_WIDTH = "endpoint: ".length;
 const FINDING_INDENT = "  ";
 const DETAIL_INDENT = "      ";
+/** A wrapped headline continues between the finding and its details, so that it reads as one line. */
+const HEADLINE_INDENT = "    ";
 
 const ANSI = {
   red: "\u001b[31m",
@@ -90,15 +97,23 @@ function labelled(label: string, lines: readonly string[], style: Style): string
 }
 
 /**
- * A finding that does not count (suppressed, or already in the baseline): its headline, marked, and for a
- * suppression the justification; the detail is in the other formats.
+ * A finding's first line, `error NetworkError BG201 usage-endpoint-blocked: message`, wrapped at the width
+ * like its body: the continuation lines are indented under the detail labels.
  */
-function renderAccepted(finding: Finding, width: number, style: Style): string[] {
+function headline(lead: string, leadStyled: string, finding: Finding, width: number): string[] {
+  const text = `${lead} ${finding.code} ${finding.rule.id} ${finding.rule.slug}: ${printable(finding.message).replace(/\n/g, " ")}`;
+  const lines = hanging(text, Math.max(20, width - FINDING_INDENT.length), HEADLINE_INDENT.slice(FINDING_INDENT.length));
+  // Colour the lead only (it is the first word(s) of the first line).
+  return lines.map((line, i) => `${FINDING_INDENT}${i === 0 ? `${leadStyled}${line.slice(lead.length)}` : line}`);
+}
+
+/**
+ * A suppressed finding: its headline, marked, and the justification; the detail is in the other formats.
+ */
+function renderSuppressed(finding: Finding, width: number, style: Style): string[] {
   const valueWidth = Math.max(20, width - DETAIL_INDENT.length - LABEL_WIDTH);
-  const mark = finding.suppression ? "suppressed" : "baselined";
-  const lines = [
-    `${FINDING_INDENT}${style(`${mark} ${finding.severity}`, "dim")} ${finding.code} ${finding.rule.id} ${finding.rule.slug}: ${printable(finding.message).replace(/\n/g, " ")}`,
-  ];
+  const lead = `suppressed ${finding.severity}`;
+  const lines = headline(lead, style(lead, "dim"), finding, width);
   if (finding.suppression) {
     const { justification, expires } = finding.suppression;
     const text = expires ? `${justification} (suppression expires ${expires})` : justification;
@@ -108,12 +123,9 @@ function renderAccepted(finding: Finding, width: number, style: Style): string[]
 }
 
 function renderFinding(finding: Finding, width: number, style: Style): string[] {
-  if (finding.suppression || finding.baselineState === "unchanged") return renderAccepted(finding, width, style);
+  if (finding.suppression) return renderSuppressed(finding, width, style);
   const valueWidth = Math.max(20, width - DETAIL_INDENT.length - LABEL_WIDTH);
-  const severity = style(finding.severity, SEVERITY_COLOUR[finding.severity], "bold");
-  const lines = [
-    `${FINDING_INDENT}${severity} ${finding.code} ${finding.rule.id} ${finding.rule.slug}: ${printable(finding.message).replace(/\n/g, " ")}`,
-  ];
+  const lines = headline(finding.severity, style(finding.severity, SEVERITY_COLOUR[finding.severity], "bold"), finding, width);
   if (finding.endpoint) lines.push(...labelled("endpoint", [printable(describeEndpoint(finding.endpoint))], style));
   if (finding.evidence.length > 0) {
     // A wrapped item's continuation is indented two more, so that items stay apart.
@@ -130,6 +142,33 @@ function renderFinding(finding: Finding, width: number, style: Style): string[] 
     lines.push(...labelled("change", change, style));
   }
   if (finding.docs !== "") lines.push(...labelled("docs", [printable(finding.docs)], style));
+  return lines;
+}
+
+/** `text` wrapped at `width`, its continuation lines indented by `indent` (and still within the width). */
+function hanging(text: string, width: number, indent: string): string[] {
+  const [first = "", ...rest] = wrap(text, width);
+  const more = rest.length > 0 ? wrap(rest.join(" "), Math.max(20, width - indent.length)).map((line) => `${indent}${line}`) : [];
+  return [first, ...more];
+}
+
+/** What a report shows: not the findings already in the baseline (counted), nor, when quiet, any but errors. */
+function shown(findings: readonly Finding[], quiet: boolean): Finding[] {
+  const baselined = (f: Finding) => f.baselineState === "unchanged" && !f.suppression;
+  return findings.filter((f) => !baselined(f) && !(quiet && (f.suppression || f.severity !== "error")));
+}
+
+/** `41 baselined findings not shown`, `3 warnings not shown (--quiet)`: what the report leaves out. */
+function leftOut(findings: readonly Finding[], quiet: boolean): string[] {
+  const baselined = findings.filter((f) => f.baselineState === "unchanged" && !f.suppression).length;
+  const lines: string[] = [];
+  if (baselined > 0) lines.push(`${countOf(baselined, "baselined finding")} not shown (in the baseline; --format json lists them)`);
+  if (quiet) {
+    const warnings = findings.filter((f) => !f.suppression && f.baselineState !== "unchanged" && f.severity === "warning").length;
+    const suppressed = findings.filter((f) => f.suppression).length;
+    if (warnings > 0) lines.push(`${countOf(warnings, "warning")} not shown (--quiet)`);
+    if (suppressed > 0) lines.push(`${countOf(suppressed, "suppressed finding")} not shown (--quiet)`);
+  }
   return lines;
 }
 
@@ -154,7 +193,7 @@ function verdictColour(summary: ReportSummary): keyof typeof ANSI {
  * Several stacks: one section per input file (`== file`, its findings, its own summary line, or the error
  * that kept it from being audited), then the total.
  */
-function renderStacks(report: Report, stacks: readonly StackSummary[], width: number, style: Style, out: string[]): void {
+function renderStacks(report: Report, stacks: readonly StackSummary[], width: number, quiet: boolean, style: Style, out: string[]): void {
   const byFile = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     const list = byFile.get(finding.file ?? "");
@@ -170,8 +209,10 @@ function renderStacks(report: Report, stacks: readonly StackSummary[], width: nu
       out.push("");
       continue;
     }
-    renderGroups(byFile.get(stack.file) ?? [], width, style, out);
-    out.push(style(`${file}: ${summaryLine(stack)}`, verdictColour(stack.summary)));
+    const own = byFile.get(stack.file) ?? [];
+    renderGroups(shown(own, quiet), width, style, out);
+    for (const line of leftOut(own, quiet)) out.push(style(line, "dim"));
+    out.push(...hanging(`${file}: ${summaryLine(stack)}`, width, "  ").map((line) => style(line, verdictColour(stack.summary))));
     out.push("");
   }
 }
@@ -183,23 +224,38 @@ export function renderText(report: Report, options: TextOptions): string {
   const out: string[] = [];
   const stacks = report.stacks && report.stacks.length > 1 ? report.stacks : undefined;
 
-  if (stacks) renderStacks(report, stacks, width, style, out);
-  else renderGroups(report.findings, width, style, out);
+  const quiet = options.quiet === true;
+  const notices = report.notices ?? [];
+
+  // Notices first: what the configuration lacks or gets wrong frames every finding below it.
+  if (!quiet && notices.length > 0) {
+    for (const notice of notices) {
+      const lead = `${notice.level}:`;
+      const lines = hanging(`${lead} ${printable(notice.message)}`, width, "  ");
+      out.push(...lines.map((line, i) => (i === 0 ? `${style(lead, notice.level === "warning" ? "yellow" : "dim", "bold")}${line.slice(lead.length)}` : line)));
+    }
+    out.push("");
+  }
+
+  if (stacks) renderStacks(report, stacks, width, quiet, style, out);
+  else {
+    renderGroups(shown(report.findings, quiet), width, style, out);
+    const left = leftOut(report.findings, quiet);
+    for (const line of left) out.push(style(line, "dim"));
+    if (left.length > 0) out.push("");
+  }
 
   if (report.findings.length === 0 && !stacks) {
     out.push(`${style("no problems found", "green", "bold")}: nothing checked would stop usage reporting`);
     out.push("");
   }
-  for (const notice of report.notices ?? []) {
-    out.push(`${style(notice.level, notice.level === "warning" ? "yellow" : "dim", "bold")}: ${printable(notice.message)}`);
-  }
-  if (report.notices && report.notices.length > 0) out.push("");
+  if (quiet && notices.length > 0) out.push(style(`${countOf(notices.length, "notice")} not shown (--quiet)`, "dim"), "");
   let summary = summaryLine(report);
   if (stacks) {
     const failed = stacks.filter((stack) => stack.error !== undefined).length;
     summary = `total: ${summary} in ${countOf(stacks.length, "stack")}${failed > 0 ? ` (${failed} could not be audited)` : ""}`;
   }
-  out.push(style(summary, verdictColour(report.summary), "bold"));
+  out.push(...hanging(summary, width, "  ").map((line) => style(line, verdictColour(report.summary), "bold")));
   out.push(printable(`catalog ${report.catalog.version} (${report.tool.name} ${report.tool.version})`));
   return `${out.join("\n")}\n`;
 }

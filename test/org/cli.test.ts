@@ -88,8 +88,7 @@ describe("suppressions", () => {
     expect(text).toMatch(/because: +ARM is reached through the private link, CHG-1002/);
     expect(text).toMatch(/0 errors, 2 warnings, \d+ suppressed, 6 resources checked/);
     const markdown = run("markdown");
-    expect(markdown).toContain("🔕 suppressed error");
-    expect(markdown).toContain("**Suppressed:** ARM is reached through the private link, CHG-1002");
+    expect(markdown).toMatch(/\| 🔕 error \| \[BG202 arm-endpoint-blocked\]\([^)]+\) \| [^|]+ \| ARM is reached through the private link, CHG-1002 \|/);
   });
 
   it("an expired suppression stops suppressing and says so (stderr, and the report's notices)", () => {

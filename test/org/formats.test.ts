@@ -165,7 +165,8 @@ describe("junit", () => {
 });
 
 describe("text", () => {
-  const text = renderText(orgReport(), { color: false });
+  // Wide, so that each summary is one line here; the 80-column layout is test/report/text.test.ts's.
+  const text = renderText(orgReport(), { color: false, width: 200 });
   const lines = text.split("\n");
 
   it("groups by stack, each with its summary line, then the total", () => {
@@ -176,42 +177,45 @@ describe("text", () => {
     expect(lines.at(-3)).toBe("total: 3 errors, 0 warnings, 1 suppressed, 2 in the baseline, 14 resources checked, 17 endpoints evaluated in 3 stacks (1 could not be audited)");
   });
 
-  it("marks a suppressed finding and gives its justification; a baselined one is one line", () => {
+  it("marks a suppressed finding and gives its justification; baselined ones are counted, not shown", () => {
     expect(lines).toContain("  suppressed warning NetworkError BG203 legacy-usage-endpoint-blocked: the firewall denies *.microsoftazurestack.com:443");
     expect(text).toMatch(/ {6}because: +Legacy endpoint retired on our stamps <CHG-1234> & approved by J\. Doe \(suppression\n? *expires 2027-01-01\)/);
-    expect(lines.some((l) => l.startsWith("  baselined error Unauthorized BG101 registration-missing:"))).toBe(true);
+    expect(text).not.toContain("BG101");
+    // Both baselined findings are in stacks/a.json.
+    const a = text.slice(text.indexOf("== stacks/a.json"), text.indexOf("== stacks/b.json"));
+    expect(a).toContain("2 baselined findings not shown (in the baseline; --format json lists them)");
   });
 
-  it("shows the notices as warnings", () => {
-    expect(lines.filter((l) => l.startsWith("warning: bridgeguard.yaml: suppressions["))).toHaveLength(2);
+  it("shows the notices first, as warnings", () => {
+    expect(lines.slice(0, 2).every((l) => l.startsWith("warning: bridgeguard.yaml: suppressions["))).toBe(true);
   });
 
-  it("one stack renders as before, without sections", () => {
-    const single = renderText({ ...orgReport(), stacks: orgReport().stacks!.slice(0, 1) }, { color: false });
+  it("one stack renders without sections", () => {
+    const single = renderText({ ...orgReport(), stacks: orgReport().stacks!.slice(0, 1) }, { color: false, width: 200 });
     expect(single).not.toContain("== ");
     expect(single.split("\n").at(-3)).toBe("3 errors, 0 warnings, 1 suppressed, 2 in the baseline, 14 resources checked, 17 endpoints evaluated");
+    expect(single).toContain("2 baselined findings not shown");
   });
 });
 
 describe("markdown", () => {
   const md = renderMarkdown(orgReport());
 
-  it("counts suppressed and baselined findings in the summary table", () => {
-    expect(md).toContain("| errors | warnings | suppressed | in the baseline | resources checked | endpoints evaluated |");
-    expect(md).toContain("| 3 | 0 | 1 | 2 | 14 | 17 |");
+  it("counts suppressed and baselined findings in the counts line", () => {
+    expect(md).toContain("3 errors, 0 warnings, 1 suppressed, 2 in the baseline, 14 resources checked, 17 endpoints evaluated");
   });
 
-  it("marks a suppressed finding and gives its justification, escaped", () => {
-    expect(md).toMatch(/\| 🔕 suppressed warning \| `NetworkError` \| BG203 legacy-usage-endpoint-blocked \|/);
-    expect(md).toContain("**Suppressed:** Legacy endpoint retired on our stamps &lt;CHG-1234&gt; &amp; approved by J. Doe (suppression expires 2027-01-01)");
-    expect(md).toContain("| baselined error |");
+  it("lists a suppressed finding with its justification, escaped; counts baselined ones", () => {
+    expect(md).toContain("| 🔕 warning | BG203 legacy-usage-endpoint-blocked | hub-fw | Legacy endpoint retired on our stamps &lt;CHG-1234&gt; &amp; approved by J. Doe (until 2027-01-01) |");
+    expect(md).toContain("2 baselined findings not shown: in the baseline, they do not fail the run.");
   });
 
-  it("lists the stacks that need a look, and the notices", () => {
-    expect(md).toContain("### Stacks");
-    expect(md).toContain("| `stacks/broken.json` | 0 | 0 | 0 | ❗ could not be audited: stacks/broken.json:3:5: invalid JSON: expected a value |");
+  it("has a section per stack that needs a look, and the notices first", () => {
+    expect(md).toContain("### ❌ stacks/a.json");
+    expect(md).toContain("### ❌ stacks/broken.json\n\nCould not be audited: stacks/broken.json:3:5: invalid JSON: expected a value");
     expect(md).toContain("3 stacks audited.");
-    expect(md).toContain("### Notices");
-    expect(md).toMatch(/- ⚠️ bridgeguard.yaml: suppressions\\\[2\\\] \(rule BG501/);
+    expect(md).toMatch(/> ⚠️ bridgeguard.yaml: suppressions\\\[2\\\] \(rule BG501/);
+    expect(md.indexOf("> ⚠️")).toBeLessThan(md.indexOf("### ❌ stacks/a.json"));
   });
 });
+

@@ -26,7 +26,9 @@ describe("text report", () => {
   });
 
   it("writes each finding as a compiler-style headline with indented details", () => {
-    expect(lines).toContain("  error NetworkError BG201 usage-endpoint-blocked: the firewall denies *.trafficmanager.net:443 from the public VIP range");
+    // The headline wraps at 80 columns like its body, continuing between the finding and its labels.
+    const at = lines.indexOf("  error NetworkError BG201 usage-endpoint-blocked: the firewall denies");
+    expect(lines.slice(at, at + 2)).toEqual(["  error NetworkError BG201 usage-endpoint-blocked: the firewall denies", "    *.trafficmanager.net:443 from the public VIP range"]);
     expect(lines).toContain("      endpoint: *.trafficmanager.net:443 (https, usage)");
     expect(lines).toContain("      evidence: ruleCollections[0].rules[1].terminateTLS = true");
     expect(lines).toContain("                <script>alert(1)</script> | `tick`");
@@ -41,12 +43,49 @@ describe("text report", () => {
     expect(fix).toBeGreaterThan(0);
     const continuation = lines.slice(fix + 1, lines.findIndex((l, i) => i > fix && l.startsWith("      docs:")));
     expect(continuation.length).toBeGreaterThan(1);
-    for (const line of [lines[fix], ...continuation]) expect(line.length).toBeLessThanOrEqual(100);
+    for (const line of [lines[fix], ...continuation]) expect(line.length).toBeLessThanOrEqual(80);
     for (const line of continuation) expect(line).toMatch(/^ {16}\S/);
     const rejoined = [lines[fix].slice(16), ...continuation.map((l) => l.trim())].join(" ");
     expect(rejoined).toContain("Microsoft publishes no addresses for it.");
     const narrow = renderText(sampleReport(), { color: false, width: 60 }).split("\n");
     expect(narrow.filter((l) => l.startsWith(" ".repeat(16))).every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it("fits 80 columns by default, headlines, notices and summary included; only unbreakable words overflow", () => {
+    const findings = sampleFindings();
+    findings[2]!.evidence.push("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/reg");
+    const report = { ...sampleReport(findings), notices: [{ level: "warning" as const, kind: "suppression-stale" as const, message: "bridgeguard.yaml: suppressions[2] (rule BG501, resource \"x\") matches no finding (stale): remove it, or correct its rule or resource" }] };
+    const out = renderText(report, { color: false }).split("\n");
+    const long = out.filter((l) => l.length > 80);
+    // The URNs of the resources and the ARM id: a reader must be able to copy them whole.
+    expect(long.every((l) => l.trim().startsWith("urn:pulumi:") || l.trim().startsWith("/subscriptions/")), long.join("\n")).toBe(true);
+    expect(out.slice(0, 3)).toEqual([
+      'warning: bridgeguard.yaml: suppressions[2] (rule BG501, resource "x") matches no',
+      "  finding (stale): remove it, or correct its rule or resource",
+      "",
+    ]);
+  });
+
+  it("--quiet shows errors only and counts what it leaves out", () => {
+    const findings = sampleFindings();
+    findings[3]!.suppression = { justification: "retired" };
+    const quiet = renderText({ ...sampleReport(findings), notices: [{ level: "warning", kind: "suppression-stale", message: "stale" }] }, { color: false, quiet: true });
+    expect(quiet).not.toMatch(/^ +(warning|suppressed) /m);
+    expect(quiet).not.toContain("stale");
+    expect(quiet.match(/^ {2}error /gm)).toHaveLength(4);
+    expect(quiet).toContain("1 warning not shown (--quiet)\n1 suppressed finding not shown (--quiet)\n");
+    expect(quiet).toContain("1 notice not shown (--quiet)");
+  });
+
+  it("a baseline run shows what is new and counts the rest", () => {
+    const findings = sampleFindings().map((f, i) => ({ ...f, baselineState: i < 4 ? ("unchanged" as const) : ("new" as const) }));
+    const report = { ...sampleReport(findings), summary: { errors: 2, warnings: 0, resources: 14, endpoints: 17, baselined: 4 } };
+    const text = renderText(report, { color: false });
+    expect(text.match(/^ {2}(error|warning) /gm)).toHaveLength(2);
+    expect(text).toContain("BG501");
+    expect(text).not.toContain("BG301");
+    expect(text).toContain("4 baselined findings not shown (in the baseline; --format json lists them)");
+    expect(text).toContain("2 errors, 0 warnings, 4 in the baseline, 14 resources checked, 17 endpoints");
   });
 
   it("ends with the exact summary line and the catalog version", () => {
