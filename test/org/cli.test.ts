@@ -105,7 +105,8 @@ describe("suppressions", () => {
     expect(report.findings.find((f) => f.rule.id === "BG501")?.suppression).toBeUndefined();
     expect(report.summary.suppressed).toBe(0);
     expect(report.notices).toEqual([{ level: "warning", kind: "suppression-expired", message: result.stderr.replace(/^bridgeguard: warning: /, "").trimEnd() }]);
-    expect(runCli(["audit", misconfigured, "--config", expired]).stdout).toMatch(/^warning: .*expired on 2000-01-01/m);
+    // A wide terminal: the notice on one line.
+    expect(runCli(["audit", misconfigured, "--config", expired], { env: { COLUMNS: "250" } }).stdout).toMatch(/^warning: .*expired on 2000-01-01/m);
   });
 
   it("a suppression that matches nothing is a stale warning; it does not change the exit code", () => {
@@ -236,7 +237,8 @@ describe("many stacks at once", () => {
     expect(report.summary.errors).toBe(a!.summary.errors + c!.summary.errors);
     expect(report.summary.resources).toBe(24);
     expect(new Set(report.findings.map((f) => f.file))).toEqual(new Set([a!.file, c!.file]));
-    const text = runCli(["audit", path.join(stacks, "prod"), `${stacks}/lab/c*.json`, "--config", exampleConfig]).stdout;
+    // A wide terminal: each summary on one line.
+    const text = runCli(["audit", path.join(stacks, "prod"), `${stacks}/lab/c*.json`, "--config", exampleConfig], { env: { COLUMNS: "250" } }).stdout;
     expect(text).toMatch(/^== .*stacks\/prod\/a\.json$/m);
     expect(text).toMatch(/^.*stacks\/prod\/b\.json: 0 errors, 0 warnings, 6 resources checked, 26 endpoints evaluated$/m);
     expect(text).toMatch(/^total: \d+ errors, \d+ warnings, 18 resources checked, 26 endpoints evaluated in 3 stacks$/m);

@@ -151,7 +151,8 @@ describe("verification program: broken setups fail the update", () => {
     const error = expectFails(run);
     expect(findingKeys(run.findings)).toEqual([`Unauthorized BG101 error ${IDS.registration}`]);
     expect(run.findings[0]?.remediation).toMatch(/Re-register the stamp/);
-    expect(error.message).toMatch(/error Unauthorized BG101 registration-missing: no registration resource in subscription 8f3c2a51/);
+    // The text report wraps its headlines at 80 columns: read it as one line.
+    expect(error.message.replace(/\s+/g, " ")).toMatch(/error Unauthorized BG101 registration-missing: no registration resource in subscription 8f3c2a51/);
     expect(error.message).toContain(IDS.registration);
     expect(error.message).toMatch(/fix:\s+Re-register the stamp/);
     // a not-found registration is a finding, not a failed lookup
@@ -164,7 +165,7 @@ describe("verification program: broken setups fail the update", () => {
     const run = await scenario({ bodies: healthyBodies(), answers: { [IDS.registration]: registrationBody({ id: movedId }) } });
     const error = expectFails(run);
     expect(findingKeys(run.findings)).toEqual([`Unauthorized BG102 error ${movedId}`]);
-    expect(error.message).toMatch(/BG102 registration-misplaced: registration is in subscription .*resource group azurestack-old/);
+    expect(error.message.replace(/\s+/g, " ")).toMatch(/BG102 registration-misplaced: registration is in subscription .*resource group azurestack-old/);
     expectAuditAgrees(run);
   });
 
