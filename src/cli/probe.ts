@@ -12,6 +12,7 @@ import type { ProbeObservations } from "../probe/observations";
 import { progressLine, timeProgressLine } from "../probe/progress";
 import { ProxyEndpoint, proxyFromEnvironment } from "../probe/proxy";
 import { redactText } from "../probe/redact";
+import { probeResults } from "../probe/results";
 import { runProbe } from "../probe/run";
 import { parseHostFor, planTargets, type HostFor } from "../probe/targets";
 import { parseTimeServer } from "../probe/time";
@@ -304,7 +305,8 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
     unsubscribe();
   }
 
-  const report = probeReport(observations, config);
+  // Findings, and what was measured for every endpoint (the JSON report keeps it, passing ones too).
+  const report = { ...probeReport(observations, config), probe: probeResults(observations) };
   const rendered = renderReport(options.format, report, probeRuleMetas(), {
     color: !options.output && shouldUseColor(io.stdout, io.env),
     width: io.stdout.columns,

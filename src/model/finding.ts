@@ -90,6 +90,56 @@ export interface ReportNotice {
   message: string;
 }
 
+/** One probe stage as the JSON report keeps it. */
+export interface ProbeStageResult {
+  stage: "dns" | "tcp" | "proxy" | "tls" | "http";
+  status: "ok" | "failed" | "timeout" | "skipped" | "aborted";
+  ms: number;
+  note: string;
+}
+
+/** What the probe measured for one `host:port`, passing or not (probe only). */
+export interface ProbeEndpointResult {
+  host: string;
+  port: number;
+  protocol: "https" | "http";
+  /** The catalog endpoints (host and purpose) this target stands for. */
+  for: { host: string; purpose: string }[];
+  /** The catalog wildcard it was chosen for. */
+  wildcard?: string;
+  outcome: "reachable" | "failed" | "not-tested";
+  detail: string;
+  ms: number;
+  stages: ProbeStageResult[];
+  /** The address the TCP stage connected to (or tried), `ip:port`. */
+  address?: string;
+  /** What DNS answered: at most 16 addresses, and how many there were. */
+  dns?: { name: string; resolver: string; addresses: string[]; total: number };
+  /** The certificate presented, whether or not it verified. */
+  tls?: { protocol?: string; chainVerified: boolean; nameMatches: boolean; subject?: string; issuer?: string; sha256?: string; validTo?: string };
+  http?: { status: number; statusText: string };
+  /** The explicit proxy, redacted. */
+  proxy?: { url: string; status?: number };
+}
+
+/** The time server as the probe measured it. */
+export interface ProbeTimeResult {
+  server: string;
+  outcome: "answered" | "silent" | "unsynchronised" | "not-tested";
+  /** Time server minus this machine, ms (answered). */
+  offsetMs?: number;
+  roundTripMs?: number;
+  stratum?: number;
+  detail?: string;
+  ms: number;
+}
+
+/** Per-endpoint results of a probe run: the evidence, also when everything passed. */
+export interface ProbeResults {
+  endpoints: ProbeEndpointResult[];
+  time?: ProbeTimeResult;
+}
+
 /** The JSON report: a versioned contract other tools parse (see README, `schemas/report.schema.json`). */
 export interface Report {
   schemaVersion: 1;
@@ -101,6 +151,8 @@ export interface Report {
   stacks?: StackSummary[];
   /** Expired and stale suppressions (CLI audit). */
   notices?: ReportNotice[];
+  /** What the probe measured for every endpoint, passing ones too (probe only). */
+  probe?: ProbeResults;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1 };

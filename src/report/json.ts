@@ -77,6 +77,8 @@ export function toJsonReport(report: Report): Report {
     summary: summaryOf(summary),
     ...(report.stacks ? { stacks: report.stacks.map(stackOf) } : {}),
     ...(report.notices ? { notices: report.notices.map(noticeOf) } : {}),
+    // Built field by field by the probe (`probe/results.ts`) and held to the schema by its tests.
+    ...(report.probe ? { probe: report.probe } : {}),
   };
 }
 
