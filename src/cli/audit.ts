@@ -8,7 +8,7 @@ import { FAIL_ON, gateFails } from "../engine/gate";
 import { buildReport, isRuleEnabled } from "../engine/run";
 import { applySuppressions, checkSuppressions, todayUtc } from "../engine/suppressions";
 import { UserError } from "../model/errors";
-import type { Finding, Report, ReportSummary, StackSummary } from "../model/finding";
+import type { Finding, Report, ReportNotice, ReportSummary, StackSummary } from "../model/finding";
 import { compareFindings, summarize } from "../model/finding";
 import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDetails } from "../report";
 import { auditRuleMetas } from "../rules";
@@ -89,6 +89,25 @@ function sarifAutomationDetails(category: string): SarifAutomationDetails {
   return { id: category };
 }
 
+/**
+ * One notice when `egress.sourceAddresses` is not set: without the stamp's public VIP range, a rule that
+ * matches on source addresses cannot be decided, and each flow it covers is an "undetermined" warning.
+ */
+function configurationNotice(config: BridgeguardConfig, findings: readonly Finding[], endpoints: number): ReportNotice | undefined {
+  if (config.egress.sourceAddresses !== undefined || endpoints === 0) return undefined;
+  // The evaluator says so in the evidence of each flow it could not decide (evaluate/addresses.ts).
+  const undecided = findings.filter((f) => f.severity === "warning" && [f.message, ...f.evidence].some((line) => line.includes("egress.sourceAddresses not configured"))).length;
+  const effect =
+    undecided > 0
+      ? `a rule that matches on source addresses cannot be decided: ${undecided} warning(s) below ("may deny") are undecided for that reason`
+      : "a rule that matches on source addresses cannot be decided";
+  return {
+    level: "warning",
+    kind: "configuration-incomplete",
+    message: `egress.sourceAddresses is not configured: the stamp's public VIP range is unknown, so ${effect}. Set egress.sourceAddresses in bridgeguard.yaml to the public VIP /27.`,
+  };
+}
+
 /** Suppressed and baselined findings, which count neither as errors nor as warnings. */
 function acceptedCounts(findings: readonly Finding[], withBaseline: boolean): Pick<ReportSummary, "suppressed" | "baselined"> {
   let suppressed = 0;
@@ -162,6 +181,10 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   // What an input could not show (a preview's unchanged resources), then what the suppressions say.
   const notices = [...results.flatMap((r) => (r.ok ? (r.notices ?? []) : [])), ...suppressed.notices];
   if (!options.quiet) for (const notice of notices) stderr(`${notice.level}: ${notice.message}`);
+  // What the configuration lacks: said once, at the top of the report, instead of in every finding it
+  // leaves undecided (on stdout only: it is part of the report, not a problem with the run).
+  const lacking = configurationNotice(config, findings, endpoints);
+  if (lacking) notices.unshift(lacking);
 
   let baselineError: string | undefined;
   if (options.createBaseline) {

@@ -85,8 +85,11 @@ export interface StackSummary {
  */
 export interface ReportNotice {
   level: "warning" | "note";
-  /** `partial-input`: an input showed only part of the stack (a preview without its unchanged resources). */
-  kind: "suppression-expired" | "suppression-stale" | "partial-input";
+  /**
+   * `partial-input`: an input showed only part of the stack (a preview without its unchanged resources).
+   * `configuration-incomplete`: the configuration lacks what some checks need (said once, not per finding).
+   */
+  kind: "suppression-expired" | "suppression-stale" | "partial-input" | "configuration-incomplete";
   message: string;
 }
 

@@ -22,6 +22,19 @@ describe("audit report options", () => {
     expect(wide.split("\n").some((l) => l.length > 100)).toBe(true);
   });
 
+  it("says once, first, what the configuration lacks, instead of in every finding it leaves undecided", () => {
+    const bare = runCli(["audit", misconfigured, "--format", "json"], { env: { COLUMNS: "80" } });
+    const report = JSON.parse(bare.stdout) as { notices?: { level: string; kind: string; message: string }[] };
+    const lacking = (report.notices ?? []).filter((n) => n.kind === "configuration-incomplete");
+    expect(lacking).toHaveLength(1);
+    expect(lacking[0]!.message).toMatch(/^egress\.sourceAddresses is not configured: .* \d+ warning\(s\) below \("may deny"\) are undecided for that reason\. Set egress\.sourceAddresses/);
+    const text = runCli(["audit", misconfigured]).stdout;
+    expect(text.startsWith("warning: egress.sourceAddresses is not configured")).toBe(true);
+    expect(text.match(/egress\.sourceAddresses is not configured/g)).toHaveLength(1);
+    // Configured: no notice.
+    expect(runCli(["audit", misconfigured, "--config", exampleConfig]).stdout).not.toContain("is not configured:");
+  });
+
   it("--docs-url takes an absolute http(s) URL and nothing else", () => {
     const bad = runCli(["audit", misconfigured, "--docs-url", "docs/"]);
     expect(bad.status).toBe(2);
