@@ -13,6 +13,7 @@ import { compareFindings, summarize } from "../model/finding";
 import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDetails } from "../report";
 import { auditRuleMetas } from "../rules";
 import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
+import { auditBackend } from "./backend-audit";
 import { expandInputs } from "./inputs";
 import { adoPipeline } from "./ado-pipeline";
 import { writeOutput } from "./io";
@@ -39,6 +40,8 @@ interface AuditOptions {
   state?: string;
   sourceRoot?: string;
   quiet?: boolean;
+  backend?: string;
+  stack: string[];
 }
 
 function parseJobs(value: string): number {
@@ -53,7 +56,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .command("audit")
     .description("audit `pulumi stack export` JSON or ARM JSON for causes of usage-bridge errors")
     .argument(
-      "<file...>",
+      "[file...]",
       'stack export(s) or ARM resource JSON (one resource, an array, or {"value": [...]}); a directory means every *.json below it, a glob (quoted) the files it matches',
     )
     .option("-c, --config <file>", "bridgeguard.yaml with the expected registration, egress range, time and DNS servers, suppressions")
@@ -68,6 +71,8 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .addOption(docsUrlOption())
     .option("-q, --quiet", "errors only: the text report counts warnings and suppressed findings instead of showing them, and stderr gets no notices")
     .addOption(maxInputSizeOption())
+    .option("--backend <url>", "audit the stacks of a Pulumi state backend, no Pulumi CLI needed: file://DIR or https://api.pulumi.com (with PULUMI_ACCESS_TOKEN)")
+    .option("--stack <glob>", "with --backend: audit the stacks this glob selects (project/stack, or a stack name in any project); repeatable", (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option("--state <file>", "the stack's `pulumi stack export` (or backend checkpoint) that a `pulumi preview --json` without --show-sames is laid over")
     .option("--source-root <dir>", "SARIF/github: prefix for program source paths (Pulumi's sourcePosition is relative to the project root, the directory of Pulumi.yaml)")
     .action(async (args: string[], options: AuditOptions) => {
@@ -136,7 +141,9 @@ function stackSummaries(results: readonly FileAudit[], findings: readonly Findin
 }
 
 async function runAudit(args: string[], options: AuditOptions): Promise<number> {
-  const files = expandInputs(args, { exclude: [options.output, options.baseline, options.createBaseline, options.config, options.state] });
+  if (args.length === 0 && !options.backend) throw new UserError("give the files to audit, or a state backend with --backend");
+  if (options.stack.length > 0 && !options.backend) throw new UserError("--stack selects stacks of a --backend");
+  const files = args.length === 0 ? [] : expandInputs(args, { exclude: [options.output, options.baseline, options.createBaseline, options.config, options.state] });
   // The workers load the engine while this thread reads the configuration and the baseline.
   const read = { ...(options.maxInputSize ? { maxBytes: options.maxInputSize } : {}), ...(options.state ? { state: options.state } : {}) };
   const pool = startAuditPool(files, { jobs: options.jobs ?? defaultJobs(), read });
@@ -148,7 +155,8 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     if (options.cloud) config.cloud = options.cloud;
     checkSuppressions(config.suppressions, options.config ?? "(defaults)", auditRuleMetas());
     baseline = options.baseline ? loadBaselineFile(options.baseline) : undefined;
-    results = await pool.audit(config);
+    results = files.length > 0 ? await pool.audit(config) : [];
+    if (options.backend) results.push(...(await auditBackend(options.backend, options.stack, config, read)));
   } finally {
     pool.close();
   }
