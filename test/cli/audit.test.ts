@@ -100,7 +100,7 @@ describe("bad input: one line on stderr, exit 2, no stack trace", () => {
     ["bad config", () => ["audit", healthy, "--config", write("bad.yaml", "clod: x\n")], /bad\.yaml:1:1: clod: unknown key/],
     ["unknown cloud flag", () => ["audit", healthy, "--cloud", "AzureMoon"], /AzureMoon/],
     ["unknown format", () => ["audit", healthy, "--format", "pdf"], /pdf/],
-    ["no file", () => ["audit"], /missing required argument/],
+    ["no file", () => ["audit"], /give the files to audit, or a state backend with --backend/],
     ["unknown command", () => ["frobnicate"], /unknown command/],
   ];
   it.each(cases)("%s", (_name, args, pattern) => {
