@@ -18,10 +18,11 @@ import { auditResourceSet } from "../engine/run";
 import { loadAuditInput, locateRefs, type LoadedInput, type LoadOptions } from "../input";
 import { isUserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
+import type { BridgePath } from "../model/path";
 import { AUDIT_RULES } from "../rules";
 
 export type FileAudit =
-  | { file: string; ok: true; findings: Finding[]; resources: number; endpoints: number; notices?: ReportNotice[] }
+  | { file: string; ok: true; findings: Finding[]; resources: number; endpoints: number; notices?: ReportNotice[]; path?: BridgePath }
   | { file: string; ok: false; error: string };
 
 /** Loads and audits one file; never throws: a failure is the file's error entry. */
@@ -51,7 +52,16 @@ export function auditLoaded(file: string, input: LoadedInput, config: Bridgeguar
   // Each finding's line in its file, looked up only for resources with findings.
   locateRefs(input.text, report.findings.map((f) => f.resource));
   const notices: ReportNotice[] = partial ? [changesOnlyNotice(file, input.preview!.changes)] : [];
-  return { file, ok: true, findings: report.findings, resources: report.summary.resources, endpoints: report.summary.endpoints, ...(notices.length > 0 ? { notices } : {}) };
+  return {
+    file,
+    ok: true,
+    findings: report.findings,
+    resources: report.summary.resources,
+    endpoints: report.summary.endpoints,
+    ...(notices.length > 0 ? { notices } : {}),
+    // A preview of the changes only does not show the path (the egress checks did not run).
+    ...(report.path && !partial ? { path: report.path } : {}),
+  };
 }
 
 function changesOnlyNotice(file: string, changes: number): ReportNotice {

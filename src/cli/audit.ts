@@ -136,7 +136,11 @@ function stackSummaries(results: readonly FileAudit[], findings: readonly Findin
       return { file: result.file, summary: { ...summarize([], 0, 0), ...acceptedCounts([], withBaseline) }, error: result.error };
     }
     const own = byFile.get(result.file) ?? [];
-    return { file: result.file, summary: { ...summarize(own, result.resources, result.endpoints), ...acceptedCounts(own, withBaseline) } };
+    return {
+      file: result.file,
+      summary: { ...summarize(own, result.resources, result.endpoints), ...acceptedCounts(own, withBaseline) },
+      ...(result.path ? { path: result.path } : {}),
+    };
   });
 }
 
@@ -217,6 +221,9 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     stacks: stackSummaries(results, findings, baseline !== undefined),
     notices,
   };
+  // One stack: its path is the report's (a multi-file audit keeps one per stack, in `stacks`).
+  const only = results.length === 1 ? results[0] : undefined;
+  if (only?.ok && only.path) report.path = only.path;
   // The rules that ran: SARIF lists them, JUnit has a testcase for each (a disabled rule is neither).
   const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
   const text = renderReport(options.format, report, rules, {

@@ -1,5 +1,7 @@
 import type { BridgeguardConfig } from "../config/types";
 import { egressGates, type EgressGate } from "../evaluate/gates";
+import { selectPath } from "../evaluate/path";
+import type { BridgePath } from "../model/path";
 import type { Verdict } from "../evaluate/types";
 import type { ResourceSet } from "../model/resource";
 import { bridgeFlows, type BridgeFlow } from "./flows";
@@ -10,11 +12,15 @@ export interface GateVerdict {
   verdict: Verdict;
 }
 
-/** Every bridge flow through every egress gate of a stack: computed once, read by several rules. */
+/** Every bridge flow through every egress gate on the bridge's path: computed once, read by several rules. */
 export interface EgressAnalysis {
+  /** The gates on the path (see `path`): the others are not evaluated. */
   gates: EgressGate[];
   flows: BridgeFlow[];
+  /** One per gate and flow, except the flows routing sends around a gate. */
   results: GateVerdict[];
+  /** Which gates are on the bridge's path and why, which were left out and why: reported once. */
+  path: BridgePath;
 }
 
 const memo = new WeakMap<ResourceSet, WeakMap<BridgeguardConfig, EgressAnalysis>>();
@@ -27,13 +33,17 @@ export function analyzeEgress(set: ResourceSet, config: BridgeguardConfig): Egre
   }
   const cached = byConfig.get(config);
   if (cached) return cached;
-  const gates = egressGates(set, config.egress.resources);
   const flows = bridgeFlows(config);
+  const selection = selectPath(set, { sources: config.egress.sourceAddresses, selection: config.egress.resources, flows: flows.map((f) => f.flow) });
+  const gates = egressGates(set, selection.isOnPath);
   const results: GateVerdict[] = [];
   for (const gate of gates) {
-    for (const flow of flows) results.push({ gate, flow, verdict: gate.evaluate(flow.flow) });
+    for (const flow of flows) {
+      if (selection.bypasses(gate.ref, flow.flow)) continue;
+      results.push({ gate, flow, verdict: gate.evaluate(flow.flow) });
+    }
   }
-  const analysis = { gates, flows, results };
+  const analysis = { gates, flows, results, path: selection.path };
   byConfig.set(config, analysis);
   return analysis;
 }

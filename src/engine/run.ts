@@ -90,8 +90,8 @@ export function buildReport(findings: Finding[], resources: number, endpoints: n
   };
 }
 
-/** The audit of one resource set: the findings of every enabled rule, as a report. */
+/** The audit of one resource set: the findings of every enabled rule, as a report with the bridge's path. */
 export function auditResourceSet(set: ResourceSet, config: BridgeguardConfig, rules: readonly Rule[] = ALL_RULES): Report {
   const findings = runRules(set, config, rules);
-  return buildReport(findings, set.resources.length, endpointsEvaluated(set, config));
+  return { ...buildReport(findings, set.resources.length, endpointsEvaluated(set, config)), path: analyzeEgress(set, config).path };
 }

@@ -14,12 +14,13 @@ import {
   type RuleCollectionGroup,
   type SecurityRule,
 } from "../model/resource";
+import type { PathGateKind } from "../model/path";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type PolicyWithGroups } from "./firewall";
 import { azureName, lastSegment, sameArmId } from "./names";
 import { evaluateNsgOutbound } from "./nsg";
 import type { Flow, Verdict } from "./types";
 
-export type EgressGateKind = "azureFirewall" | "firewallPolicy" | "networkSecurityGroup";
+export type EgressGateKind = PathGateKind;
 
 export interface EgressGate {
   /** The gate's own resource: the firewall, the unattached policy, the NSG. */
@@ -56,7 +57,7 @@ function isNamed(resource: Resource, name: string, resourceGroup: string | undef
 }
 
 /** The resource an ARM id points at: by id, or (for a planned resource without id yet) by name and group. */
-function refersTo(armId: string, resource: Resource): boolean {
+export function refersTo(armId: string, resource: Resource): boolean {
   if (resource.armId) return sameArmId(armId, resource.armId);
   return isNamed(resource, lastSegment(armId), resourceGroupOf(armId));
 }
@@ -219,25 +220,28 @@ function nsgGate(set: ResourceSet, nsg: NetworkSecurityGroup): EgressGate {
   };
 }
 
-function isSelected(resource: Resource, selection: readonly string[]): boolean {
+/** Whether `egress.resources` (names, URNs or ARM ids; empty = all) names the resource. */
+export function isSelected(resource: Resource, selection: readonly string[]): boolean {
   if (selection.length === 0) return true;
   return selection.some((s) => s === resource.ref.urn || sameArmId(s, resource.armId) || isNamed(resource, s, undefined));
 }
 
 /**
  * The egress gates of a stack. `selection` (names, URNs or ARM ids; empty = all) filters by the gate's own
- * resource: selecting a policy does not select the firewall that runs it.
+ * resource: selecting a policy does not select the firewall that runs it. A function instead (the bridge's
+ * path, `evaluate/path.ts`) says which gate resources to keep.
  */
-export function egressGates(set: ResourceSet, selection: readonly string[]): EgressGate[] {
+export function egressGates(set: ResourceSet, selection: readonly string[] | ((resource: Resource) => boolean)): EgressGate[] {
+  const keep = typeof selection === "function" ? selection : (resource: Resource) => isSelected(resource, selection);
   const firewalls = ofKind(set, "azureFirewall");
   const policies = ofKind(set, "firewallPolicy");
   const isUsed = (policy: FirewallPolicy): boolean =>
     firewalls.some((f) => f.firewallPolicyId !== undefined && refersTo(f.firewallPolicyId, policy)) ||
     policies.some((p) => p !== policy && p.basePolicyId !== undefined && refersTo(p.basePolicyId, policy));
   const gates = [
-    ...firewalls.filter((f) => isSelected(f, selection)).map((f) => firewallGate(set, f)),
-    ...policies.filter((p) => !isUsed(p) && isSelected(p, selection)).map((p) => policyGate(set, p)),
-    ...ofKind(set, "networkSecurityGroup").filter((n) => isSelected(n, selection)).map((n) => nsgGate(set, n)),
+    ...firewalls.filter(keep).map((f) => firewallGate(set, f)),
+    ...policies.filter((p) => keep(p) && !isUsed(p)).map((p) => policyGate(set, p)),
+    ...ofKind(set, "networkSecurityGroup").filter(keep).map((n) => nsgGate(set, n)),
   ];
   return gates;
 }

@@ -5,6 +5,7 @@ import { isArmId, lastSegment, nameAfter, parseArmId } from "./normalize/armId";
 import type { SourceResource } from "./normalize/common";
 import { normalizeAzureFirewall, normalizeFirewallPolicy, normalizeRuleCollectionGroup } from "./normalize/firewall";
 import { normalizeNetworkSecurityGroup, normalizeSecurityRule } from "./normalize/nsg";
+import { normalizeNetworkInterface, normalizeSubnet, normalizeVirtualNetwork } from "./normalize/network";
 import { normalizeRegistration } from "./normalize/registration";
 import { normalizeRoute, normalizeRouteTable } from "./normalize/routes";
 import { validateStackExport } from "./schema";
@@ -31,6 +32,9 @@ const PULUMI_KINDS: Record<string, KnownKind> = {
   "network:SecurityRule": "securityRule",
   "network:RouteTable": "routeTable",
   "network:Route": "route",
+  "network:Subnet": "subnet",
+  "network:VirtualNetwork": "virtualNetwork",
+  "network:NetworkInterface": "networkInterface",
 };
 
 /** Lower-case ARM types (ARM compares types case-insensitively). */
@@ -43,6 +47,9 @@ const ARM_KINDS: Record<string, KnownKind> = {
   "microsoft.network/networksecuritygroups/securityrules": "securityRule",
   "microsoft.network/routetables": "routeTable",
   "microsoft.network/routetables/routes": "route",
+  "microsoft.network/virtualnetworks/subnets": "subnet",
+  "microsoft.network/virtualnetworks": "virtualNetwork",
+  "microsoft.network/networkinterfaces": "networkInterface",
 };
 
 /**
@@ -69,6 +76,9 @@ const NORMALIZERS: Record<KnownKind, (src: SourceResource) => Resource> = {
   securityRule: normalizeSecurityRule,
   routeTable: normalizeRouteTable,
   route: normalizeRoute,
+  subnet: normalizeSubnet,
+  virtualNetwork: normalizeVirtualNetwork,
+  networkInterface: normalizeNetworkInterface,
 };
 
 /** A resource no rule reads: counted, never looked into (so its properties cannot fail the load). */

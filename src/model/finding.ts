@@ -1,6 +1,7 @@
 import type { ErrorCode } from "../catalog/codes";
 import type { EndpointPurpose } from "../catalog/endpoints";
 import type { FindingFix } from "./fix";
+import type { BridgePath } from "./path";
 import type { ResourceRef } from "./resource";
 
 export type { AddRuleFix, ChangePropertyFix, FindingFix, FixApplicationRule, FixNetworkRule, FixRule, FixSecurityRule, FixValue } from "./fix";
@@ -76,6 +77,8 @@ export interface StackSummary {
   summary: ReportSummary;
   /** The one-line error (file, path, expectation) when the file could not be read or audited. */
   error?: string;
+  /** This stack's bridge path (multi-file audits): which gates were evaluated and why. */
+  path?: BridgePath;
 }
 
 /**
@@ -156,6 +159,11 @@ export interface Report {
   notices?: ReportNotice[];
   /** What the probe measured for every endpoint, passing ones too (probe only). */
   probe?: ProbeResults;
+  /**
+   * The bridge's path through the audited resources: the gates evaluated and why, those left out and why,
+   * what was assumed. Once per report (a multi-file audit has one per stack, in `stacks[].path`).
+   */
+  path?: BridgePath;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1 };

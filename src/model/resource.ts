@@ -192,6 +192,48 @@ export interface StandaloneRoute extends ResourceBase {
   route: Route;
 }
 
+/**
+ * What a subnet says about the bridge's path: its prefixes and the NSG and route table attached to it
+ * (`SubnetResponse.networkSecurityGroup.id`, `.routeTable.id`). A subnet is a resource of its own
+ * (`azure-native:network:Subnet`) or inline in its virtual network's `subnets`.
+ */
+export interface SubnetLinks {
+  name: string;
+  /** The subnet's ARM id, when known (inline subnets of a GET body carry one). */
+  armId?: string;
+  /** `addressPrefix` and `addressPrefixes`, merged. */
+  addressPrefixes: string[];
+  networkSecurityGroupId?: string;
+  routeTableId?: string;
+}
+
+/** `azure-native:network:Subnet` / `Microsoft.Network/virtualNetworks/subnets`. */
+export interface Subnet extends ResourceBase {
+  kind: "subnet";
+  /** The virtual network it belongs to, by name (Pulumi input `virtualNetworkName`, or from the ARM id). */
+  virtualNetworkName?: string;
+  subnet: SubnetLinks;
+}
+
+/** `azure-native:network:VirtualNetwork`: only its inline `subnets` matter to the path. */
+export interface VirtualNetwork extends ResourceBase {
+  kind: "virtualNetwork";
+  subnets: SubnetLinks[];
+}
+
+/** One IP configuration of a network interface: its private address and its subnet. */
+export interface NicIpConfiguration {
+  privateIpAddress?: string;
+  subnetId?: string;
+}
+
+/** `azure-native:network:NetworkInterface`: an NSG attached to a NIC filters that NIC's traffic. */
+export interface NetworkInterface extends ResourceBase {
+  kind: "networkInterface";
+  networkSecurityGroupId?: string;
+  ipConfigurations: NicIpConfiguration[];
+}
+
 /** A resource the engine knows about but whose type no rule reads; kept for the resource count. */
 export interface OtherResource extends ResourceBase {
   kind: "other";
@@ -206,6 +248,9 @@ export type Resource =
   | StandaloneSecurityRule
   | RouteTable
   | StandaloneRoute
+  | Subnet
+  | VirtualNetwork
+  | NetworkInterface
   | OtherResource;
 
 export type ResourceKind = Resource["kind"];

@@ -5,6 +5,7 @@
  */
 import { fingerprintFor } from "../engine/fingerprint";
 import type { Finding, FindingEndpoint, FindingSuppression, Report, ReportNotice, ReportSummary, StackSummary } from "../model/finding";
+import type { BridgePath, PathGate, PathRouteTable } from "../model/path";
 import type { ResourceRef } from "../model/resource";
 import { sortedFindings } from "./common";
 import { fixJson } from "./fix";
@@ -59,7 +60,37 @@ function summaryOf(summary: ReportSummary): ReportSummary {
 }
 
 function stackOf(stack: StackSummary): StackSummary {
-  return { file: stack.file, summary: summaryOf(stack.summary), ...(stack.error !== undefined ? { error: stack.error } : {}) };
+  return {
+    file: stack.file,
+    summary: summaryOf(stack.summary),
+    ...(stack.error !== undefined ? { error: stack.error } : {}),
+    ...(stack.path ? { path: pathOf(stack.path) } : {}),
+  };
+}
+
+function pathGateOf(gate: PathGate): PathGate {
+  return {
+    resource: { urn: gate.resource.urn, type: gate.resource.type, name: gate.resource.name },
+    kind: gate.kind,
+    name: gate.name,
+    basis: gate.basis,
+    reason: gate.reason,
+    ...(gate.bypassed ? { bypassed: { flows: [...gate.bypassed.flows], reason: gate.bypassed.reason } } : {}),
+  };
+}
+
+function routeTableOf(table: PathRouteTable): PathRouteTable {
+  return { resource: { urn: table.resource.urn, type: table.resource.type, name: table.resource.name }, name: table.name, basis: table.basis, reason: table.reason };
+}
+
+/** The bridge's path as the contract has it. */
+export function pathOf(path: BridgePath): BridgePath {
+  return {
+    onPath: path.onPath.map(pathGateOf),
+    leftOut: path.leftOut.map(pathGateOf),
+    routeTables: path.routeTables.map(routeTableOf),
+    assumptions: [...path.assumptions],
+  };
 }
 
 function noticeOf(notice: ReportNotice): ReportNotice {
@@ -79,6 +110,7 @@ export function toJsonReport(report: Report): Report {
     ...(report.notices ? { notices: report.notices.map(noticeOf) } : {}),
     // Built field by field by the probe (`probe/results.ts`) and held to the schema by its tests.
     ...(report.probe ? { probe: report.probe } : {}),
+    ...(report.path ? { path: pathOf(report.path) } : {}),
   };
 }
 

@@ -142,7 +142,10 @@ describe("type tokens and URNs", () => {
     ["azure-native:network:SecurityRule", "securityRule"],
     ["azure-native:network:RouteTable", "routeTable"],
     ["azure-native:network:Route", "route"],
-    ["azure-native:network:VirtualNetwork", "other"],
+    ["azure-native:network:VirtualNetwork", "virtualNetwork"],
+    ["azure-native:network:Subnet", "subnet"],
+    ["azure-native:network:NetworkInterface", "networkInterface"],
+    ["azure-native:network:PublicIPAddress", "other"],
     ["azure:network/firewall:Firewall", "other"],
     ["azure-native:network:azurefirewall", "other"],
   ])("%s is %s", (token, kind) => expect(kindOfPulumiType(token)).toBe(kind));
