@@ -3,6 +3,7 @@
  * firewall policies holding thousands of rules, NSGs, route tables, and a bulk of other resources.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 const SUB = "7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11";
 const VIP = "203.0.113.0/27";
@@ -108,6 +109,103 @@ export function generateStackExport(count: number): unknown {
 
 export function writeStackExport(file: string, count: number): number {
   const text = JSON.stringify(generateStackExport(count));
+  fs.writeFileSync(file, text);
+  return Buffer.byteLength(text);
+}
+
+// ---- the platform stack: a healthy bridge path among many unrelated gates ----------------------------
+
+/** The healthy example's resources (registration, firewall, its policy, an NSG, a forced-tunnel route table). */
+function healthyPath(): Record<string, unknown>[] {
+  // From bench/ (tests run the TypeScript) or bench/out/ (`npm run bench` runs the build).
+  const root = path.basename(__dirname) === "out" ? path.join(__dirname, "..", "..") : path.join(__dirname, "..");
+  const file = path.join(root, "examples", "healthy-stamp.json");
+  const text = fs.readFileSync(file, "utf8").replaceAll("urn:pulumi:prod::", "urn:pulumi:bench::");
+  return (JSON.parse(text) as { deployment: { resources: Record<string, unknown>[] } }).deployment.resources;
+}
+
+function idOf(resources: Record<string, unknown>[], type: string): string {
+  const found = resources.find((r) => r.type === type);
+  if (!found || typeof found.id !== "string") throw new Error(`the healthy example has no ${type} with an id`);
+  return found.id;
+}
+
+function subnet(vnet: string, name: string, prefix: string, links: Record<string, unknown>): Record<string, unknown> {
+  const id = `${armId("spokes", "virtualNetworks", vnet)}/subnets/${name}`;
+  const r = resource("azure-native:network:Subnet", `${vnet}-${name}`, id, { subnetName: name, virtualNetworkName: vnet, resourceGroupName: "spokes", addressPrefix: prefix, ...links });
+  // Azure names a subnet by its own name (the Pulumi name above only has to be unique in the stack).
+  (r.outputs as Record<string, unknown>).name = name;
+  return r;
+}
+
+/** An application team's firewall policy, attached to no firewall of this stack (its firewall lives elsewhere). */
+function applicationPolicy(index: number): Record<string, unknown>[] {
+  const name = `app-policy-${index}`;
+  const policyId = armId("apps", "firewallPolicies", name);
+  const rules = Array.from({ length: 50 }, (_, r) => ({
+    ruleType: "ApplicationRule",
+    name: `app-${r}`,
+    sourceAddresses: [`10.${100 + (index % 100)}.${r}.0/24`],
+    protocols: [{ protocolType: "Https", port: 443 }],
+    targetFqdns: [`api${r}.team${index}.contoso.com`],
+    terminateTLS: false,
+  }));
+  return [
+    resource("azure-native:network:FirewallPolicy", name, policyId, { firewallPolicyName: name, resourceGroupName: "apps", sku: { tier: "Standard" }, threatIntelMode: "Alert" }),
+    resource("azure-native:network:FirewallPolicyRuleCollectionGroup", `${name}-rcg`, `${policyId}/ruleCollectionGroups/apps`, {
+      firewallPolicyName: name,
+      resourceGroupName: "apps",
+      priority: 200,
+      ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "apps", priority: 1000, action: { type: "Allow" }, rules }],
+    }),
+  ];
+}
+
+/** A workload NSG with inbound rules only, and the workload subnet it is attached to. */
+function workload(index: number): Record<string, unknown>[] {
+  const name = `workload-nsg-${index}`;
+  const id = armId("spokes", "networkSecurityGroups", name);
+  const securityRules = Array.from({ length: 4 }, (_, r) => ({
+    name: `in-${r}`,
+    priority: 100 + r * 10,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "Tcp",
+    sourceAddressPrefix: "VirtualNetwork",
+    sourcePortRange: "*",
+    destinationAddressPrefix: "*",
+    destinationPortRange: `${443 + r}`,
+  }));
+  const prefix = `10.${16 + Math.floor(index / 256)}.${index % 256}.0/24`;
+  return [
+    resource("azure-native:network:NetworkSecurityGroup", name, id, { networkSecurityGroupName: name, resourceGroupName: "spokes", securityRules }),
+    subnet(`spoke-${Math.floor(index / 100)}`, `workload-${index}`, prefix, { networkSecurityGroup: { id } }),
+  ];
+}
+
+/**
+ * The platform stack of `count` resources: the healthy bridge path (firewall, its policy, a forced-tunnel
+ * route, an NSG, all attached to the stamp's subnet), plus per 1,000 resources one application firewall
+ * policy attached to no firewall of the stack and 100 workload NSGs with inbound rules only (each attached
+ * to its workload subnet); the rest bulk. Every unrelated gate is shown off the bridge's path.
+ */
+export function generatePlatformStack(count: number): unknown {
+  const bridge = healthyPath();
+  const vipSubnet = subnet("stamp-border", "stamp-vip", "203.0.113.0/27", {
+    networkSecurityGroup: { id: idOf(bridge, "azure-native:network:NetworkSecurityGroup") },
+    routeTable: { id: idOf(bridge, "azure-native:network:RouteTable") },
+  });
+  const resources: Record<string, unknown>[] = [...bridge, vipSubnet];
+  const policies = Math.max(1, Math.round(count / 1000));
+  for (let i = 0; i < policies; i++) resources.push(...applicationPolicy(i));
+  const workloads = Math.floor(count / 10);
+  for (let i = 0; i < workloads; i++) resources.push(...workload(i));
+  for (let i = 0; resources.length < count; i++) resources.push(other(i));
+  return { version: 3, deployment: { manifest: { time: "2026-11-24T00:00:00Z", magic: "", version: "v3.248.0" }, resources: resources.slice(0, count) } };
+}
+
+export function writePlatformStack(file: string, count: number): number {
+  const text = JSON.stringify(generatePlatformStack(count));
   fs.writeFileSync(file, text);
   return Buffer.byteLength(text);
 }

@@ -139,7 +139,8 @@ function stackSummaries(results: readonly FileAudit[], findings: readonly Findin
     return {
       file: result.file,
       summary: { ...summarize(own, result.resources, result.endpoints), ...acceptedCounts(own, withBaseline) },
-      ...(result.path ? { path: result.path } : {}),
+      // With one stack the path is the report's own (`report.path`): said once.
+      ...(result.path && results.length > 1 ? { path: result.path } : {}),
     };
   });
 }

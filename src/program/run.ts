@@ -18,6 +18,7 @@ import { auditResourceSet, buildReport } from "../engine/run";
 import { applySuppressions, todayUtc } from "../engine/suppressions";
 import { isUserError } from "../model/errors";
 import type { Finding, FindingEndpoint, Report, ReportNotice, ReportSummary, Severity } from "../model/finding";
+import type { BridgePath } from "../model/path";
 import type { Resource, ResourceSet } from "../model/resource";
 import { summaryLine } from "../report/common";
 import { toJsonReport } from "../report/json";
@@ -47,6 +48,8 @@ export interface ProgramOutputs {
   /** Expired and stale suppressions, in the audit's words (empty when there are none). */
   notices: ReportNotice[];
   allowList: AllowListEntry[];
+  /** The bridge's path through the looked-up resources: the gates evaluated and why, those left out and why. */
+  path?: BridgePath;
 }
 
 export interface Verification {
@@ -148,7 +151,7 @@ export function suppressedReport(report: Report, config: BridgeguardConfig, opti
   const outcome = applySuppressions(report.findings, config.suppressions, { today: options.today, source: PROGRAM_CONFIG, reportStale: options.reportStale });
   const base = buildReport(outcome.findings, report.summary.resources, report.summary.endpoints);
   const suppressed = outcome.findings.filter((f) => f.suppression !== undefined).length;
-  return toJsonReport({ ...base, summary: { ...base.summary, suppressed }, notices: outcome.notices });
+  return toJsonReport({ ...base, summary: { ...base.summary, suppressed }, notices: outcome.notices, ...(report.path ? { path: report.path } : {}) });
 }
 
 /** Looks everything up, runs the rules, applies suppressions, and decides whether the update fails. Never rejects for a lookup's sake. */
@@ -194,7 +197,7 @@ export async function verify(
 
 export function outputsOf(verification: Verification): ProgramOutputs {
   const { report } = verification;
-  return { findings: report.findings, summary: report.summary, notices: report.notices ?? [], allowList: verification.allowList };
+  return { findings: report.findings, summary: report.summary, notices: report.notices ?? [], allowList: verification.allowList, ...(report.path ? { path: report.path } : {}) };
 }
 
 /**

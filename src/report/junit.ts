@@ -23,7 +23,9 @@ import { create } from "xmlbuilder2";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces";
 import type { FailOn } from "../config/types";
 import { findingFails } from "../engine/gate";
-import type { Finding, Report, ReportSummary } from "../model/finding";
+import type { Finding, Report, ReportSummary, StackSummary } from "../model/finding";
+import type { BridgePath } from "../model/path";
+import { describePathGate } from "./path";
 import { isActive } from "../model/finding";
 import type { RuleMeta } from "../rules/types";
 import { countOf, describeEndpoint, sortedFindings, summaryLine } from "./common";
@@ -122,12 +124,17 @@ function addRuleCase(suite: XMLBuilder, classname: string, rule: RuleCase, failO
   return counts;
 }
 
-function addProperties(suite: XMLBuilder, report: Report, summary: ReportSummary): void {
+function addProperties(suite: XMLBuilder, report: Report, summary: ReportSummary, path: BridgePath | undefined): void {
   const properties = suite.ele("properties");
   properties.ele("property", { name: "bridgeguard.version", value: xmlSafe(report.tool.version) });
   properties.ele("property", { name: "catalog.version", value: xmlSafe(report.catalog.version) });
   properties.ele("property", { name: "resources", value: String(summary.resources) });
   properties.ele("property", { name: "endpoints", value: String(summary.endpoints) });
+  // The stack's bridge path, once: one property per gate on it, per gate left out, per assumption.
+  if (!path) return;
+  for (const gate of path.onPath) properties.ele("property", { name: "path.onPath", value: xmlSafe(describePathGate(gate)) });
+  for (const gate of path.leftOut) properties.ele("property", { name: "path.leftOut", value: xmlSafe(describePathGate(gate)) });
+  for (const line of path.assumptions) properties.ele("property", { name: "path.assumption", value: xmlSafe(line) });
 }
 
 interface Stack {
@@ -135,12 +142,18 @@ interface Stack {
   summary: ReportSummary;
   findings: Finding[];
   error?: string;
+  path?: BridgePath;
 }
 
 /** The stacks of the report, each with its own findings; one unnamed stack when the report has none. */
 function stacksOf(report: Report, findings: readonly Finding[]): Stack[] {
-  if (!report.stacks || report.stacks.length === 0) return [{ name: DEFAULT_SUITE, summary: report.summary, findings: [...findings] }];
-  const stacks = report.stacks.map((s): Stack => ({ name: s.file, summary: s.summary, findings: [], ...(s.error !== undefined ? { error: s.error } : {}) }));
+  if (!report.stacks || report.stacks.length === 0) return [{ name: DEFAULT_SUITE, summary: report.summary, findings: [...findings], ...(report.path ? { path: report.path } : {}) }];
+  // One stack's path is the report's own; several stacks carry one each.
+  const pathOf = (s: StackSummary) => s.path ?? (report.stacks?.length === 1 ? report.path : undefined);
+  const stacks = report.stacks.map((s): Stack => {
+    const path = pathOf(s);
+    return { name: s.file, summary: s.summary, findings: [], ...(s.error !== undefined ? { error: s.error } : {}), ...(path ? { path } : {}) };
+  });
   const byFile = new Map(stacks.map((s) => [s.name, s]));
   for (const finding of findings) {
     // A finding of no listed file (a hand-built report) goes to the first stack rather than nowhere.
@@ -168,7 +181,7 @@ export function renderJunit(report: Report, options: JunitOptions = {}): string 
       counts.tests = 1;
       counts.errors = 1;
     } else {
-      addProperties(suite, report, stack.summary);
+      addProperties(suite, report, stack.summary, stack.path);
       for (const rule of ruleCases(options.rules ?? [], stack.findings)) {
         const c = addRuleCase(suite, stack.name, rule, failOn);
         counts.tests += c.tests;

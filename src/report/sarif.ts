@@ -17,6 +17,8 @@ import type * as Sarif from "sarif";
 import { FINGERPRINT_KEY, fingerprintFor } from "../engine/fingerprint";
 import type { ErrorCode } from "../catalog/codes";
 import type { Finding, FindingSuppression, Report, Severity } from "../model/finding";
+import { pathOf } from "./json";
+import { reportPaths } from "./path";
 import type { RuleMeta } from "../rules/types";
 import { describeEndpoint, isAbsoluteUri, resolveDocs, sortedFindings } from "./common";
 import { fixJson, fixLines } from "./fix";
@@ -275,7 +277,13 @@ export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
         automationDetails: automationDetailsOf(options.automationDetails),
         results,
         ...(invocation ? { invocations: [invocation] } : {}),
-        properties: { catalogVersion: report.catalog.version, summary: { ...report.summary } },
+        properties: {
+          catalogVersion: report.catalog.version,
+          summary: { ...report.summary },
+          // The bridge's path, once per run (per stack for a multi-file audit): which gates were evaluated and why.
+          ...(report.path ? { path: pathOf(report.path) } : {}),
+          ...(!report.path && report.stacks?.some((s) => s.path) ? { paths: reportPaths(report).map(({ file, path }) => ({ file, path: pathOf(path) })) } : {}),
+        },
       },
     ],
   };
