@@ -1,20 +1,26 @@
+/*
+ * Start-up: this module loads only what every run needs. The commands (and the engine, the formatters,
+ * the schemas and the YAML parser behind them) are required when the program is built, so that
+ * `--version` answers without loading them.
+ */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, CommanderError } from "commander";
-import { generatedDocs } from "../docs/rule-page";
+import type { Command } from "commander";
 import { isUserError } from "../model/errors";
-import { allRuleMetas } from "../rules";
 import { TOOL_VERSION } from "../version";
-import { registerAudit } from "./audit";
-import { registerCatalogCommands } from "./catalog-commands";
-import { registerPolicyConfig } from "./policy-config";
-import { registerProbe } from "./probe";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see above */
+const commander = () => require("commander") as typeof import("commander");
 
 /** Exit codes: 0 no error findings, 1 error findings, 2 bad usage or bad input, 3 the probe could not run. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, probe: 3 } as const;
 
 function buildProgram(setExitCode: (code: number) => void): Command {
-  const program = new Command("bridgeguard")
+  const { registerAudit } = require("./audit") as typeof import("./audit");
+  const { registerCatalogCommands } = require("./catalog-commands") as typeof import("./catalog-commands");
+  const { registerPolicyConfig } = require("./policy-config") as typeof import("./policy-config");
+  const { registerProbe } = require("./probe") as typeof import("./probe");
+  const program = new (commander().Command)("bridgeguard")
     .description("Find what would break Azure Stack Hub usage reporting (NetworkError, RequestTimedOut, LoginError, CertificateValidationError, Unauthorized) before it does.")
     .version(TOOL_VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
@@ -30,6 +36,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--check", "exit 1 when the docs differ from the metadata")
     .option("--root <dir>", "repository root", process.cwd())
     .action((options: { check?: boolean; root: string }) => {
+      const { generatedDocs } = require("../docs/rule-page") as typeof import("../docs/rule-page");
+      const { allRuleMetas } = require("../rules") as typeof import("../rules");
       let stale = 0;
       for (const [file, content] of generatedDocs(allRuleMetas())) {
         const target = path.join(options.root, file);
@@ -50,6 +58,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
 /** Runs the CLI; resolves to the exit code. Never throws for bad input: that is a one-line message and 2. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // `--version` alone needs none of the commands: answer it as commander would (the version and a newline
+  // on stdout, exit 0) without loading them.
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    process.stdout.write(`${TOOL_VERSION}\n`);
+    return EXIT.ok;
+  }
   let exitCode: number = EXIT.ok;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -58,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof commander().CommanderError) {
       // --help and --version end here with exit code 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
