@@ -7,18 +7,24 @@
  * - `BENCH_RUNS` (default 3): runs per measurement; the median counts.
  * - `BENCH_SIZES` (default `1000,10000,100000`): single-file sizes; `none` skips them.
  * - `BENCH_STACKS` (default `200x2000`): the many-stacks case as `<files>x<resources each>`; `none` skips it.
+ * - `BENCH_PLATFORM` (default `10000,100000`): sizes of the platform stack (a healthy bridge path among
+ *   many gates the stack shows off the path); `none` skips it.
+ * - `BENCH_STARTUP` (default `1`): `0` skips the start-up measurement.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateStackExport, writeStackExport } from "./generate";
+import { generateStackExport, writePlatformStack, writeStackExport } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RSS_PRELOAD = path.join(__dirname, "rss.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = parseSizes(process.env.BENCH_SIZES ?? "1000,10000,100000");
 const STACKS = parseStacks(process.env.BENCH_STACKS ?? "200x2000");
+const PLATFORM = parseSizes(process.env.BENCH_PLATFORM ?? "10000,100000");
+const STARTUP = process.env.BENCH_STARTUP !== "0";
+const EXAMPLE_CONFIG = path.join(ROOT, "examples", "bridgeguard.yaml");
 
 function parseSizes(value: string): number[] {
   if (value.trim() === "" || value.trim() === "none") return [];
@@ -148,6 +154,52 @@ async function benchStacks(dir: string, config: string, stacks: { files: number;
   if (fs.readFileSync(outputs[0]!, "utf8") !== fs.readFileSync(outputs[1]!, "utf8")) failures.push("--jobs 1 and --jobs 2 reports differ");
 }
 
+/**
+ * The platform stack (bench/generate.ts): the healthy bridge path plus, per 1,000 resources, an application
+ * firewall policy no firewall of the stack runs and 100 workload NSGs on their own subnets. With path
+ * selection only the path's gates are evaluated. Targets: the audit at most 1.5x `JSON.parse` of the same
+ * file at each size, exit 0, and its time growing at most linearly (10x for 10k -> 100k).
+ */
+async function benchPlatform(dir: string, sizes: readonly number[], failures: string[]): Promise<void> {
+  const rows: { size: number; audit: Measurement }[] = [];
+  for (const size of sizes) {
+    const file = path.join(dir, `platform-${size}.json`);
+    const bytes = writePlatformStack(file, size);
+    const output = path.join(dir, `platform-${size}-report.json`);
+    const [baseline, audit] = (await measureInTurns([
+      () => runOnce(["-e", `JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"))`]),
+      () => runOnce(["bin/bridgeguard.js", "audit", file, "--config", EXAMPLE_CONFIG, "--format", "json", "--output", output]),
+    ])) as [Measurement, Measurement];
+    const report = JSON.parse(fs.readFileSync(output, "utf8")) as { summary: { errors: number; warnings: number }; path?: { leftOut: unknown[] } };
+    const ratio = audit.seconds / baseline.seconds;
+    rows.push({ size, audit });
+    console.log(
+      `platform stack ${String(size).padStart(7)} resources  ${(bytes / 1e6).toFixed(1).padStart(6)} MB  ` +
+        `JSON.parse ${baseline.seconds.toFixed(2)} s  audit ${audit.seconds.toFixed(2)} s  ratio ${ratio.toFixed(2)}x  ` +
+        `(${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.path?.leftOut.length ?? 0} gates left out)`,
+    );
+    console.log(`target: platform stack at ${size} resources <= 1.5x JSON.parse of the same file: ${ratio.toFixed(2)}x`);
+    if (ratio > 1.5) failures.push(`platform stack ${size}: ratio above 1.5x (${ratio.toFixed(2)}x)`);
+    if (report.summary.errors + report.summary.warnings > 0) failures.push(`platform stack ${size}: findings on a healthy path`);
+  }
+  const small = rows.find((r) => r.size === 10000);
+  const large = rows.find((r) => r.size === 100000);
+  if (small && large) {
+    const growth = large.audit.seconds / small.audit.seconds;
+    console.log(`target: platform stack audit time 10k -> 100k grows <= 10x (linear): ${growth.toFixed(2)}x`);
+    if (growth > 10) failures.push(`platform stack 10k -> 100k growth above 10x (${growth.toFixed(2)}x)`);
+  }
+}
+
+/** Start-up: `bridgeguard --version` against `node -e 0`, in turns. Target: at most 1.5x. */
+async function benchStartup(failures: string[]): Promise<void> {
+  const [node, version] = (await measureInTurns([() => runOnce(["-e", "0"]), () => runOnce(["bin/bridgeguard.js", "--version"])])) as [Measurement, Measurement];
+  const ratio = version.seconds / node.seconds;
+  console.log(`start-up: node -e 0 ${(node.seconds * 1000).toFixed(0)} ms  bridgeguard --version ${(version.seconds * 1000).toFixed(0)} ms  ratio ${ratio.toFixed(2)}x`);
+  console.log(`target: bridgeguard --version <= 1.5x node -e 0: ${ratio.toFixed(2)}x`);
+  if (ratio > 1.5) failures.push(`start-up ratio above 1.5x (${ratio.toFixed(2)}x)`);
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-bench-"));
   const config = path.join(dir, "bridgeguard.yaml");
@@ -168,6 +220,8 @@ async function main(): Promise<void> {
           `(JSON.parse alone ${(baseline.peakRss / bytes).toFixed(1)}x)`,
       );
     }
+    if (STARTUP) await benchStartup(failures);
+    if (PLATFORM.length > 0) await benchPlatform(dir, PLATFORM, failures);
     if (STACKS) await benchStacks(dir, config, STACKS, failures);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
