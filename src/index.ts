@@ -6,6 +6,7 @@
  * milliseconds to load) are required only when `BridgeEgressRules` is first used.
  */
 import type * as Component from "./component/bridge-egress-rules";
+import { requirePeers } from "./peer";
 
 // ---- engine -----------------------------------------------------------------------------------------
 export { auditResourceSet, buildReport, docsPath, runRules, toFinding } from "./engine/run";
@@ -50,6 +51,7 @@ export declare const BridgeEgressRules: typeof Component.BridgeEgressRules;
 
 let component: typeof Component | undefined;
 function loadComponent(): typeof Component {
+  if (!component) requirePeers("the BridgeEgressRules component", ["@pulumi/pulumi", "@pulumi/azure-native"]);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (component ??= require("./component/bridge-egress-rules") as typeof Component);
 }

@@ -79,7 +79,7 @@ export { renderText, shouldUseColor } from "./text";
 export type { TextOptions } from "./text";
 export { renderJson, toJsonReport } from "./json";
 export { renderSarif, toSarifLog, toArtifactUri, SARIF_SCHEMA_URI, SECURITY_SEVERITY } from "./sarif";
-export type { SarifAutomationDetails, SarifOptions } from "./sarif";
+export type { SarifAutomationDetails, SarifLocation, SarifLog, SarifOptions, SarifResult, SarifRun } from "./sarif";
 export { renderJunit } from "./junit";
 export type { JunitOptions } from "./junit";
 export { renderMarkdown, MARKDOWN_MARKER } from "./markdown";

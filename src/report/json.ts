@@ -114,7 +114,15 @@ export function toJsonReport(report: Report): Report {
   };
 }
 
-/** Pretty JSON (2-space indent), ending with a newline. */
+/**
+ * Where the report's schema is: the copy shipped in the npm package of the version that wrote the report
+ * (`src/schemas/report.schema.json`), so that editors and validators find the contract it follows.
+ */
+export function reportSchemaUri(version: string): string {
+  return `https://unpkg.com/bridgeguard@${encodeURIComponent(version)}/src/schemas/report.schema.json`;
+}
+
+/** Pretty JSON (2-space indent), ending with a newline; `$schema` first. */
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+  return `${JSON.stringify({ $schema: reportSchemaUri(report.tool.version), ...toJsonReport(report) }, null, 2)}\n`;
 }

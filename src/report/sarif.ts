@@ -223,8 +223,54 @@ function automationDetailsOf(details: SarifAutomationDetails | undefined): Sarif
   return { id: details.id, ...(details.properties ? { properties: { ...details.properties } } : {}) };
 }
 
-/** The SARIF log as an object (typed by `@types/sarif`). */
-export function toSarifLog(report: Report, options: SarifOptions): Sarif.Log {
+/**
+ * A SARIF 2.1.0 log (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), as far as a
+ * caller of `toSarifLog` reads it. Declared here rather than taken from `@types/sarif` (which builds it,
+ * below): the published declarations must not need a development dependency.
+ */
+export interface SarifLog {
+  $schema?: string;
+  version: "2.1.0";
+  runs: SarifRun[];
+}
+
+/** One run of a `SarifLog`: the tool, with its rules, and the results. */
+export interface SarifRun {
+  tool: { driver: { name: string; version?: string; rules?: { id: string; name?: string; [key: string]: unknown }[]; [key: string]: unknown } };
+  results?: SarifResult[];
+  [key: string]: unknown;
+}
+
+/** Where a `SarifResult` is: the file and line, and the resource (its URN). */
+export interface SarifLocation {
+  physicalLocation?: {
+    artifactLocation?: { uri?: string; [key: string]: unknown };
+    region?: { startLine?: number; startColumn?: number; [key: string]: unknown };
+    [key: string]: unknown;
+  };
+  logicalLocations?: { fullyQualifiedName?: string; name?: string; kind?: string; [key: string]: unknown }[];
+  [key: string]: unknown;
+}
+
+/** One result of a `SarifRun`: a finding. */
+export interface SarifResult {
+  ruleId?: string;
+  ruleIndex?: number;
+  level?: "none" | "note" | "warning" | "error";
+  message: { text?: string; markdown?: string };
+  locations?: SarifLocation[];
+  relatedLocations?: SarifLocation[];
+  fixes?: unknown[];
+  properties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The SARIF log as an object (built with `@types/sarif`'s types, returned as the self-contained `SarifLog`). */
+export function toSarifLog(report: Report, options: SarifOptions): SarifLog {
+  return sarifLog(report, options) as SarifLog;
+}
+
+function sarifLog(report: Report, options: SarifOptions): Sarif.Log {
   const findings = sortedFindings(report.findings);
   const docsOf = new Map<string, string>();
   for (const f of findings) {

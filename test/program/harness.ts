@@ -6,6 +6,7 @@
  * included).
  */
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -41,6 +42,11 @@ export interface RunOptions extends FakeArmOptions {
   /** Other namespaces' config (`azure-native:subscriptionId`), as Pulumi passes it. */
   extraConfig?: Record<string, string>;
   preview?: boolean;
+  /**
+   * The program module to run: the TypeScript source by default, or a compiled file (`dist/program/index.js`,
+   * what Pulumi.yaml's `main` runs), loaded fresh with Node's own `require`.
+   */
+  entry?: string;
 }
 
 async function setUp(options: RunOptions): Promise<FakeArm> {
@@ -50,9 +56,17 @@ async function setUp(options: RunOptions): Promise<FakeArm> {
   return fake;
 }
 
+/** A compiled program entry through Node's `require`, its own modules loaded afresh (as the reset of the TypeScript ones). */
+function compiledProgram(entry: string): () => Promise<ProgramOutputs> {
+  const dir = path.dirname(path.dirname(entry));
+  for (const key of Object.keys(require.cache)) if (key.startsWith(dir + path.sep)) delete require.cache[key];
+  const nodeRequire = createRequire(__filename);
+  return nodeRequire(entry) as () => Promise<ProgramOutputs>;
+}
+
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const fake = await setUp(options);
-  const { default: program } = await import("../../src/program/index");
+  const program = options.entry ? compiledProgram(options.entry) : (await import("../../src/program/index")).default;
   const warnings: string[] = [];
   const infos: string[] = [];
   const warn = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(" ")));

@@ -36,7 +36,9 @@ describe("json report", () => {
     expect(text.endsWith("}\n")).toBe(true);
     expect(text).toContain('\n  "schemaVersion": 1,\n');
     const report = parsed();
-    expect(Object.keys(report)).toEqual(["schemaVersion", "tool", "catalog", "findings", "summary"]);
+    expect(Object.keys(report)).toEqual(["$schema", "schemaVersion", "tool", "catalog", "findings", "summary"]);
+    // The schema shipped in the package of the version that wrote the report.
+    expect(report.$schema).toBe(`https://unpkg.com/bridgeguard@${(report.tool as { version: string }).version}/src/schemas/report.schema.json`);
     expect(report.summary).toEqual({ errors: 4, warnings: 2, resources: 14, endpoints: 17 });
     expect(report.findings.map((f) => (f.rule as { id: string }).id)).toEqual(["BG101", "BG201", "BG203", "BG201", "BG501", "BG301"]);
     expect(report.findings[0].endpoint).toBeNull();
