@@ -9,7 +9,8 @@ import { formatDuration, MAX_TIMER_MS, parseDuration } from "../probe/deadline";
 import { describeResolver, isDnsServer } from "../probe/dns";
 import { probeReport } from "../probe/findings";
 import type { ProbeObservations } from "../probe/observations";
-import { progressLine, timeProgressLine } from "../probe/progress";
+import { hostPort } from "../probe/observations";
+import { LiveStatus, progressLine, timeProgressLine } from "../probe/progress";
 import { ProxyEndpoint, proxyFromEnvironment } from "../probe/proxy";
 import { redactText } from "../probe/redact";
 import { probeResults } from "../probe/results";
@@ -17,7 +18,7 @@ import { runProbe } from "../probe/run";
 import { parseHostFor, planTargets, type HostFor } from "../probe/targets";
 import { parseTimeServer } from "../probe/time";
 import { publicRoots, type TrustAnchors } from "../probe/tls";
-import { renderReport, shouldUseColor, type OutputFormat } from "../report";
+import { FORMATS, renderReport, shouldUseColor, type OutputFormat } from "../report";
 import { probeRuleMetas } from "../rules/probe";
 import { writeOutput } from "./io";
 import { cloudOption, formatOption } from "./options";
@@ -25,7 +26,7 @@ import { cloudOption, formatOption } from "./options";
 /** Where the probe command writes and how it hears Ctrl-C; tests pass their own. */
 export interface ProbeIo {
   stdout: { write(text: string): unknown; isTTY?: boolean; columns?: number };
-  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
   /** Calls `handler` on Ctrl-C; returns the unsubscribe. */
   onInterrupt(handler: () => void): () => void;
@@ -142,6 +143,19 @@ export function probeFailure(observations: ProbeObservations, dnsServers: readon
   return undefined;
 }
 
+/**
+ * For the wildcard endpoints left untested, the exact options that would test them: one `--host-for` per
+ * wildcard, the concrete host to be filled in (a name under the wildcard the deployment really uses).
+ */
+export function wildcardHint(observations: ProbeObservations): string | undefined {
+  const wildcards = [
+    ...new Set(observations.endpoints.filter((o) => o.outcome.kind === "not-tested" && o.outcome.reason === "wildcard-without-host").map((o) => o.target.host)),
+  ].sort();
+  if (wildcards.length === 0) return undefined;
+  const flags = wildcards.map((w) => `--host-for '${w}=<host>.${w.slice(2)}'`).join(" ");
+  return `${wildcards.length} wildcard endpoint${wildcards.length === 1 ? " was" : "s were"} not tested (BG610); to test ${wildcards.length === 1 ? "it" : "them"}, name a host under each: ${flags}`;
+}
+
 const NOT_TESTED_WORDS: Record<string, string> = {
   "wildcard-without-host": "a wildcard without a concrete host (--host-for)",
   "run-deadline": "cut by the whole-run deadline (--timeout)",
@@ -191,7 +205,7 @@ export function registerProbe(program: Command, setExitCode: (code: number) => v
     .option("--timeout <duration>", `deadline of the whole run, e.g. 500ms, 20s, 2m (default ${DEFAULT_TIMEOUT})`)
     .option("--stage-timeout <duration>", `deadline of each stage of each endpoint (default ${DEFAULT_STAGE_TIMEOUT}, at most --timeout)`)
     .option("--concurrency <n>", `endpoints probed at once (default ${DEFAULT_CONCURRENCY})`)
-    .addOption(formatOption(["text", "json", "sarif", "junit", "markdown"]))
+    .addOption(formatOption(FORMATS))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .option("--soft-fail", "report findings but exit 0 (exit 3, the probe could not run, is kept)")
     .addOption(new Option("--no-progress", "no per-endpoint progress on stderr (shown only on a terminal anyway)"))
@@ -286,6 +300,10 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
   const interrupt = new AbortController();
   const unsubscribe = io.onInterrupt(() => interrupt.abort("interrupted"));
   let observations: ProbeObservations;
+  // On a terminal, a status line shows what is being waited on, and for how long, between results.
+  const live = progress ? new LiveStatus(io.stderr, timeoutMs) : undefined;
+  const at = (host: string, port: number) => hostPort(host, port);
+  live?.start();
   try {
     observations = await runProbe({
       cloud,
@@ -298,12 +316,16 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
       runTimeoutMs,
       concurrency,
       signal: interrupt.signal,
-      onResult: progress ? (o) => io.stderr.write(`${redactText(progressLine(o, color), [...secrets])}\n`) : undefined,
-      onTime: progress ? (t) => io.stderr.write(`${timeProgressLine(t, color)}\n`) : undefined,
+      onResult: live ? (o) => live.result(at(o.target.host, o.target.port), redactText(progressLine(o, color), [...secrets])) : undefined,
+      onTime: live ? (t) => live.result(undefined, timeProgressLine(t, color)) : undefined,
+      onStage: live ? (target, stage) => live.stage(at(target.host, target.port), stage) : undefined,
     });
   } finally {
+    live?.stop();
     unsubscribe();
   }
+  const hint = wildcardHint(observations);
+  if (hint) io.stderr.write(`bridgeguard: ${hint}\n`);
 
   // Findings, and what was measured for every endpoint (the JSON report keeps it, passing ones too).
   const report = { ...probeReport(observations, config), probe: probeResults(observations) };

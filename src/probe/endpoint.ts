@@ -28,6 +28,8 @@ export interface EndpointProbeOptions {
   hasExternalInterface: boolean;
   /** The system resolver of the run (a child process), when no DNS server is given. */
   systemResolver?: SystemResolver;
+  /** Called as each stage starts, for a live display of what is being waited on. */
+  onStage?: (stage: Stage) => void;
   now?: () => number;
 }
 
@@ -63,6 +65,7 @@ export async function probeEndpoint(target: PlannedTarget, options: EndpointProb
   /** Runs one stage under its deadline, recording it; errors are mapped by `onError` into a stop. */
   async function stage<T>(name: Stage, run: (signal: AbortSignal) => Promise<T>, note: (value: T) => string, onError: (error: Error) => StageStop, dispose?: (value: T) => void): Promise<T> {
     const t0 = now();
+    options.onStage?.(name);
     try {
       const value = await withDeadline(options.stageTimeoutMs, options.signal, run, dispose);
       stages.push({ stage: name, status: "ok", ms: now() - t0, note: redactText(note(value), secrets) });

@@ -63,3 +63,74 @@ export function timeProgressLine(time: TimeObservation, color: boolean): string 
   if (outcome.kind === "silent") return `  ${paint(color, "yellow", "warn ")} ${printable(where)} ${TIME_SERVER_SILENT.code}: ${oneLine(outcome.detail)}`;
   return `  ${paint(color, "yellow", "skip ")} ${printable(where)} not tested: ${oneLine(outcome.detail)}`;
 }
+
+/** Where the live status line is written: a terminal. */
+export interface StatusStream {
+  write(text: string): unknown;
+  columns?: number;
+}
+
+/**
+ * The live status line on a terminal while stages wait: the run's elapsed time and what each endpoint in
+ * flight is waiting on, redrawn every half second in place (carriage return, erase line), and cleared
+ * before each result line so that results scroll above it.
+ */
+export class LiveStatus {
+  readonly #inFlight = new Map<string, { stage: string; since: number }>();
+  readonly #started: number;
+  #timer: NodeJS.Timeout | undefined;
+  #shown = false;
+
+  constructor(
+    private readonly stream: StatusStream,
+    private readonly deadlineMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#started = now();
+  }
+
+  start(): void {
+    // Unref'd: the status line never keeps the process alive.
+    this.#timer = setInterval(() => this.#draw(), 500);
+    this.#timer.unref();
+  }
+
+  /** `where` started `stage`. */
+  stage(where: string, stage: string): void {
+    this.#inFlight.set(where, { stage, since: this.now() });
+  }
+
+  /** Writes a result line above the status line; `where` is no longer in flight. */
+  result(where: string | undefined, line: string): void {
+    if (where !== undefined) this.#inFlight.delete(where);
+    this.#clear();
+    this.stream.write(`${line}\n`);
+    this.#draw();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#clear();
+  }
+
+  /** The status text (no escape codes), cut to the terminal's width. */
+  text(): string {
+    const elapsed = `${formatDuration(this.now() - this.#started)} of ${formatDuration(this.deadlineMs)}`;
+    const waiting = [...this.#inFlight].map(([where, s]) => `${where} ${s.stage} ${formatDuration(this.now() - s.since)}`);
+    const line = `  ... ${elapsed}: waiting on ${waiting.length} (${waiting.join(", ")})`;
+    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    return printable(line.length > width ? `${line.slice(0, width - 3)}...` : line);
+  }
+
+  #draw(): void {
+    if (!this.#timer || this.#inFlight.size === 0) return;
+    this.stream.write(`\r\u001b[2K${this.text()}`);
+    this.#shown = true;
+  }
+
+  #clear(): void {
+    if (this.#shown) this.stream.write("\r\u001b[2K");
+    this.#shown = false;
+  }
+}

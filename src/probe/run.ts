@@ -11,7 +11,7 @@ import type { CloudName } from "../catalog/clouds";
 import { RunAbortedError, StageTimeoutError, formatDuration, withDeadline, type AbortReason } from "./deadline";
 import { DnsError, resolveName } from "./dns";
 import { probeEndpoint } from "./endpoint";
-import type { EndpointObservation, ProbeObservations, TimeObservation } from "./observations";
+import type { EndpointObservation, ProbeObservations, Stage, TimeObservation } from "./observations";
 import { hostPort } from "./observations";
 import type { PlannedTarget, TargetPlan } from "./targets";
 import { SystemResolver } from "./system-resolver";
@@ -34,6 +34,8 @@ export interface ProbeRunOptions {
   signal?: AbortSignal;
   onResult?: (observation: EndpointObservation) => void;
   onTime?: (observation: TimeObservation) => void;
+  /** Called as a stage of `target` starts (a live display of what is being waited on). */
+  onStage?: (target: PlannedTarget, stage: Stage) => void;
   /** Defaults to whether `os.networkInterfaces()` lists a non-internal interface. */
   hasExternalInterface?: boolean;
   now?: () => number;
@@ -117,6 +119,7 @@ export async function runProbe(options: ProbeRunOptions): Promise<ProbeObservati
             signal: controller.signal,
             hasExternalInterface: external,
             systemResolver: system,
+            onStage: options.onStage ? (stage) => options.onStage!(target, stage) : undefined,
             now,
           });
       results[index] = observation;
