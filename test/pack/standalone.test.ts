@@ -9,29 +9,14 @@
  * package the compiled pack requires but does not declare is missing, as it would be for a user. Pulumi's
  * runner then starts it and the engine's requests go over gRPC (./harness.ts).
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policyPackConfig } from "../../src/pack/config";
 import { exampleConfig, healthyWith, ofRule, setProp } from "./fixtures";
-import { PACK_DIR, PackHarness, ROOT } from "./harness";
-
-/** The files `npm pack` would put in the pack's tarball (no scripts run). */
-export function packedFiles(dir: string): string[] {
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  return (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-}
-
-/** Links `node_modules/<name>` in `dir` to the repository's copy of each named package. */
-export function linkDependencies(dir: string, names: readonly string[]): void {
-  for (const name of names) {
-    const target = path.join(dir, "node_modules", name);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.symlinkSync(path.join(ROOT, "node_modules", name), target, "dir");
-  }
-}
+import { PACK_DIR, PackHarness } from "./harness";
+import { linkDependencies, packedFiles } from "./links";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bg-pack-copy-"));
 const copy = path.join(tmp, "policies");
