@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CloudName } from "../catalog/clouds";
 import type { BridgeguardConfig, FailOn } from "../config/types";
@@ -10,25 +9,39 @@ import { applySuppressions, checkSuppressions, todayUtc } from "../engine/suppre
 import { UserError } from "../model/errors";
 import type { Finding, Report, ReportNotice, ReportSummary, StackSummary } from "../model/finding";
 import { compareFindings, summarize } from "../model/finding";
+import { inputName } from "../input/json";
 import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDetails } from "../report";
 import { auditRuleMetas } from "../rules";
 import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
 import { auditBackend } from "./backend-audit";
+import { resolveConfigFile, type ConfigFlag } from "./config-file";
+import { checkOutputsAreNotInputs, type NamedInput, type NamedOutput } from "./file-identity";
 import { expandInputs } from "./inputs";
 import { adoPipeline } from "./ado-pipeline";
-import { writeOutput } from "./io";
 import { DEFAULT_COLUMNS, terminalWidth } from "./terminal";
-import { cloudOption, docsUrlOption, formatOption, maxInputSizeOption } from "./options";
+import { cloudOption, docsUrlOption, maxInputSizeOption } from "./options";
+import { formatTargetsOption, reportTargets, writeReports, type FormatSpec } from "./output";
+import { stderrLine } from "./terminal-safe";
+import { writeFileAtomic } from "./write-file";
 
 /** The audit's exit codes (see `EXIT` in main.ts): findings at the gate 1, bad usage or input 2. */
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_INPUT = 2;
 
+/** The audit's report formats, `text` (the default) first. */
+const AUDIT_FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "junit", "markdown", "github"];
+
+/**
+ * The most worker threads `--jobs` starts: each holds a whole file and its working set (docs/hostile-input.md),
+ * and beyond the cores they only compete; a typo such as `--jobs 10000` is an error, not 10,000 threads.
+ */
+export const MAX_JOBS = 64;
+
 interface AuditOptions {
-  config?: string;
+  config?: ConfigFlag;
   cloud?: CloudName;
-  format: OutputFormat;
+  format?: FormatSpec<OutputFormat>[];
   output?: string;
   softFail?: boolean;
   jobs?: number;
@@ -46,7 +59,7 @@ interface AuditOptions {
 
 function parseJobs(value: string): number {
   const jobs = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(jobs) || jobs < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_JOBS}`);
   return jobs;
 }
 
@@ -57,13 +70,14 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .description("audit `pulumi stack export` JSON or ARM JSON for causes of usage-bridge errors")
     .argument(
       "[file...]",
-      'stack export(s) or ARM resource JSON (one resource, an array, or {"value": [...]}); a directory means every *.json below it, a glob (quoted) the files it matches',
+      'stack export(s) or ARM resource JSON (one resource, an array, or {"value": [...]}); a directory means every *.json below it, a glob (quoted) the files it matches, - standard input',
     )
-    .option("-c, --config <file>", "bridgeguard.yaml with the expected registration, egress range, time and DNS servers, suppressions")
+    .option("-c, --config <file>", "bridgeguard.yaml with the expected registration, egress range, time and DNS servers, suppressions (default: bridgeguard.yaml in the working directory or a parent up to the repository root)")
+    .option("--no-config", "use no configuration file, not even a bridgeguard.yaml found in the working directory")
     .addOption(cloudOption())
-    .addOption(formatOption(["text", "json", "sarif", "junit", "markdown", "github"]))
-    .option("-o, --output <file>", "write the report to a file instead of stdout")
-    .option("-j, --jobs <n>", "files audited at once, each on a worker thread (default: the number of cores)", parseJobs)
+    .addOption(formatTargetsOption(AUDIT_FORMATS))
+    .option("-o, --output <file>", "write the report (the one --format without its own :FILE) to a file instead of stdout; - is stdout")
+    .option("-j, --jobs <n>", `files audited at once, each on a worker thread, at most ${MAX_JOBS} (default: the number of cores)`, parseJobs)
     .addOption(new Option("--fail-on <severity>", "lowest severity that fails the run (exit 1); overrides failOn in the config (default: error)").choices(FAIL_ON))
     .addOption(new Option("--baseline <file>", "fail only on findings not in this baseline (see --create-baseline)").conflicts("createBaseline"))
     .option("--create-baseline <file>", "write the fingerprints of this run's unsuppressed findings as a baseline")
@@ -81,7 +95,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
 }
 
 function stderr(line: string): void {
-  process.stderr.write(`bridgeguard: ${line}\n`);
+  process.stderr.write(stderrLine(line));
 }
 
 /** `automationDetails` of a SARIF report: the Azure DevOps pipeline's identity in one, else `category`. */
@@ -133,11 +147,11 @@ function stackSummaries(results: readonly FileAudit[], findings: readonly Findin
   }
   return results.map((result): StackSummary => {
     if (!result.ok) {
-      return { file: result.file, summary: { ...summarize([], 0, 0), ...acceptedCounts([], withBaseline) }, error: result.error };
+      return { file: inputName(result.file), summary: { ...summarize([], 0, 0), ...acceptedCounts([], withBaseline) }, error: result.error };
     }
-    const own = byFile.get(result.file) ?? [];
+    const own = byFile.get(inputName(result.file)) ?? [];
     return {
-      file: result.file,
+      file: inputName(result.file),
       summary: { ...summarize(own, result.resources, result.endpoints), ...acceptedCounts(own, withBaseline) },
       // With one stack the path is the report's own (`report.path`): said once.
       ...(result.path && results.length > 1 ? { path: result.path } : {}),
@@ -145,10 +159,25 @@ function stackSummaries(results: readonly FileAudit[], findings: readonly Findin
   });
 }
 
+/** Every file this run writes, and every file it reads: no output may be one of the inputs. */
+function checkFiles(files: readonly string[], configFile: string | undefined, options: AuditOptions, targets: readonly { file?: string; flag: string }[]): void {
+  const outputs: NamedOutput[] = targets.flatMap((t) => (t.file === undefined ? [] : [{ file: t.file, flag: t.flag }]));
+  if (options.createBaseline) outputs.push({ file: options.createBaseline, flag: "--create-baseline" });
+  const inputs: NamedInput[] = files.map((file) => ({ file, role: "audited" }));
+  if (configFile) inputs.push({ file: configFile, role: "--config" });
+  if (options.baseline) inputs.push({ file: options.baseline, role: "--baseline" });
+  if (options.state) inputs.push({ file: options.state, role: "--state" });
+  checkOutputsAreNotInputs(outputs, inputs);
+}
+
 async function runAudit(args: string[], options: AuditOptions): Promise<number> {
   if (args.length === 0 && !options.backend) throw new UserError("give the files to audit, or a state backend with --backend");
   if (options.stack.length > 0 && !options.backend) throw new UserError("--stack selects stacks of a --backend");
-  const files = args.length === 0 ? [] : expandInputs(args, { exclude: [options.output, options.baseline, options.createBaseline, options.config, options.state] });
+  const targets = reportTargets(options.format, options.output, "text");
+  const configFile = resolveConfigFile(options.config);
+  // The configuration and the baseline are read, not audited, when a directory or glob reaches them.
+  const files = args.length === 0 ? [] : expandInputs(args, { exclude: [options.baseline, configFile, options.state] });
+  checkFiles(files, configFile, options, targets);
   // The workers load the engine while this thread reads the configuration and the baseline.
   const read = { ...(options.maxInputSize ? { maxBytes: options.maxInputSize } : {}), ...(options.state ? { state: options.state } : {}) };
   const pool = startAuditPool(files, { jobs: options.jobs ?? defaultJobs(), read });
@@ -156,10 +185,10 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   let config: BridgeguardConfig;
   let baseline: Baseline | undefined;
   try {
-    config = loadConfig(options.config);
+    config = loadConfig(configFile);
     if (options.cloud) config.cloud = options.cloud;
-    checkSuppressions(config.suppressions, options.config ?? "(defaults)", auditRuleMetas());
-    baseline = options.baseline ? loadBaselineFile(options.baseline) : undefined;
+    checkSuppressions(config.suppressions, configFile ?? "(defaults)", auditRuleMetas());
+    baseline = options.baseline ? loadBaselineFile(options.baseline, options.maxInputSize ? { maxBytes: options.maxInputSize } : {}) : undefined;
     results = files.length > 0 ? await pool.audit(config) : [];
     if (options.backend) results.push(...(await auditBackend(options.backend, options.stack, config, read)));
   } finally {
@@ -178,7 +207,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     if (!result.ok) continue;
     // The findings are this run's own (fresh from the worker or the engine): tag them in place.
     for (const finding of result.findings) {
-      finding.file = result.file;
+      finding.file = inputName(result.file);
       findings.push(finding);
     }
     resources += result.resources;
@@ -187,7 +216,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
 
   const suppressed = applySuppressions(findings, config.suppressions, {
     today: todayUtc(),
-    source: options.config,
+    source: configFile,
     reportStale: failed.length === 0,
   });
   findings = suppressed.findings;
@@ -205,11 +234,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
       baselineError = `${options.createBaseline}: baseline not written: ${failed.length} input file(s) could not be audited, and their findings would be missing from it`;
     } else {
       baseline = createBaseline(findings.filter((f) => !f.suppression));
-      try {
-        fs.writeFileSync(options.createBaseline, renderBaseline(baseline));
-      } catch (error) {
-        throw UserError.at(options.createBaseline, undefined, `cannot write the baseline: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      writeFileAtomic(options.createBaseline, renderBaseline(baseline), "the baseline");
     }
   }
   if (baseline) findings = applyBaseline(findings, baseline);
@@ -227,16 +252,17 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   if (only?.ok && only.path) report.path = only.path;
   // The rules that ran: SARIF lists them, JUnit has a testcase for each (a disabled rule is neither).
   const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
-  const text = renderReport(options.format, report, rules, {
-    color: !options.output && shouldUseColor(process.stdout, process.env),
-    width: options.output ? DEFAULT_COLUMNS : terminalWidth(process.stdout, process.env),
-    quiet: options.quiet,
-    failOn,
-    docsBaseUri: options.docsUrl,
-    ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),
-    ...(options.format === "sarif" ? { automationDetails: sarifAutomationDetails("bridgeguard/audit/") } : {}),
-  });
-  writeOutput(text, options.output);
+  writeReports(targets, (format, toStdout) =>
+    renderReport(format, report, rules, {
+      color: toStdout && shouldUseColor(process.stdout, process.env),
+      width: toStdout ? terminalWidth(process.stdout, process.env) : DEFAULT_COLUMNS,
+      quiet: options.quiet,
+      failOn,
+      docsBaseUri: options.docsUrl,
+      ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),
+      ...(format === "sarif" ? { automationDetails: sarifAutomationDetails("bridgeguard/audit/") } : {}),
+    }),
+  );
   if (baselineError) stderr(baselineError);
 
   if (failed.length > 0 || baselineError) return EXIT_INPUT;

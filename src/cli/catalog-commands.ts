@@ -23,6 +23,8 @@ import { loadConfig } from "../engine/config";
 import { docsPath } from "../engine/run";
 import { UserError } from "../model/errors";
 import { allRuleMetas, findRuleMeta } from "../rules";
+import { resolveConfigFile, type ConfigFlag } from "./config-file";
+import { checkOutputsAreNotInputs } from "./file-identity";
 import { writeOutput } from "./io";
 import { cloudOption, formatOption } from "./options";
 import { wrap } from "../report/common";
@@ -97,7 +99,7 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
 const ENDPOINT_FORMATS = ["table", "csv", "json", "azure-firewall-policy", "pulumi", "tls-bypass"] as const;
 
 interface EndpointsOptions {
-  config?: string;
+  config?: ConfigFlag;
   cloud?: CloudName;
   all?: boolean;
   format: (typeof ENDPOINT_FORMATS)[number];
@@ -155,8 +157,8 @@ function ruleSetFor(options: EndpointsOptions, config: BridgeguardConfig, cloud:
   return set;
 }
 
-function renderEndpoints(options: EndpointsOptions): string {
-  const config = loadConfig(options.config);
+function renderEndpoints(options: EndpointsOptions, configFile: string | undefined): string {
+  const config = loadConfig(configFile);
   const cloud = options.cloud ?? config.cloud;
   const timeServer = options.timeServer ?? config.timeServer;
   const dnsServers = options.dnsServer ?? config.dnsServers;
@@ -202,7 +204,8 @@ export function registerCatalogCommands(program: Command): void {
   program
     .command("endpoints")
     .description("print the endpoint allow-list the bridge needs (for a firewall admin), or the firewall rules that allow exactly it")
-    .option("-c, --config <file>", "bridgeguard.yaml (cloud, egress range, time and DNS servers)")
+    .option("-c, --config <file>", "bridgeguard.yaml (cloud, egress range, time and DNS servers; default: bridgeguard.yaml in the working directory or a parent up to the repository root)")
+    .option("--no-config", "use no configuration file, not even a bridgeguard.yaml found in the working directory")
     .addOption(cloudOption())
     .option("--all", "also list the endpoints usage reporting does not need (marketplace, patch, Defender, diagnostics, and your own CRL, LDAP and AD FS hosts)")
     .addOption(formatOption(ENDPOINT_FORMATS))
@@ -213,9 +216,13 @@ export function registerCatalogCommands(program: Command): void {
     .option("--policy-name <name>", "firewall policy the rule collection group goes into (azure-firewall-policy, pulumi)")
     .option("--resource-group <name>", "resource group of the firewall policy (pulumi)")
     .option("--group-name <name>", "rule collection group name (default azs-bridge-egress)")
-    .option("-o, --output <file>", "write to a file instead of stdout")
+    .option("-o, --output <file>", "write to a file instead of stdout (written whole or not at all)")
     .action((options: EndpointsOptions) => {
-      writeOutput(renderEndpoints(options), options.output);
+      const configFile = resolveConfigFile(options.config);
+      if (options.output !== undefined && configFile !== undefined) {
+        checkOutputsAreNotInputs([{ file: options.output, flag: "--output" }], [{ file: configFile, role: "--config" }]);
+      }
+      writeOutput(renderEndpoints(options, configFile), options.output, "the endpoint list");
     });
 
   program

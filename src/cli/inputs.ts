@@ -5,15 +5,20 @@
  *   and `node_modules` are skipped;
  * - a glob (`stacks/**\/*.json`, `exports/prod-*.json`): matched with picomatch against the files below its
  *   static base directory, with the same entries skipped; `*` does not match a leading dot.
- * A directory or glob that yields no file is bad usage (exit 2), named; a missing or unreadable file is an error
- * of that file only (the audit reports the others, then exits 2).
- * Files reached through a directory or a glob skip `exclude` (the report, baseline and config the same
- * command writes or reads); a file named twice is audited once.
+ * - `-`: standard input.
+ * A directory or glob that yields no file is bad usage (exit 2), named; so is a directory below it that cannot
+ * be listed (permission denied): skipping it would pass the stacks in it unaudited. A missing or unreadable
+ * file is an error of that file only (the audit reports the others, then exits 2).
+ * Files reached through a directory or a glob skip `exclude` (the baseline and configuration the command
+ * reads, compared by identity: a hard or symbolic link to them too); a file named twice is audited once.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import picomatch from "picomatch";
 import { UserError } from "../model/errors";
+import { describeIoError } from "../model/io-error";
+import { STDIN } from "../input/json";
+import { fileIdentity } from "./file-identity";
 
 const SKIPPED_DIRECTORIES = new Set(["node_modules"]);
 
@@ -23,7 +28,8 @@ function isHidden(name: string): boolean {
 
 /**
  * Files below `dir` as paths relative to it (forward slashes), sorted, at most `maxDepth` levels down.
- * Symbolic links to files are followed; to directories they are not (no cycles).
+ * Symbolic links to files are followed; to directories they are not (no cycles). A directory that cannot be
+ * listed is a UserError naming it.
  */
 export function walk(dir: string, maxDepth = Infinity): string[] {
   const out: string[] = [];
@@ -31,8 +37,9 @@ export function walk(dir: string, maxDepth = Infinity): string[] {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(path.join(dir, relative), { withFileTypes: true });
-    } catch {
-      return;
+    } catch (error) {
+      const shown = relative ? joinShown(dir, relative) : dir;
+      throw UserError.at(shown, undefined, `cannot list the directory: ${describeIoError(error)} (its stacks would go unaudited)`);
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
@@ -92,16 +99,23 @@ export interface ExpandOptions {
 
 /** The files to audit, in argument order; see the module comment. Throws a UserError naming a bad argument. */
 export function expandInputs(args: readonly string[], options: ExpandOptions = {}): string[] {
-  const excluded = new Set(options.exclude?.filter((f): f is string => Boolean(f)).map((f) => path.resolve(f)));
+  const excluded = new Set(
+    options.exclude?.filter((f): f is string => Boolean(f)).map((f) => fileIdentity(f) ?? path.resolve(f)),
+  );
+  const isExcluded = (file: string): boolean => excluded.size > 0 && excluded.has(fileIdentity(file) ?? path.resolve(file));
   const seen = new Set<string>();
   const files: string[] = [];
   const add = (file: string): void => {
-    const key = path.resolve(file);
+    const key = file === STDIN ? file : path.resolve(file);
     if (seen.has(key)) return;
     seen.add(key);
     files.push(file);
   };
   for (const arg of args) {
+    if (arg === STDIN) {
+      add(arg);
+      continue;
+    }
     let stat: fs.Stats | undefined;
     try {
       stat = fs.statSync(arg);
@@ -112,14 +126,14 @@ export function expandInputs(args: readonly string[], options: ExpandOptions = {
       const found = walk(arg)
         .filter(isJsonFile)
         .map((relative) => joinShown(arg, relative))
-        .filter((file) => !excluded.has(path.resolve(file)));
+        .filter((file) => !isExcluded(file));
       if (found.length === 0) throw UserError.at(arg, undefined, "is a directory with no .json file in it (expected stack exports or ARM JSON)");
       found.forEach(add);
     } else if (stat || !isGlobPattern(arg)) {
       // A file, or a path that is no pattern: auditing it says what is wrong with it (not found, unreadable).
       add(arg);
     } else {
-      const found = expandGlob(arg).filter((file) => !excluded.has(path.resolve(file)));
+      const found = expandGlob(arg).filter((file) => !isExcluded(file));
       if (found.length === 0) throw UserError.at(arg, undefined, "the pattern matches no file");
       found.forEach(add);
     }

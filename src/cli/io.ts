@@ -1,16 +1,16 @@
-import * as fs from "node:fs";
-import { UserError } from "../model/errors";
+import { STDIN as DASH } from "../input/json";
+import { writeFileAtomic } from "./write-file";
 
-/** Writes a report to `--output FILE` (creating nothing else) or to stdout. */
-export function writeOutput(text: string, output: string | undefined): void {
+/**
+ * Writes one command's output to `--output FILE` (atomically: the file is whole or untouched) or, without
+ * it or with `--output -`, to stdout. `what` names it in a write error (`the report`, `the policy pack
+ * configuration`).
+ */
+export function writeOutput(text: string, output: string | undefined, what = "the report"): void {
   const body = text.endsWith("\n") ? text : `${text}\n`;
-  if (!output) {
+  if (output === undefined || output === DASH) {
     process.stdout.write(body);
     return;
   }
-  try {
-    fs.writeFileSync(output, body);
-  } catch (error) {
-    throw UserError.at(output, undefined, `cannot write the report: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  writeFileAtomic(output, body, what);
 }

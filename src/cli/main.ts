@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { isUserError } from "../model/errors";
 import { TOOL_VERSION } from "../version";
+import { stderrLine, terminalSafe } from "./terminal-safe";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see above */
 const commander = () => require("commander") as typeof import("commander");
@@ -25,7 +26,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .version(TOOL_VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // commander's errors quote the argument they are about (`unknown option '...'`): escaped like ours.
+    .configureOutput({ writeErr: (s) => process.stderr.write(terminalSafe(s, { keepNewlines: true })) });
   registerAudit(program, setExitCode);
   registerProbe(program, setExitCode);
   registerCatalogCommands(program);
@@ -78,8 +80,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (isUserError(error)) {
-      // One line whatever the message carries (loaders keep it so; this is the last guarantee).
-      process.stderr.write(`bridgeguard: ${(error as Error).message.replace(/\s*[\r\n]+\s*/g, " ")}\n`);
+      // One line whatever the message carries (loaders keep it so; this is the last guarantee), and no
+      // escape sequence a file name, URN or argument in it could carry to the terminal.
+      process.stderr.write(stderrLine((error as Error).message));
       return EXIT.usage;
     }
     throw error;

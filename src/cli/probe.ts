@@ -4,6 +4,7 @@ import type { EndpointPurpose } from "../catalog/endpoints";
 import { loadConfig } from "../engine/config";
 import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
+import { describeIoError } from "../model/io-error";
 import { parseConnectTo } from "../probe/connect-to";
 import { formatDuration, MAX_TIMER_MS, parseDuration } from "../probe/deadline";
 import { describeResolver, isDnsServer } from "../probe/dns";
@@ -20,6 +21,8 @@ import { parseTimeServer } from "../probe/time";
 import { publicRoots, type TrustAnchors } from "../probe/tls";
 import { FORMATS, renderReport, shouldUseColor, type OutputFormat } from "../report";
 import { probeRuleMetas } from "../rules/probe";
+import { resolveConfigFile, type ConfigFlag } from "./config-file";
+import { checkOutputsAreNotInputs, type NamedInput } from "./file-identity";
 import { writeOutput } from "./io";
 import { cloudOption, formatOption } from "./options";
 
@@ -75,7 +78,7 @@ const DEFAULT_CONCURRENCY = 16;
 const PURPOSES: readonly (EndpointPurpose | "time")[] = ["usage", "usage-legacy", "registration", "identity", "time"];
 
 interface ProbeOptions {
-  config?: string;
+  config?: ConfigFlag;
   cloud?: CloudName;
   timeServer?: string;
   dnsServer?: string[];
@@ -114,12 +117,21 @@ function readTrust(file: string | undefined): TrustAnchors {
   const text = readBounded(
     file,
     MAX_CA_FILE_BYTES,
-    (error) => UserError.at(file, undefined, `--ca-file: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`),
+    (error) => UserError.at(file, undefined, `--ca-file: cannot read it: ${describeIoError(error)}`),
     (size) => UserError.at(file, undefined, `--ca-file: ${size === undefined ? "larger than" : `is ${formatBytes(size)}, over`} the ${formatBytes(MAX_CA_FILE_BYTES)} a certificate bundle can be`),
   ).toString("utf8");
   const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (pems.length === 0) throw UserError.at(file, undefined, "--ca-file: no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
   return { ca: pems, description: `--ca-file ${file} (${pems.length} certificate${pems.length === 1 ? "" : "s"}, replacing the public roots)` };
+}
+
+/** `--output` may name neither the configuration nor `--ca-file`: it would replace them with the report. */
+function checkProbeFiles(output: string | undefined, configFile: string | undefined, caFile: string | undefined): void {
+  if (output === undefined) return;
+  const inputs: NamedInput[] = [];
+  if (configFile !== undefined) inputs.push({ file: configFile, role: "--config" });
+  if (caFile !== undefined) inputs.push({ file: caFile, role: "--ca-file" });
+  checkOutputsAreNotInputs([{ file: output, flag: "--output" }], inputs);
 }
 
 /**
@@ -192,7 +204,8 @@ export function registerProbe(program: Command, setExitCode: (code: number) => v
   program
     .command("probe")
     .description("probe the live network the way the bridge uses it (DNS, TCP, proxy, TLS, HTTP, time) and name the error code")
-    .option("-c, --config <file>", "bridgeguard.yaml (cloud, timeServer, dnsServers, probe.hosts/proxy/timeout/concurrency)")
+    .option("-c, --config <file>", "bridgeguard.yaml (cloud, timeServer, dnsServers, probe.hosts/proxy/timeout/concurrency; default: bridgeguard.yaml in the working directory or a parent up to the repository root)")
+    .option("--no-config", "use no configuration file, not even a bridgeguard.yaml found in the working directory")
     .addOption(cloudOption())
     .option("--time-server <host[:port]>", "the deployment's NTP server, asked over SNTP (UDP 123 unless :port)")
     .option("--dns-server <ip[:port]>", "resolve with this DNS server instead of the system resolver (repeatable)", collect)
@@ -228,9 +241,11 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
     only: given.only ?? [],
     purpose: given.purpose ?? [],
   };
-  const config = loadConfig(options.config);
+  const givenConfig = resolveConfigFile(options.config, io.stderr);
+  checkProbeFiles(options.output, givenConfig, options.caFile);
+  const config = loadConfig(givenConfig);
   const cloud = options.cloud ?? config.cloud;
-  const configFile = options.config ?? "bridgeguard.yaml";
+  const configFile = givenConfig ?? "bridgeguard.yaml";
 
   const timeoutMs = options.timeout
     ? duration("--timeout", options.timeout)
@@ -335,7 +350,7 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
   });
   // Last line of defence: no proxy password or authorization value leaves the process.
   const text = redactText(rendered, [...secrets]);
-  if (options.output) writeOutput(text, options.output);
+  if (options.output && options.output !== "-") writeOutput(text, options.output);
   else io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 
   const failure = probeFailure(observations, dnsServers);

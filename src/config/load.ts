@@ -1,6 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
+import { describeIoError } from "../model/io-error";
 import { redactUserInfo } from "../model/redact";
 import type { BridgeguardConfig } from "./types";
 import { validateConfig } from "./validate";
@@ -20,7 +21,7 @@ function readText(file: string): string {
       if (code === "ENOENT") return UserError.at(file, undefined, "configuration file not found");
       if (code === "EISDIR") return UserError.at(file, undefined, "is a directory, expected a bridgeguard.yaml file");
       if (code === "EACCES" || code === "EPERM") return UserError.at(file, undefined, "permission denied");
-      return UserError.at(file, undefined, `cannot be read (${code ?? "I/O error"})`);
+      return UserError.at(file, undefined, `cannot be read: ${describeIoError(error)}`);
     },
     (size) => UserError.at(file, undefined, `${size === undefined ? "is larger than" : `is ${formatBytes(size)}, over`} the ${formatBytes(MAX_CONFIG_BYTES)} limit of a configuration file`),
   );

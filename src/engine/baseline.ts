@@ -10,7 +10,7 @@
  */
 import type { ErrorObject } from "ajv";
 import { createAjv, describeAjvError, formatPath } from "../config/validate";
-import { readJsonFile } from "../input/json";
+import { readJsonFile, type ReadOptions } from "../input/json";
 import { UserError } from "../model/errors";
 import type { Finding } from "../model/finding";
 import baselineSchema from "../schemas/baseline.schema.json";
@@ -82,9 +82,9 @@ export function parseBaseline(value: unknown, file: string): Baseline {
   return value as Baseline;
 }
 
-/** Reads and checks a baseline file. */
-export function loadBaselineFile(file: string): Baseline {
-  return parseBaseline(readJsonFile(file), file);
+/** Reads and checks a baseline file, no larger than `read.maxBytes` (`--max-input-size`) like every input. */
+export function loadBaselineFile(file: string, read: ReadOptions = {}): Baseline {
+  return parseBaseline(readJsonFile(file, read), file);
 }
 
 /** Each finding with `baselineState`: `unchanged` when its fingerprint is in the baseline, `new` otherwise. */

@@ -10,7 +10,7 @@ import { loadAuditInput } from "./load";
 
 export { InputError } from "./errors";
 export { detectInput, SUPPORTED_STACK_EXPORT_VERSIONS, type DetectedInput, type StackExportVersion } from "./detect";
-export { DEFAULT_MAX_INPUT_BYTES, formatBytes, MAX_JSON_BYTES, readJsonFile, type ReadOptions } from "./json";
+export { DEFAULT_MAX_INPUT_BYTES, formatBytes, inputName, MAX_JSON_BYTES, readJsonFile, STDIN, type ReadOptions } from "./json";
 export {
   kindOfArmType,
   kindOfPulumiType,
@@ -32,7 +32,7 @@ export { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "./values";
 
 /**
  * Reads, detects (stack export or ARM), validates and normalizes one file. Throws `InputError`, also for
- * a file over `options.maxBytes` (default `DEFAULT_MAX_INPUT_BYTES`), before reading it.
+ * a file over `options.maxBytes` (default `DEFAULT_MAX_INPUT_BYTES`). `-` is standard input, named `(stdin)`.
  */
 export function loadResourceFile(path: string, options: ReadOptions = {}): ResourceSet {
   return loadAuditInput(path, options).set;

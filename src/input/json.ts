@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { constants as bufferConstants, isAscii } from "node:buffer";
+import { describeIoError } from "../model/io-error";
 import { InputError } from "./errors";
 
 /**
@@ -46,57 +47,73 @@ function tooLarge(file: string, size: number | undefined, limit: number): InputE
   return new InputError({ file, expected: `${what} the ${formatBytes(limit)} limit${raise}` });
 }
 
+/** `-` as an input file: standard input (`audit -`, `pulumi stack export | bridgeguard audit -`). */
+export const STDIN = "-";
+
+/** How an input file is named in messages and reports: standard input is `(stdin)`. */
+export function inputName(file: string): string {
+  return file === STDIN ? "(stdin)" : file;
+}
+
+/** First chunk for a file whose size is unknown (a pipe, or a file that stats as 0 bytes). */
+const FIRST_CHUNK = 64 * 1024;
+
+/** Waits `ms` without spinning (a non-blocking standard input with nothing to read yet). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
- * Reads a file of at most `limit` bytes. A regular file's size is checked before anything is read, so a
- * 1 GB export fails at once; a pipe or device (`<(pulumi stack export)`, `/dev/zero`) has no size to check
- * and is read in chunks, stopping one byte past the limit.
+ * Reads a file (or standard input, `-`) of at most `limit` bytes. The limit holds on the bytes actually
+ * read, not on the size the file reports: a regular file larger than the limit is refused before anything
+ * is read, but the size is only a hint for the buffer, since files in procfs, sysfs or FUSE say 0 bytes
+ * (`/proc/self/pagemap` reads on for gigabytes) and an export still being written grows. Reading stops
+ * one byte past the limit, whatever the file is: a regular file, a pipe (`<(pulumi stack export)`) or a
+ * device (`/dev/zero`).
  */
 export function readBounded(file: string, limit: number, onError: (error: unknown) => Error, onTooLarge: (size: number | undefined) => Error): Buffer {
+  const own = file !== STDIN;
   let fd: number;
-  let stat: fs.Stats;
   try {
-    fd = fs.openSync(file, "r");
+    fd = own ? fs.openSync(file, "r") : 0;
   } catch (error) {
     throw onError(error);
   }
   try {
+    let stat: fs.Stats;
     try {
       stat = fs.fstatSync(fd);
     } catch (error) {
       throw onError(error);
     }
     if (stat.isDirectory()) throw onError(Object.assign(new Error("directory"), { code: "EISDIR" }));
-    if (stat.isFile()) {
-      if (stat.size > limit) throw onTooLarge(stat.size);
-      let buffer: Buffer;
-      try {
-        buffer = fs.readFileSync(fd);
-      } catch (error) {
-        throw onError(error);
-      }
-      // It grew since the check (a file still being written): the limit still holds.
-      if (buffer.length > limit) throw onTooLarge(buffer.length);
-      return buffer;
-    }
-    const chunks: Buffer[] = [];
+    if (stat.isFile() && stat.size > limit) throw onTooLarge(stat.size);
+    // A regular file of the size it says fits its buffer and one byte more (to see the end in one read).
+    let buffer = Buffer.allocUnsafe(Math.min(limit + 1, stat.isFile() && stat.size > 0 ? stat.size + 1 : FIRST_CHUNK));
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      if (total === buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
       let read: number;
       try {
-        read = fs.readSync(fd, chunk, 0, chunk.length, null);
+        read = fs.readSync(fd, buffer, total, buffer.length - total, null);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "EAGAIN") continue;
+        if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
+          pause(10);
+          continue;
+        }
         throw onError(error);
       }
       if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
       total += read;
       if (total > limit) throw onTooLarge(undefined);
     }
-    return Buffer.concat(chunks, total);
+    return buffer.subarray(0, total);
   } finally {
-    fs.closeSync(fd);
+    if (own) fs.closeSync(fd);
   }
 }
 
@@ -119,16 +136,17 @@ export interface JsonDocument {
 /** `readJsonFile`, keeping the text it parsed. */
 export function readJsonDocument(file: string, options: ReadOptions = {}): JsonDocument {
   const limit = effectiveMaxBytes(options);
+  const shown = inputName(file);
   const buffer = readBounded(
     file,
     limit,
-    (error) => fileError(file, error),
-    (size) => tooLarge(file, size, limit),
+    (error) => fileError(shown, error),
+    (size) => tooLarge(shown, size, limit),
   );
   // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
   const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
-  return parseJsonBuffer(file, buffer, start);
+  if (buffer.length === start) throw new InputError({ file: shown, expected: "the file is empty, expected JSON" });
+  return parseJsonBuffer(shown, buffer, start);
 }
 
 /**
@@ -146,12 +164,27 @@ function parseJsonBuffer(file: string, buffer: Buffer, start: number): JsonDocum
   try {
     return { json: JSON.parse(text), text };
   } catch (error) {
-    if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
-      // What Windows PowerShell 5's `>` and Out-File write by default.
-      throw new InputError({ file, expected: "the file is UTF-16, expected UTF-8 JSON (in PowerShell, write it with `Out-File -Encoding utf8` or `Set-Content -Encoding utf8`)" });
+    const encoding = wideEncoding(buffer);
+    if (encoding) {
+      // UTF-16 is what Windows PowerShell 5's `>` and Out-File write by default; UTF-32, `Out-File -Encoding utf32`.
+      throw new InputError({ file, expected: `the file is ${encoding}, expected UTF-8 JSON (in PowerShell, write it with \`Out-File -Encoding utf8\` or \`Set-Content -Encoding utf8\`)` });
     }
     throw syntaxError(file, text, error);
   }
+}
+
+/**
+ * `UTF-32` or `UTF-16` when the bytes are JSON in one of them: by the byte order mark, or, without one, by
+ * the zero bytes around the first character (JSON starts with an ASCII character: RFC 8259 section 8.1's
+ * old detection rule). UTF-32's little-endian mark (FF FE 00 00) begins with UTF-16's (FF FE): UTF-32 first.
+ */
+export function wideEncoding(b: Uint8Array): "UTF-32" | "UTF-16" | undefined {
+  if (b.length >= 4 && ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff))) return "UTF-32";
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return "UTF-16";
+  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] === 0 && b[3] === 0) return "UTF-32";
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0 && b[3] !== 0) return "UTF-32";
+  if (b.length >= 2 && ((b[0] !== 0 && b[1] === 0) || (b[0] === 0 && b[1] !== 0))) return "UTF-16";
+  return undefined;
 }
 
 /**
@@ -175,7 +208,7 @@ function fileError(file: string, error: unknown): InputError {
     case "EPERM":
       return new InputError({ file, expected: "permission denied" });
     default:
-      return new InputError({ file, expected: `cannot be read (${code ?? "I/O error"})` });
+      return new InputError({ file, expected: `cannot be read: ${describeIoError(error)}` });
   }
 }
 

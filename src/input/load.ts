@@ -6,7 +6,7 @@
 import type { ResourceSet } from "../model/resource";
 import { checkpointAsExport, checkpointPath, withPathsRenamed } from "./checkpoint";
 import { detectInput } from "./detect";
-import { readJsonDocument, type JsonDocument, type ReadOptions } from "./json";
+import { inputName, readJsonDocument, type JsonDocument, type ReadOptions } from "./json";
 import { normalizeDetected } from "./normalize";
 import { normalizePreview, type PreviewCoverage, type StateInput } from "./preview";
 
@@ -25,9 +25,9 @@ export interface LoadOptions extends ReadOptions {
   state?: string;
 }
 
-/** Reads one file (see `loadDocument`). Throws `InputError`. */
+/** Reads one file (see `loadDocument`); `-` is standard input, named `(stdin)`. Throws `InputError`. */
 export function loadAuditInput(file: string, options: LoadOptions = {}): LoadedInput {
-  return loadDocument(readJsonDocument(file, options), file, options);
+  return loadDocument(readJsonDocument(file, options), inputName(file), options);
 }
 
 /** Detects, validates and normalizes a parsed document named `name` in messages. Throws `InputError`. */

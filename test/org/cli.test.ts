@@ -282,15 +282,20 @@ describe("many stacks at once", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("does not audit its own report, baseline or config when they sit in the audited directory", () => {
+  it("does not audit its baseline or config when they sit in the audited directory, and never overwrites an audited file", () => {
     const own = path.join(dir, "own");
     write("own/a.json", fs.readFileSync(healthy, "utf8"));
     const output = path.join(own, "report.json");
     const first = runCli(["audit", own, "--create-baseline", path.join(own, "baseline.json"), "--format", "json", "--output", output]);
     expect(first.status).toBe(0);
+    // The report now sits in the audited directory: it is one of the files the directory reaches, an input.
     const second = runCli(["audit", own, "--baseline", path.join(own, "baseline.json"), "--format", "json", "--output", output]);
-    expect(second.stderr).toBe("");
-    expect(second.status).toBe(0);
+    expect(second.stderr).toMatch(/report\.json: --output names an input of this run, the audited file: refusing to overwrite it/);
+    expect(second.status).toBe(2);
+    fs.rmSync(output);
+    const third = runCli(["audit", own, "--baseline", path.join(own, "baseline.json"), "--format", "json", "--output", output]);
+    expect(third.stderr).toBe("");
+    expect(third.status).toBe(0);
     expect((JSON.parse(fs.readFileSync(output, "utf8")) as Report).stacks?.map((s) => path.basename(s.file))).toEqual(["a.json"]);
   });
 });
