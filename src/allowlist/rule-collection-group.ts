@@ -96,7 +96,7 @@ export interface AllowRuleSetInput {
 
 const PURPOSE_TEXT: Readonly<Record<EndpointPurpose, string>> = {
   usage: "usage upload",
-  "usage-legacy": "usage upload, legacy",
+  "usage-legacy": "usage upload, legacy (information only)",
   registration: "registration / ARM",
   identity: "Azure AD login",
   time: "time (NTP)",
@@ -104,7 +104,10 @@ const PURPOSE_TEXT: Readonly<Record<EndpointPurpose, string>> = {
   marketplace: "marketplace syndication",
   patch: "patch and update",
   defender: "Windows Defender",
+  "microsoft-crl": "Microsoft CRL",
   diagnostics: "diagnostic log collection",
+  "remote-support": "remote support",
+  telemetry: "telemetry",
 };
 
 /** Azure resource and rule names: 1-80 of letters, digits, `_ . -`, starting alphanumeric, not ending in `.` or `-`. */

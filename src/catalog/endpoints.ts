@@ -1,7 +1,11 @@
 import type { ErrorCode } from "./codes";
 import type { CloudName } from "./clouds";
 
-/** Why the stamp talks to an endpoint. The first six matter to usage reporting. */
+/**
+ * Why the stamp talks to an endpoint: one value per row of the source's outbound table (Identity, Usage,
+ * ...). The first five (`usage`, `registration`, `identity`, `time`, `dns`) are what the usage bridge needs;
+ * `usage-legacy` is the 05/2019 revision's usage host, kept as information only.
+ */
 export type EndpointPurpose =
   | "usage"
   | "usage-legacy"
@@ -12,13 +16,53 @@ export type EndpointPurpose =
   | "marketplace"
   | "patch"
   | "defender"
-  | "diagnostics";
+  | "microsoft-crl"
+  | "diagnostics"
+  | "remote-support"
+  | "telemetry";
 
 export type EndpointProtocol = "https" | "http" | "udp" | "tcp";
 
 export interface EndpointPort {
   port: number;
   protocol: EndpointProtocol;
+}
+
+/**
+ * The source table's "Requirement" column as data:
+ * - `mandatory`: "Mandatory for a connected deployment" (Identity);
+ * - `required`: "Required" (NTP, DNS, your CRL);
+ * - `conditional`: required only when `condition` holds ("Required for Azure Stack Hub consumption based
+ *   licensing model", "Required when Azure Stack Hub telemetry is enabled", "... deployed using AD FS");
+ * - `recommended`: "Not required. Highly recommended security best practice." (Microsoft CRL);
+ * - `optional`: "Optional" (SYSLOG, AD FS metadata);
+ * - `not-required`: "Not required", usually with a disconnected alternative (`alternative`);
+ * - `legacy`: no longer in the table (the 05/2019 usage host): information only.
+ */
+export type RequirementLevel = "mandatory" | "required" | "conditional" | "recommended" | "optional" | "not-required" | "legacy";
+
+/** When a `conditional` requirement holds. */
+export type RequirementCondition = "consumption-billing" | "connected-registration" | "telemetry-enabled" | "adfs-identity";
+
+export interface EndpointRequirement {
+  level: RequirementLevel;
+  condition?: RequirementCondition;
+  /** The source's own words for the row's requirement. */
+  text: string;
+}
+
+/** How a catalog endpoint is checked: `error` breaks usage reporting; `warning` may; `info` is listed only. */
+export type CatalogSeverity = "error" | "warning" | "info";
+
+/**
+ * A concrete host under a wildcard endpoint that the documentation itself names (in this or another row):
+ * the probe can test the path for names under the wildcard with it. It is never the usage service itself
+ * (Microsoft publishes no usage host), so a probe of it says "representative".
+ */
+export interface RepresentativeHost {
+  host: string;
+  /** Where the documentation names it, e.g. `Remote support row`. */
+  source: string;
 }
 
 /** One outbound destination of the stamp, as the catalog lists it. */
@@ -30,13 +74,20 @@ export interface CatalogEndpoint {
   purpose: EndpointPurpose;
   /** The code the bridge reports when this endpoint cannot be reached. */
   code: ErrorCode;
-  /** `error`: its loss breaks usage reporting; `warning`: it may. */
-  severity: "error" | "warning";
+  /** The row's requirement, as the source states it: it decides `required` and `severity`. */
+  requirement: EndpointRequirement;
+  /** From `requirement` and `purpose` (`checkOf`): `error` for what usage reporting needs. */
+  severity: CatalogSeverity;
   /** Checked by default (the usage bridge needs it); others are listed by `endpoints --all`. */
   required: boolean;
   ports: EndpointPort[];
   /** Service tags whose address ranges contain this endpoint, beyond `Internet` and `AzureCloud`. */
   serviceTags: string[];
+  /**
+   * For a wildcard: documented concrete hosts under it the probe may use when none is configured. Empty
+   * when the documentation names none (the probe then reports "not tested, pass --host-for").
+   */
+  representatives?: RepresentativeHost[];
   note?: string;
 }
 
@@ -45,20 +96,62 @@ export interface ConfiguredEndpoint {
   configKey: "timeServer" | "dnsServers";
   purpose: "time" | "dns";
   code: ErrorCode;
+  requirement: EndpointRequirement;
   severity: "error";
   ports: EndpointPort[];
   note: string;
 }
 
-export const CATALOG_VERSION = "2019.12-azs2301";
+export const CATALOG_VERSION = "2022.01-entra";
+/** The revision the catalog was taken from: the page's own date, and the wording that tells it apart. */
+export const CATALOG_REVISION =
+  "ms.date 01/10/2022 with later edits: Requirement column, Microsoft Entra ID wording, *.cloudapp.* usage hosts, SYSLOG, Microsoft CRL, diagnostic log collection, remote support and telemetry rows";
 export const CATALOG_SOURCE =
-  "Azure Stack Hub datacenter integration, \"Ports and URLs (outbound)\" (azure-stack/operator/azure-stack-integrate-endpoints.md, 12/2019 revision, same as the azs-2008 and azs-2301 views), with azure-stack-transparent-proxy.md and azure-stack-firewall.md";
+  `Azure Stack Hub datacenter integration, "Ports and URLs (outbound)" (MicrosoftDocs/azure-stack-docs azure-stack/operator/azure-stack-integrate-endpoints.md, ${CATALOG_REVISION}), with azure-stack-transparent-proxy.md, azure-stack-firewall.md and the AzureStack service tag (service-tags-overview.md)`;
 
 const HTTPS: EndpointPort = { port: 443, protocol: "https" };
 const HTTP: EndpointPort = { port: 80, protocol: "http" };
 
+/** The purposes the usage bridge needs: checked by default (endpoints.md, "Endpoints the usage bridge needs"). */
+export const BRIDGE_PURPOSES: readonly EndpointPurpose[] = ["usage", "registration", "identity", "time", "dns"];
+
+/**
+ * What a requirement means for the audit: the usage bridge's rows are checked, at `error` when the row is
+ * mandatory, required, or required under a condition the bridge itself implies (a stamp that reports usage
+ * is registered connected, under consumption billing); every other row is listed by `endpoints --all`,
+ * at `warning` when the source requires or recommends it somewhere, else `info`. The legacy host is `info`.
+ */
+export function checkOf(purpose: EndpointPurpose, requirement: EndpointRequirement): { required: boolean; severity: CatalogSeverity } {
+  if (requirement.level === "legacy") return { required: false, severity: "info" };
+  const bridge = BRIDGE_PURPOSES.includes(purpose);
+  if (bridge) return { required: true, severity: "error" };
+  const needed = ["mandatory", "required", "conditional", "recommended"].includes(requirement.level);
+  return { required: false, severity: needed ? "warning" : "info" };
+}
+
+/** The source's Requirement column, row by row. */
+export const REQUIREMENTS: Readonly<Record<EndpointPurpose, EndpointRequirement>> = {
+  identity: { level: "mandatory", text: "Mandatory for a connected deployment." },
+  usage: { level: "conditional", condition: "consumption-billing", text: "Required for Azure Stack Hub consumption based licensing model." },
+  "usage-legacy": { level: "legacy", text: "No longer listed (the 05/2019 revision's Usage row): not required." },
+  registration: {
+    level: "conditional",
+    condition: "connected-registration",
+    text: "Not required. You can use the disconnected scenario for offline registration. (A connected registration, which usage reporting runs under, needs it.)",
+  },
+  time: { level: "required", text: "Required" },
+  dns: { level: "required", text: "Required" },
+  marketplace: { level: "not-required", text: "Not required. Use the disconnected scenario instructions to upload images to Azure Stack Hub." },
+  patch: { level: "not-required", text: "Not required. Use the disconnected deployment connection instructions to manually download and prepare the update." },
+  defender: { level: "not-required", text: "Not required. You can use the disconnected scenario to update antivirus signature files." },
+  "microsoft-crl": { level: "recommended", text: "Not required. Highly recommended security best practice." },
+  diagnostics: { level: "not-required", text: "Not required. You can save logs locally." },
+  "remote-support": { level: "not-required", text: "Not required." },
+  telemetry: { level: "conditional", condition: "telemetry-enabled", text: "Required when Azure Stack Hub telemetry is enabled." },
+};
+
 interface CloudHosts {
-  usage: string;
+  usage: string[];
   arm: string;
   identity: string[];
   blob: string;
@@ -67,7 +160,7 @@ interface CloudHosts {
 
 const HOSTS: Readonly<Record<CloudName, CloudHosts>> = {
   AzureCloud: {
-    usage: "*.trafficmanager.net",
+    usage: ["*.trafficmanager.net", "*.cloudapp.azure.com"],
     arm: "management.azure.com",
     identity: [
       "login.microsoftonline.com",
@@ -85,81 +178,120 @@ const HOSTS: Readonly<Record<CloudName, CloudHosts>> = {
     blobProtocol: HTTPS,
   },
   AzureUSGovernment: {
-    usage: "*.usgovtrafficmanager.net",
+    usage: ["*.usgovtrafficmanager.net", "*.cloudapp.usgovcloudapi.net"],
     arm: "management.usgovcloudapi.net",
     identity: ["login.microsoftonline.us", "graph.windows.net"],
     blob: "*.blob.core.usgovcloudapi.net",
     blobProtocol: HTTPS,
   },
   AzureChinaCloud: {
-    usage: "*.trafficmanager.cn",
+    usage: ["*.trafficmanager.cn", "*.cloudapp.chinacloudapi.cn"],
     arm: "management.chinacloudapi.cn",
     identity: ["login.chinacloudapi.cn", "graph.chinacloudapi.cn"],
     blob: "*.blob.core.chinacloudapi.cn",
+    // The China row writes `http://*.blob.core.chinacloudapi.cn` under "HTTPS 443": both are listed.
     blobProtocol: HTTP,
   },
 };
 
+/**
+ * Documented concrete hosts under the Azure cloud's wildcards, from other rows of the same page. None of
+ * them is the usage service (Microsoft publishes no usage host name): they show whether a firewall lets a
+ * name under the wildcard through, nothing more. US Government and China rows name no host under theirs.
+ */
+const REPRESENTATIVES: Readonly<Record<string, readonly RepresentativeHost[]>> = {
+  "*.trafficmanager.net": [{ host: "edgesupprd.trafficmanager.net", source: "Remote support row" }],
+  "*.cloudapp.azure.com": [{ host: "azsdiagprdwestusfrontend.westus.cloudapp.azure.com", source: "Diagnostic log collection and Telemetry rows" }],
+  "*.blob.core.windows.net": [{ host: "azsdiagprdlocalwestus02.blob.core.windows.net", source: "Diagnostic log collection row" }],
+};
+
+/** A wildcard's representatives, or an empty list when the documentation names no host under it. */
+export function representativesOf(host: string): RepresentativeHost[] {
+  return host.startsWith("*") && Object.hasOwn(REPRESENTATIVES, host) ? [...REPRESENTATIVES[host]!] : [];
+}
+
 const IDENTITY_TAGS = ["AzureActiveDirectory"];
 const ARM_TAGS = ["AzureResourceManager"];
+/** "Azure Stack Bridge services; the Bridge service endpoint per region" (service-tags-overview.md): usage only. */
+const USAGE_TAGS = ["AzureStack"];
 
-function required(cloud: CloudName): CatalogEndpoint[] {
+/** One catalog row; `required` and `severity` always follow from the row's requirement (`checkOf`). */
+function endpoint(
+  host: string,
+  purpose: EndpointPurpose,
+  code: ErrorCode,
+  ports: EndpointPort[],
+  extra: { path?: string; serviceTags?: string[]; note?: string } = {},
+): CatalogEndpoint {
+  const requirement = REQUIREMENTS[purpose];
+  const e: CatalogEndpoint = { host, purpose, code, requirement, ...checkOf(purpose, requirement), ports, serviceTags: extra.serviceTags ?? [] };
+  if (extra.path !== undefined) e.path = extra.path;
+  if (host.startsWith("*")) e.representatives = representativesOf(host);
+  if (extra.note !== undefined) e.note = extra.note;
+  return e;
+}
+
+function bridge(cloud: CloudName): CatalogEndpoint[] {
   const h = HOSTS[cloud];
   return [
-    { host: h.usage, purpose: "usage", code: "NetworkError", severity: "error", required: true, ports: [HTTPS], serviceTags: [] },
-    {
-      host: "*.microsoftazurestack.com",
-      purpose: "usage-legacy",
-      code: "NetworkError",
-      severity: "warning",
-      required: true,
-      ports: [HTTPS],
-      serviceTags: [],
-      note: "listed in the 05/2019 revision only; kept as a warning",
-    },
-    { host: h.arm, purpose: "registration", code: "NetworkError", severity: "error", required: true, ports: [HTTPS], serviceTags: ARM_TAGS },
-    ...h.identity.map(
-      (host): CatalogEndpoint => ({
-        host,
-        purpose: "identity",
-        code: "LoginError",
-        severity: "error",
-        required: true,
-        ports: [HTTP, HTTPS],
-        serviceTags: host.startsWith("management.") ? ARM_TAGS : IDENTITY_TAGS,
-      }),
-    ),
+    ...h.usage.map((host) => endpoint(host, "usage", "NetworkError", [HTTPS], { serviceTags: USAGE_TAGS })),
+    endpoint(h.arm, "registration", "NetworkError", [HTTPS], { serviceTags: ARM_TAGS }),
+    ...h.identity.map((host) => endpoint(host, "identity", "LoginError", [HTTP, HTTPS], { serviceTags: host.startsWith("management.") ? ARM_TAGS : IDENTITY_TAGS })),
   ];
 }
 
-function optional(cloud: CloudName): CatalogEndpoint[] {
+const DEFENDER_HOSTS = ["*.wdcp.microsoft.com", "*.wdcpalt.microsoft.com", "*.wd.microsoft.com", "*.update.microsoft.com", "*.download.microsoft.com", "secure.aadcdn.microsoftonline-p.com"];
+
+/** The Microsoft CRL row: HTTP 80, host and path. */
+const MICROSOFT_CRL: readonly [string, string][] = [
+  ["crl.microsoft.com", "/pki/crl/products"],
+  ["mscrl.microsoft.com", "/pki/mscorp"],
+  ["www.microsoft.com", "/pki/certs"],
+  ["www.microsoft.com", "/pki/mscorp"],
+  ["www.microsoft.com", "/pkiops/crl"],
+  ["www.microsoft.com", "/pkiops/certs"],
+];
+
+const REMOTE_SUPPORT_HOSTS = [
+  "edgesupprd.trafficmanager.net",
+  "edgesupprdwestusfrontend.westus2.cloudapp.azure.com",
+  "edgesupprdwesteufrontend.westeurope.cloudapp.azure.com",
+  "edgesupprdeastusfrontend.eastus.cloudapp.azure.com",
+  "edgesupprdwestcufrontend.westcentralus.cloudapp.azure.com",
+  "edgesupprdasiasefrontend.southeastasia.cloudapp.azure.com",
+  "*.servicebus.windows.net",
+];
+
+/**
+ * The rows usage reporting does not need. The Diagnostic, Remote support and Telemetry rows name Azure
+ * (public cloud) hosts only, in every cloud's page: they are listed as the page gives them.
+ */
+function others(cloud: CloudName): CatalogEndpoint[] {
   const h = HOSTS[cloud];
-  const other = (host: string, purpose: EndpointPurpose, ports: EndpointPort[], extra: Partial<CatalogEndpoint> = {}): CatalogEndpoint => ({
-    host,
-    purpose,
-    code: "NetworkError",
-    severity: "warning",
-    required: false,
-    ports,
-    serviceTags: [],
-    ...extra,
-  });
+  const other = (host: string, purpose: EndpointPurpose, ports: EndpointPort[], extra: { path?: string; serviceTags?: string[]; note?: string } = {}) =>
+    endpoint(host, purpose, "NetworkError", ports, extra);
   return [
+    endpoint("*.microsoftazurestack.com", "usage-legacy", "NetworkError", [HTTPS], {
+      note: "legacy: in the 05/2019 Usage row, no longer listed; not required (a rule that blocks or inspects it is no error)",
+    }),
     other(h.arm, "marketplace", [HTTPS], { serviceTags: ARM_TAGS }),
     other(h.blob, "marketplace", [h.blobProtocol]),
-    other("*.azureedge.net", "marketplace", [HTTPS]),
+    ...(cloud === "AzureCloud" ? [other("*.azureedge.net", "marketplace", [HTTPS])] : []),
     other("*.azureedge.net", "patch", [HTTPS]),
     other("aka.ms", "patch", [HTTPS], { path: "/azurestackautomaticupdate" }),
-    ...["*.wdcp.microsoft.com", "*.wdcpalt.microsoft.com", "*.wd.microsoft.com", "*.update.microsoft.com", "*.download.microsoft.com", "secure.aadcdn.microsoftonline-p.com"].map(
-      (host) => other(host, "defender", [HTTP, HTTPS]),
-    ),
-    other("www.microsoft.com", "defender", [HTTP, HTTPS], { path: "/pkiops/crl" }),
-    other("www.microsoft.com", "defender", [HTTP, HTTPS], { path: "/pkiops/certs" }),
-    other("crl.microsoft.com", "defender", [HTTP, HTTPS], { path: "/pki/crl/products" }),
-    other("www.microsoft.com", "defender", [HTTP, HTTPS], { path: "/pki/certs" }),
-    other(h.blob, "diagnostics", [HTTPS], {
+    ...DEFENDER_HOSTS.map((host) => other(host, "defender", [HTTP, HTTPS])),
+    ...MICROSOFT_CRL.map(([host, path]) => other(host, "microsoft-crl", [HTTP], { path })),
+    other("*.blob.core.windows.net", "diagnostics", [HTTPS], {
       note: "the Azure Storage blob SAS URL given for log collection: one storage account under this domain",
     }),
+    other("azsdiagprdlocalwestus02.blob.core.windows.net", "diagnostics", [HTTPS]),
+    other("azsdiagprdwestusfrontend.westus.cloudapp.azure.com", "diagnostics", [HTTPS]),
+    ...REMOTE_SUPPORT_HOSTS.map((host) => other(host, "remote-support", [HTTPS])),
+    other("settings-win.data.microsoft.com", "telemetry", [HTTPS]),
+    other("login.live.com", "telemetry", [HTTPS]),
+    other("*.events.data.microsoft.com", "telemetry", [HTTPS]),
+    other("*.blob.core.windows.net", "telemetry", [HTTPS], { note: "from version 2108" }),
+    other("azsdiagprdwestusfrontend.westus.cloudapp.azure.com", "telemetry", [HTTPS], { note: "from version 2108" }),
   ];
 }
 
@@ -169,6 +301,7 @@ export const CONFIGURED_ENDPOINTS: readonly ConfiguredEndpoint[] = [
     configKey: "timeServer",
     purpose: "time",
     code: "Unauthorized",
+    requirement: REQUIREMENTS.time,
     severity: "error",
     ports: [{ port: 123, protocol: "udp" }],
     note: "clock skew over 300 s breaks the bridge's signed assertions",
@@ -177,6 +310,7 @@ export const CONFIGURED_ENDPOINTS: readonly ConfiguredEndpoint[] = [
     configKey: "dnsServers",
     purpose: "dns",
     code: "NetworkError",
+    requirement: REQUIREMENTS.dns,
     severity: "error",
     ports: [
       { port: 53, protocol: "udp" },
@@ -189,9 +323,10 @@ export const CONFIGURED_ENDPOINTS: readonly ConfiguredEndpoint[] = [
 /**
  * Why the stamp talks to a destination whose host only the deployment knows and bridgeguard has no
  * setting for: the CRL distribution points of its certificates, the AD forest given for Graph
- * integration (LDAP, LDAP SSL, global catalog, global catalog SSL) and the AD FS metadata endpoint.
+ * integration (LDAP, LDAP SSL, global catalog, global catalog SSL), the AD FS metadata endpoint and the
+ * SYSLOG server.
  */
-export type DeploymentEndpointPurpose = "crl" | "ldap" | "ldap-ssl" | "ldap-gc" | "ldap-gc-ssl" | "adfs-metadata";
+export type DeploymentEndpointPurpose = "crl" | "ldap" | "ldap-ssl" | "ldap-gc" | "ldap-gc-ssl" | "adfs-metadata" | "syslog";
 
 /**
  * An outbound destination of the stamp whose host is the deployment's own, with no config key to name it.
@@ -205,6 +340,8 @@ export interface DeploymentEndpoint {
   purpose: DeploymentEndpointPurpose;
   /** The source's own name for the row ("LDAP GC SSL"). */
   label: string;
+  /** The row's requirement as the source states it (the stamp's need, not the bridge's). */
+  requirement: EndpointRequirement;
   severity: "info";
   required: false;
   ports: EndpointPort[];
@@ -218,13 +355,28 @@ export const DEPLOYMENT_HOST_NOTE = "host is yours (no rule written, not probed)
 const AD_FOREST_DCS = "<domain controllers of your AD forest>";
 const AD_FOREST_GCS = "<global catalog servers of your AD forest>";
 const GRAPH = "the AD forest given for Graph integration (AD FS stamps only)";
+const ADFS_REQUIRED: EndpointRequirement = { level: "conditional", condition: "adfs-identity", text: "Required when Azure Stack Hub is deployed using AD FS." };
 
-/** From the source's outbound table: CRL, LDAP, LDAP SSL, LDAP GC, LDAP GC SSL, AD FS. Same in every cloud. */
+/** From the source's outbound table: SYSLOG, CRL, LDAP, LDAP SSL, LDAP GC, LDAP GC SSL, AD FS. Same in every cloud. */
 export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
+  {
+    host: "<your SYSLOG server>",
+    purpose: "syslog",
+    label: "SYSLOG",
+    requirement: { level: "optional", text: "Optional" },
+    severity: "info",
+    required: false,
+    ports: [
+      { port: 6514, protocol: "tcp" },
+      { port: 514, protocol: "udp" },
+    ],
+    note: "syslog messages for monitoring or security, to the SYSLOG server given for deployment",
+  },
   {
     host: "<CRL distribution points of your certificates>",
     purpose: "crl",
     label: "CRL",
+    requirement: { level: "required", text: "Required" },
     severity: "info",
     required: false,
     ports: [HTTP],
@@ -234,6 +386,7 @@ export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
     host: AD_FOREST_DCS,
     purpose: "ldap",
     label: "LDAP",
+    requirement: ADFS_REQUIRED,
     severity: "info",
     required: false,
     ports: [
@@ -246,6 +399,7 @@ export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
     host: AD_FOREST_DCS,
     purpose: "ldap-ssl",
     label: "LDAP SSL",
+    requirement: ADFS_REQUIRED,
     severity: "info",
     required: false,
     ports: [{ port: 636, protocol: "tcp" }],
@@ -255,6 +409,7 @@ export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
     host: AD_FOREST_GCS,
     purpose: "ldap-gc",
     label: "LDAP GC",
+    requirement: ADFS_REQUIRED,
     severity: "info",
     required: false,
     ports: [{ port: 3268, protocol: "tcp" }],
@@ -264,6 +419,7 @@ export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
     host: AD_FOREST_GCS,
     purpose: "ldap-gc-ssl",
     label: "LDAP GC SSL",
+    requirement: ADFS_REQUIRED,
     severity: "info",
     required: false,
     ports: [{ port: 3269, protocol: "tcp" }],
@@ -273,6 +429,7 @@ export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
     host: "<your AD FS host>",
     purpose: "adfs-metadata",
     label: "AD FS",
+    requirement: { level: "optional", text: "Optional. The AD FS claims provider trust can be created using a metadata file." },
     severity: "info",
     required: false,
     ports: [HTTPS],
@@ -286,16 +443,23 @@ export const DEPLOYMENT_ENDPOINTS: readonly DeploymentEndpoint[] = [
  */
 export function deploymentEndpointsNote(): string {
   const parts = DEPLOYMENT_ENDPOINTS.map((e) => `${e.label} (${e.ports.map((p) => `${p.protocol.toUpperCase()} ${p.port}`).join(", ")})`);
-  return `not in this output: ${parts.join(", ")}: their hosts are your deployment's own (your certificates' CRL distribution points, your AD forest, your AD FS host); allow them yourself where the stamp needs them`;
+  return `not in this output: ${parts.join(", ")}: their hosts are your deployment's own (your SYSLOG server, your certificates' CRL distribution points, your AD forest, your AD FS host); allow them yourself where the stamp needs them`;
 }
 
 /**
- * The catalog endpoints of one cloud: those the usage bridge needs, or with `all`, every outbound one with
- * a known host. Destinations whose host is the deployment's own are `CONFIGURED_ENDPOINTS` (time, DNS) and
- * `DEPLOYMENT_ENDPOINTS` (CRL, LDAP, AD FS): never here, so nothing probes or allow-lists a made-up name.
+ * The catalog endpoints of one cloud: those the usage bridge needs (`required`), or with `all`, every
+ * outbound one with a known host, the legacy usage host included (as information). Destinations whose host
+ * is the deployment's own are `CONFIGURED_ENDPOINTS` (time, DNS) and `DEPLOYMENT_ENDPOINTS` (SYSLOG, CRL,
+ * LDAP, AD FS): never here, so nothing probes or allow-lists a made-up name.
  */
 export function catalogEndpoints(cloud: CloudName, options: { all?: boolean } = {}): CatalogEndpoint[] {
-  return options.all ? [...required(cloud), ...optional(cloud)] : required(cloud);
+  const list = options.all ? [...bridge(cloud), ...others(cloud)] : bridge(cloud);
+  return list;
+}
+
+/** The legacy usage host of the 05/2019 revision (information only; BG203 reads it). */
+export function legacyUsageEndpoint(cloud: CloudName): CatalogEndpoint {
+  return others(cloud).find((e) => e.purpose === "usage-legacy")!;
 }
 
 export function isWildcardHost(host: string): boolean {

@@ -39,6 +39,8 @@ interface EndpointRow {
   code: string;
   severity: string;
   required: boolean;
+  /** The source's Requirement column for the row, in its own words. */
+  requirement: string;
   note: string;
   /** The host is the deployment's own, known only by its description (`<...>`) or from the config. */
   deploymentSpecific: boolean;
@@ -57,7 +59,10 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
     code: e.code,
     severity: e.severity,
     required: e.required,
-    note: e.note ?? "",
+    requirement: e.requirement.text,
+    note: [e.note, e.representatives?.length ? `probe representative: ${e.representatives.map((r) => r.host).join(", ")}` : undefined]
+      .filter(Boolean)
+      .join("; "),
     deploymentSpecific: false,
   }));
   for (const configured of CONFIGURED_ENDPOINTS) {
@@ -72,6 +77,7 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
         code: configured.code,
         severity: configured.severity,
         required: true,
+        requirement: configured.requirement.text,
         note: servers.length ? configured.note : `${configured.note}; set ${configured.configKey} in bridgeguard.yaml`,
         deploymentSpecific: true,
       });
@@ -87,6 +93,7 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
         code: "",
         severity: e.severity,
         required: e.required,
+        requirement: e.requirement.text,
         note: `${DEPLOYMENT_HOST_NOTE}: ${e.note}`,
         deploymentSpecific: true,
       });

@@ -1,10 +1,16 @@
 import { InvalidArgumentError, Option } from "commander";
-import { CLOUDS } from "../catalog/clouds";
+import { CLOUDS, isCloudName, RETIRED_CLOUDS, type CloudName } from "../catalog/clouds";
 import { DEFAULT_MAX_INPUT_BYTES, formatBytes, MAX_JSON_BYTES } from "../input/json";
 import { DOCS_URL } from "../project";
 
+/** `--cloud`: one of CLOUDS; a retired cloud (Azure Germany) is refused with the reason and what to do. */
 export function cloudOption(): Option {
-  return new Option("--cloud <cloud>", "Azure cloud (overrides the config file)").choices(CLOUDS);
+  return new Option("--cloud <cloud>", `Azure cloud (overrides the config file): ${CLOUDS.join(", ")}`).argParser((value: string): CloudName => {
+    const retired = Object.keys(RETIRED_CLOUDS).find((name) => name.toLowerCase() === value.toLowerCase());
+    if (retired !== undefined) throw new InvalidArgumentError(RETIRED_CLOUDS[retired]!);
+    if (!isCloudName(value)) throw new InvalidArgumentError(`expected ${CLOUDS.join(", ")}`);
+    return value;
+  });
 }
 
 export function formatOption(formats: readonly string[], fallback = formats[0]!): Option {

@@ -75,7 +75,7 @@ const MAX_CA_FILE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_TIMEOUT = "30s";
 const DEFAULT_STAGE_TIMEOUT = "10s";
 const DEFAULT_CONCURRENCY = 16;
-const PURPOSES: readonly (EndpointPurpose | "time")[] = ["usage", "usage-legacy", "registration", "identity", "time"];
+const PURPOSES: readonly (EndpointPurpose | "time")[] = ["usage", "registration", "identity", "time"];
 
 interface ProbeOptions {
   config?: ConfigFlag;

@@ -1,4 +1,4 @@
-import { catalogEndpoints, CONFIGURED_ENDPOINTS, type EndpointPurpose } from "../catalog/endpoints";
+import { catalogEndpoints, CONFIGURED_ENDPOINTS, type CatalogEndpoint, type EndpointPurpose } from "../catalog/endpoints";
 import type { BridgeguardConfig } from "../config/types";
 import type { Flow } from "../evaluate/types";
 import type { FindingEndpoint } from "../model/finding";
@@ -20,25 +20,30 @@ export function splitHostPort(value: string, defaultPort: number): { host: strin
   return { host: match[1]!.replace(/^\[|\]$/g, ""), port: match[2] ? Number(match[2]) : defaultPort };
 }
 
+/** The flows to one catalog endpoint from the given sources, one per port. */
+export function endpointFlows(endpoint: CatalogEndpoint, sources: string[] | undefined, severity: Severity): BridgeFlow[] {
+  return endpoint.ports.map((port) => ({
+    endpoint: { host: endpoint.host, port: port.port, protocol: port.protocol, purpose: endpoint.purpose },
+    flow: {
+      sources,
+      destination: { kind: "fqdn", host: endpoint.host.toLowerCase(), serviceTags: endpoint.serviceTags },
+      port: port.port,
+      transport: "tcp",
+      appProtocol: port.protocol === "https" ? "Https" : "Http",
+    },
+    code: endpoint.code,
+    severity,
+  }));
+}
+
 /** The flows the bridge needs for the configured cloud: catalog endpoints, then the time and DNS servers. */
 export function bridgeFlows(config: BridgeguardConfig): BridgeFlow[] {
   const sources = config.egress.sourceAddresses;
   const flows: BridgeFlow[] = [];
   for (const endpoint of catalogEndpoints(config.cloud)) {
-    for (const port of endpoint.ports) {
-      flows.push({
-        endpoint: { host: endpoint.host, port: port.port, protocol: port.protocol, purpose: endpoint.purpose },
-        flow: {
-          sources,
-          destination: { kind: "fqdn", host: endpoint.host.toLowerCase(), serviceTags: endpoint.serviceTags },
-          port: port.port,
-          transport: "tcp",
-          appProtocol: port.protocol === "https" ? "Https" : "Http",
-        },
-        code: endpoint.code,
-        severity: endpoint.severity,
-      });
-    }
+    // Only what the bridge needs is checked (the catalog's `required`, from the row's requirement).
+    if (!endpoint.required || endpoint.severity === "info") continue;
+    flows.push(...endpointFlows(endpoint, sources, endpoint.severity));
   }
   for (const configured of CONFIGURED_ENDPOINTS) {
     const servers = configured.configKey === "timeServer" ? (config.timeServer ? [config.timeServer] : []) : config.dnsServers;

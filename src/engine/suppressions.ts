@@ -2,7 +2,7 @@
  * Suppressions: findings a person has judged acceptable and written down in `bridgeguard.yaml`.
  *
  *   suppressions:
- *     - rule: BG203                     # rule id, slug (legacy-usage-endpoint-blocked) or code (NetworkError)
+ *     - rule: BG203                     # rule id, slug (legacy-usage-allow-list) or code (NetworkError)
  *       resource: "hub-fw-*"            # URN, name, or a glob over either
  *       justification: "Legacy endpoint retired on our stamps (CHG-1234, J. Doe)"
  *       expires: 2026-12-31             # optional; from this day (UTC) on it no longer applies

@@ -116,8 +116,8 @@ export const EXPLICIT_PROXY: Classification = {
 export function classifyFailure(failure: FailureKind, endpoint: CatalogEndpoint): Classification {
   const entry = FAILURES[failure];
   const base = endpoint.purpose === "identity" && !entry.interception ? { ...LOGIN_FAILURE, verdict: entry.verdict } : entry;
-  // A legacy endpoint (warning in the catalog) never raises an error.
-  return endpoint.severity === "warning" ? { ...base, severity: "warning" } : base;
+  // An endpoint the catalog does not rate an error (the legacy usage host is information only) never raises one.
+  return endpoint.severity !== "error" ? { ...base, severity: "warning" } : base;
 }
 
 /** The severity of a measured clock skew, or undefined when within tolerance. */

@@ -9,7 +9,7 @@ import { timeSyncBlocked } from "./BG108-time-sync-blocked";
 import { registrationPlannedRemoval } from "./BG109-registration-planned-removal";
 import { usageEndpointBlocked } from "./BG201-usage-endpoint-blocked";
 import { armEndpointBlocked } from "./BG202-arm-endpoint-blocked";
-import { legacyUsageEndpointBlocked } from "./BG203-legacy-usage-endpoint-blocked";
+import { legacyUsageAllowList } from "./BG203-legacy-usage-allow-list";
 import { dnsBlocked } from "./BG204-dns-blocked";
 import { defaultRouteBlackHole } from "./BG205-default-route-black-hole";
 import { explicitProxyOnly } from "./BG206-explicit-proxy-only";
@@ -36,7 +36,7 @@ export const ALL_RULES: readonly Rule[] = [
   timeSyncBlocked,
   usageEndpointBlocked,
   armEndpointBlocked,
-  legacyUsageEndpointBlocked,
+  legacyUsageAllowList,
   dnsBlocked,
   defaultRouteBlackHole,
   explicitProxyOnly,

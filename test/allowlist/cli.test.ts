@@ -26,7 +26,7 @@ describe("bridgeguard endpoints --format azure-firewall-policy", () => {
     expect(group.name).toBe("hub-policy/azs-bridge-egress");
     expect(group.properties.ruleCollections.map((c) => c.rules.map((r) => r.name))).toEqual([
       ["ntp", "dns"],
-      ["usage", "usage-legacy", "registration", "identity"],
+      ["usage", "registration", "identity"],
     ]);
   });
 

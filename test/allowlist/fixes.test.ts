@@ -249,8 +249,11 @@ describe("add-rule fixes take effect before the rule that decides today", () => 
     const byName = new Map(fixes.map((f) => [f.rule.name, (f.rule as { priority: number }).priority]));
     expect(new Set(byName.values()).size).toBe(byName.size);
     expect([...byName.values()].every((p) => p < 150 && p >= 100)).toBe(true);
-    expect(only(findings, "BG201").fix).toMatchObject({ rule: { name: "allow-bridge-AzureCloud-tcp-443", priority: 149, protocol: "Tcp", destinationAddressPrefixes: ["AzureCloud"], destinationPortRanges: ["443"] } });
-    expectFixClears(set, only(findings, "BG201"));
+    // The usage endpoints are behind the AzureStack service tag ("Azure Stack Bridge services"): the narrowest allow.
+    const usage = only(findings, "BG201", "*.trafficmanager.net");
+    expect(usage.fix).toMatchObject({ rule: { name: "allow-bridge-AzureStack-tcp-443", priority: 149, protocol: "Tcp", destinationAddressPrefixes: ["AzureStack"], destinationPortRanges: ["443"] } });
+    expect(only(findings, "BG201", "*.cloudapp.azure.com").fix).toMatchObject({ rule: { name: "allow-bridge-AzureStack-tcp-443", priority: 149 } });
+    expectFixClears(set, usage);
   });
 
   it("classic firewall: a collection of the right kind below the denying one", () => {

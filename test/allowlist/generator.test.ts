@@ -56,7 +56,7 @@ describe("buildAllowRuleSet", () => {
       ["ntp", ["UDP"], [TIME_SERVER], ["123"]],
       ["dns", ["UDP", "TCP"], DNS_SERVERS, ["53"]],
     ]);
-    expect(app.map((r) => r.name)).toEqual(["usage", "usage-legacy", "registration", "identity"]);
+    expect(app.map((r) => r.name)).toEqual(["usage", "registration", "identity"]);
     expect(app.find((r) => r.name === "identity")!.protocols).toEqual([
       { protocolType: "Http", port: 80 },
       { protocolType: "Https", port: 443 },
@@ -82,9 +82,9 @@ describe("buildAllowRuleSet", () => {
   it("--all adds the optional endpoints; a purpose with two port sets gets two rules (China's HTTP blob store)", () => {
     const set = buildAllowRuleSet({ ...base, cloud: "AzureChinaCloud", all: true });
     const names = rulesOf(set).app.map((r) => r.name);
-    expect(names).toEqual(expect.arrayContaining(["marketplace-https", "marketplace-http", "patch", "defender", "diagnostics"]));
+    expect(names).toEqual(expect.arrayContaining(["marketplace-https", "marketplace-http", "patch", "defender", "microsoft-crl", "diagnostics", "remote-support", "telemetry"]));
     expect(rulesOf(set).app.find((r) => r.name === "marketplace-http")!.targetFqdns).toEqual(["*.blob.core.chinacloudapi.cn"]);
-    expect(set.notes.join("\n")).toMatch(/URL paths for aka\.ms, www\.microsoft\.com, crl\.microsoft\.com/);
+    expect(set.notes.join("\n")).toMatch(/URL paths for aka\.ms, crl\.microsoft\.com, mscrl\.microsoft\.com, www\.microsoft\.com/);
   });
 
   it("without time or DNS servers: no such rule, and a note says so", () => {
@@ -154,7 +154,7 @@ describe("renderings of the one model", () => {
       description: expect.stringContaining("NetworkError when blocked"),
       sourceAddresses: [VIP],
       protocols: [{ protocolType: "Https", port: 443 }],
-      targetFqdns: ["*.trafficmanager.net"],
+      targetFqdns: ["*.trafficmanager.net", "*.cloudapp.azure.com"],
       terminateTLS: false,
     });
   });
@@ -174,7 +174,7 @@ describe("renderings of the one model", () => {
     expect(snippet).not.toMatch(/from "@pulumi\/azure-native"/);
     expect(snippet).not.toContain("@pulumi/pulumi");
     expect(snippet).toContain('firewallPolicyName: "hub-policy"');
-    expect(snippet).toContain('targetFqdns: ["*.trafficmanager.net"]');
+    expect(snippet).toContain('targetFqdns: ["*.trafficmanager.net", "*.cloudapp.azure.com"]');
     const literal = snippet.slice(snippet.indexOf("ruleCollections: ") + "ruleCollections: ".length, snippet.lastIndexOf(",\n});"));
     // The literal is the collections' JSON with bare keys.
     expect(new Function(`return (${literal});`)()).toEqual(ruleCollectionsJson(set));

@@ -126,7 +126,8 @@ describe("the round trip is not vacuous", () => {
     const usage = group.properties.ruleCollections[1]!.rules.find((r) => r.name === "usage") as { terminateTLS: boolean };
     usage.terminateTLS = true;
     const report = auditResourceSet(normalizeArm([armPolicy(), group], "inspected.json"), config);
-    expect(report.findings.map((f) => f.rule.id)).toEqual(["BG501"]);
+    // Both usage hosts of the newest Usage row are intercepted: one finding each.
+    expect(report.findings.map((f) => `${f.rule.id} ${f.endpoint?.host}`).sort()).toEqual(["BG501 *.cloudapp.azure.com", "BG501 *.trafficmanager.net"]);
   });
 
   it("built by the CLI from the repository root as well (examples/bridgeguard.yaml)", () => {

@@ -23,6 +23,7 @@ const DIRECTORY_PORTS = [389, 636, 3268, 3269];
 
 /** The spec's entries, as the source table gives them: label, protocol/port. */
 const EXPECTED: Record<DeploymentEndpointPurpose, { label: string; ports: string[] }> = {
+  syslog: { label: "SYSLOG", ports: ["tcp/6514", "udp/514"] },
   crl: { label: "CRL", ports: ["http/80"] },
   ldap: { label: "LDAP", ports: ["tcp/389", "udp/389"] },
   "ldap-ssl": { label: "LDAP SSL", ports: ["tcp/636"] },
@@ -78,6 +79,7 @@ describe("catalog: deployment-specific outbound endpoints", () => {
 
   it("names every one of them, with its ports, in the note the rule formats print", () => {
     const note = deploymentEndpointsNote();
+    expect(note).toContain("SYSLOG (TCP 6514, UDP 514)");
     expect(note).toContain("CRL (HTTP 80)");
     expect(note).toContain("LDAP (TCP 389, UDP 389)");
     expect(note).toContain("LDAP SSL (TCP 636)");

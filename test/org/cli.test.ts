@@ -49,6 +49,9 @@ suppressions:
   - rule: BG202
     resource: urn:pulumi:staging::azs-border::azure-native:network:FirewallPolicyRuleCollectionGroup::azure-stack-bridge
     justification: ARM is reached through the private link, CHG-1002
+  - rule: BG201
+    resource: urn:pulumi:staging::azs-border::azure-native:network:FirewallPolicyRuleCollectionGroup::azure-stack-bridge
+    justification: "*.cloudapp.azure.com goes out through the private link too, CHG-1002"
   - rule: BG501
     resource: azure-stack-*
     justification: TLS inspection exempted at the border, CHG-1003

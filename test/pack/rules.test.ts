@@ -120,7 +120,7 @@ const CASES: Case[] = [
     level: "mandatory",
     resource: URN.group,
   },
-  { id: "BG203", edit: (r) => appRule(r("azure-stack-bridge"), "usage-legacy", (rule) => (rule.targetFqdns = ["*.example.com"])), phase: "stack", level: "advisory", resource: URN.policy },
+  { id: "BG203", edit: (r) => appRule(r("azure-stack-bridge"), "usage-cloudapp", (rule) => (rule.targetFqdns = ["*.microsoftazurestack.com"])), phase: "stack", level: "advisory", resource: URN.group },
   {
     id: "BG204",
     edit: (r) => nsgRule(r("stamp-vip-nsg"), { name: "deny-dns", priority: 100, access: "Deny", protocol: "*", destinationAddressPrefix: "*", destinationPortRange: "53" }),
@@ -137,7 +137,7 @@ const CASES: Case[] = [
   },
   {
     id: "BG209",
-    edit: (r) => appRule(r("azure-stack-bridge"), "usage-legacy", (rule) => (rule.targetFqdns = [...(rule.targetFqdns as string[]), "login.*.com"])),
+    edit: (r) => appRule(r("azure-stack-bridge"), "usage-cloudapp", (rule) => (rule.targetFqdns = [...(rule.targetFqdns as string[]), "login.*.com"])),
     phase: "analyze",
     level: "advisory",
     resource: URN.group,

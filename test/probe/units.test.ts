@@ -259,8 +259,9 @@ describe("classification: one table", () => {
     }
   });
 
-  it("the legacy usage endpoint only ever warns", () => {
-    const legacy = catalogEndpoints("AzureCloud").find((e) => e.purpose === "usage-legacy")!;
+  it("the legacy usage endpoint (information only, not probed by default) only ever warns", () => {
+    expect(catalogEndpoints("AzureCloud").some((e) => e.purpose === "usage-legacy")).toBe(false);
+    const legacy = catalogEndpoints("AzureCloud", { all: true }).find((e) => e.purpose === "usage-legacy")!;
     expect(classifyFailure("connection-refused", legacy)).toMatchObject({ code: "NetworkError", severity: "warning" });
     const findings = probeFindings(observations([failed("*.microsoftazurestack.com", "connection-refused")]), config);
     expect(findings.map((f) => f.severity)).toEqual(["warning"]);

@@ -15,6 +15,9 @@ const validate = ajv.compile(schema);
 const PURPOSES: Record<EndpointPurpose, true> = {
   usage: true,
   "usage-legacy": true,
+  "microsoft-crl": true,
+  "remote-support": true,
+  telemetry: true,
   registration: true,
   identity: true,
   time: true,

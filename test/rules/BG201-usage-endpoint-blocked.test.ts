@@ -79,7 +79,8 @@ describe("BG201 usage-endpoint-blocked", () => {
         resourceName: NSG,
         ...usage,
         evidence: [`rule "deny-web" (priority 150, Deny) of NSG "${NSG}" matches TCP 443 (Https)`],
-        remediation: `Add an outbound security rule to ${NSG} that allows TCP 443 from 203.0.113.0/27 to AzureCloud with a priority below 150`,
+        // The AzureStack service tag covers the usage endpoint (service-tags-overview.md, "Azure Stack Bridge services").
+        remediation: `Add an outbound security rule to ${NSG} that allows TCP 443 from 203.0.113.0/27 to AzureStack with a priority below 150`,
       });
     });
 
@@ -143,9 +144,12 @@ describe("BG201 usage-endpoint-blocked", () => {
 
     it("10. egress.sourceAddresses not configured: warning per gate, not a silent pass", () => {
       const findings = audit(healthyStack(), healthyConfig({ egress: { sourceAddresses: null } }));
-      expect(findingsOf(findings, "BG201").map((f) => [f.severity, f.resource.name])).toEqual([
-        ["warning", GROUP],
-        ["warning", NSG],
+      // Both usage hosts of the newest Usage row, each at each gate.
+      expect(findingsOf(findings, "BG201").map((f) => [f.severity, f.resource.name, f.endpoint?.host])).toEqual([
+        ["warning", GROUP, "*.cloudapp.azure.com"],
+        ["warning", GROUP, "*.trafficmanager.net"],
+        ["warning", NSG, "*.cloudapp.azure.com"],
+        ["warning", NSG, "*.trafficmanager.net"],
       ]);
     });
 
