@@ -12,13 +12,14 @@ export function describeExpected(expected: RegistrationExpectation): string {
   return `subscription ${expected.subscriptionId}, resource group ${expected.resourceGroup}${expected.name ? `, name ${expected.name}` : ""}`;
 }
 
-/** Whether a registration is where the stamp expects it: subscription, resource group and (if set) name. */
+/** Whether a registration is where the stamp expects it: subscription and resource group (BG107 checks the name). */
 export function isAtExpectedPlace(r: Registration, expected: RegistrationExpectation): boolean {
-  return (
-    same(r.subscriptionId, expected.subscriptionId) &&
-    same(r.resourceGroup, expected.resourceGroup) &&
-    (expected.name === undefined || same(r.registrationName ?? r.ref.name, expected.name))
-  );
+  return same(r.subscriptionId, expected.subscriptionId) && same(r.resourceGroup, expected.resourceGroup);
+}
+
+/** The resource group alone decides a misplacement when the subscription is not known (planned resource, no provider subscription). */
+export function isInOtherResourceGroup(r: Registration, expected: RegistrationExpectation): boolean {
+  return r.resourceGroup !== undefined && !same(r.resourceGroup, expected.resourceGroup);
 }
 
 /** The ARM id the expected registration would have: the "resource" of a finding about its absence. */
