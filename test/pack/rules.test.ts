@@ -93,6 +93,7 @@ const CASES: Case[] = [
       reg.outputs!.id = String(reg.outputs!.id).replace(/registrations\/.*$/, "registrations/hub-registration");
     },
     phase: "analyze",
+    // Not the registration.name of examples/bridgeguard.yaml (an error, which that file lowers to a warning).
     level: "advisory",
     resource: URN.registration,
   },
@@ -233,7 +234,7 @@ describe("each rule's violation through the pack", () => {
   it("reports a registration missing from the stack against the expected ARM id, as a stack-level violation", async () => {
     const { stack } = await run(healthyWith(CASES[0]!.edit));
     const [missing] = ofRule(stack, "BG101");
-    expect(missing!.message).toBe("no registration resource in subscription 7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11, resource group azurestack");
+    expect(missing!.message).toBe("no registration resource in subscription 7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11, resource group azurestack, name AzureStack-5b4f0a0e-9e1d-4c8a-8f4e-6a2b7d1c3e59");
     expect(missing!.text).toContain("found in the stack: no registration resource");
   });
 });
