@@ -233,8 +233,9 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     if (failed.length > 0) {
       baselineError = `${options.createBaseline}: baseline not written: ${failed.length} input file(s) could not be audited, and their findings would be missing from it`;
     } else {
-      baseline = createBaseline(findings.filter((f) => !f.suppression));
-      writeFileAtomic(options.createBaseline, renderBaseline(baseline), "the baseline");
+      const created = createBaseline(findings.filter((f) => !f.suppression));
+      baseline = created;
+      writeFileAtomic(options.createBaseline, renderBaseline(created), "the baseline");
     }
   }
   if (baseline) findings = applyBaseline(findings, baseline);

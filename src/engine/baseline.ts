@@ -3,10 +3,14 @@
  *
  * `bridgeguard audit ... --create-baseline baseline.json` writes every unsuppressed finding's fingerprint;
  * `--baseline baseline.json` marks the findings whose fingerprint is listed `unchanged` (reported, not
- * failing) and the others `new`. The fingerprint (`fingerprint.ts`) is rule + resource + endpoint, so a
- * reworded message or a reordered export matches the same entry. The file lists rule, resource and
- * endpoint beside each fingerprint for the people who review it, sorted, one entry per fingerprint, so
- * that it diffs cleanly; only fingerprints are matched. Its schema is `schemas/baseline.schema.json`.
+ * failing) and the others `new`. The fingerprint (`fingerprint.ts`) is rule + resource + code + cause, so a
+ * reworded message, a reordered export or one more endpoint broken by the same cause match the same entry.
+ * The file lists rule, resource, cause and endpoints beside each fingerprint for the people who review it,
+ * sorted, one entry per fingerprint, so that it diffs cleanly; only fingerprints are matched. Its schema is
+ * `schemas/baseline.schema.json`.
+ *
+ * A baseline of schemaVersion 1 (one entry per endpoint) still loads: a cause is `unchanged` when every one
+ * of its endpoints was listed for the same rule and resource (`v1Fingerprints`).
  */
 import type { ErrorObject } from "ajv";
 import { createAjv, describeAjvError, formatPath } from "../config/validate";
@@ -15,41 +19,57 @@ import { UserError } from "../model/errors";
 import type { Finding } from "../model/finding";
 import baselineSchema from "../schemas/baseline.schema.json";
 import { TOOL_VERSION } from "../version";
-import { endpointKey, fingerprintFor } from "./fingerprint";
+import { endpointKey, fingerprintFor, v1Fingerprints } from "./fingerprint";
 
+/** One accepted cause (schemaVersion 2). */
 export interface BaselineEntry {
   fingerprint: string;
   /** `BG201 usage-endpoint-blocked`. */
   rule: string;
   /** The resource's URN. */
   resource: string;
+  code: string;
+  /** `Finding.cause`, or null. */
+  cause: string | null;
+  /** The endpoints the cause broke when the baseline was written, as `host:port/protocol`. */
+  endpoints: string[];
+}
+
+/** One accepted finding of a version 1 baseline (one per endpoint). */
+export interface BaselineEntryV1 {
+  fingerprint: string;
+  rule: string;
+  resource: string;
   /** `host:port/protocol`, or null. */
   endpoint: string | null;
 }
 
-export interface Baseline {
-  schemaVersion: 1;
-  tool: { name: "bridgeguard"; version: string };
-  fingerprints: BaselineEntry[];
-}
+export type Baseline =
+  | { schemaVersion: 2; tool: { name: "bridgeguard"; version: string }; fingerprints: BaselineEntry[] }
+  | { schemaVersion: 1; tool: { name: "bridgeguard"; version: string }; fingerprints: BaselineEntryV1[] };
 
 /** The baseline of `findings`: one entry per fingerprint, ordered by resource, rule, endpoint. */
-export function createBaseline(findings: readonly Finding[]): Baseline {
+export function createBaseline(findings: readonly Finding[]): Baseline & { schemaVersion: 2 } {
   const entries = new Map<string, BaselineEntry>();
   for (const f of findings) {
     const fingerprint = fingerprintFor(f);
-    if (!entries.has(fingerprint)) {
-      entries.set(fingerprint, { fingerprint, rule: `${f.rule.id} ${f.rule.slug}`, resource: f.resource.urn, endpoint: endpointKey(f.endpoint) });
+    const endpoints = f.endpoints.map(endpointKey);
+    const entry = entries.get(fingerprint);
+    if (entry) {
+      for (const e of endpoints) if (!entry.endpoints.includes(e)) entry.endpoints.push(e);
+      continue;
     }
+    entries.set(fingerprint, { fingerprint, rule: `${f.rule.id} ${f.rule.slug}`, resource: f.resource.urn, code: f.code, cause: f.cause ?? null, endpoints });
   }
   const fingerprints = [...entries.values()].sort(
     (a, b) =>
       a.resource.localeCompare(b.resource) ||
       a.rule.localeCompare(b.rule) ||
-      (a.endpoint ?? "").localeCompare(b.endpoint ?? "") ||
+      a.code.localeCompare(b.code) ||
+      (a.cause ?? "").localeCompare(b.cause ?? "") ||
       a.fingerprint.localeCompare(b.fingerprint),
   );
-  return { schemaVersion: 1, tool: { name: "bridgeguard", version: TOOL_VERSION }, fingerprints };
+  return { schemaVersion: 2, tool: { name: "bridgeguard", version: TOOL_VERSION }, fingerprints };
 }
 
 /** Pretty JSON, ending with a newline. */
@@ -68,6 +88,7 @@ function describe(error: ErrorObject): { path: string; problem: string } {
   );
   if (error.keyword === "pattern" && error.instancePath.endsWith("/fingerprint")) return { path, problem: "expected 64 lowercase hex digits (a sha-256)" };
   if (error.keyword === "const") return { path, problem: `expected ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}` };
+  if (error.keyword === "enum" && error.instancePath === "/schemaVersion") return { path, problem: "expected 1 or 2 (a baseline of another bridgeguard version: recreate it with --create-baseline)" };
   return describeAjvError(error);
 }
 
@@ -89,6 +110,8 @@ export function loadBaselineFile(file: string, read: ReadOptions = {}): Baseline
 
 /** Each finding with `baselineState`: `unchanged` when its fingerprint is in the baseline, `new` otherwise. */
 export function applyBaseline(findings: readonly Finding[], baseline: Baseline): Finding[] {
-  const known = new Set(baseline.fingerprints.map((entry) => entry.fingerprint));
-  return findings.map((f) => ({ ...f, baselineState: known.has(fingerprintFor(f)) ? "unchanged" : "new" }));
+  const known = new Set<string>(baseline.fingerprints.map((entry) => entry.fingerprint));
+  const isKnown =
+    baseline.schemaVersion === 1 ? (f: Finding) => v1Fingerprints(f).every((fp) => known.has(fp)) : (f: Finding) => known.has(fingerprintFor(f));
+  return findings.map((f) => ({ ...f, baselineState: isKnown(f) ? "unchanged" : "new" }));
 }

@@ -1,7 +1,7 @@
 import { CATALOG_VERSION } from "../catalog/endpoints";
 import { ERROR_CODE_INFO } from "../catalog/codes";
 import type { BridgeguardConfig, RuleSetting } from "../config/types";
-import { compareFindings, summarize, type Finding, type Report, type Severity } from "../model/finding";
+import { compareFindings, REPORT_SCHEMA_VERSION, summarize, type Finding, type Report, type Severity } from "../model/finding";
 import type { ResourceSet } from "../model/resource";
 import { ALL_RULES } from "../rules";
 import type { Rule, RuleMeta, Violation } from "../rules/types";
@@ -40,12 +40,14 @@ export function toFinding(meta: RuleMeta, violation: Violation, config: Bridgegu
   const remediation = [fixText ?? meta.remediation, `Documented remediation for ${meta.code}: ${ERROR_CODE_INFO[meta.code].remediation}`]
     .filter((part): part is string => Boolean(part))
     .join(" ");
+  const endpoints = violation.endpoints ?? (violation.endpoint ? [violation.endpoint] : []);
   const finding: Finding = {
     code: meta.code,
     rule: { id: meta.id, slug: meta.slug },
     severity,
     resource: violation.resource,
-    endpoint: violation.endpoint ?? null,
+    endpoints,
+    ...(violation.cause !== undefined ? { cause: violation.cause } : {}),
     message: violation.message,
     evidence: violation.evidence,
     remediation,
@@ -82,7 +84,7 @@ export function endpointsEvaluated(set: ResourceSet, config: BridgeguardConfig):
 
 export function buildReport(findings: Finding[], resources: number, endpoints: number): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "bridgeguard", version: TOOL_VERSION },
     catalog: { version: CATALOG_VERSION },
     findings,

@@ -17,24 +17,37 @@ export interface FindingEndpoint {
   purpose: EndpointPurpose;
 }
 
-/** The one object every front end reports; formatters only render it. */
+/** The version of the JSON report's contract (`Report.schemaVersion`). 2: one finding per cause, `endpoints[]`. */
+export const REPORT_SCHEMA_VERSION = 2;
+
+/**
+ * The one object every front end reports; formatters only render it. A finding is a **cause**: the rule
+ * that decides (or a default deny, a route, a TLS-inspecting rule, a registration fault) with every bridge
+ * endpoint it breaks, for one code: never one finding per endpoint.
+ */
 export interface Finding {
   code: ErrorCode;
   rule: { id: string; slug: string };
   severity: Severity;
   resource: ResourceRef;
-  endpoint: FindingEndpoint | null;
+  /** Every catalog endpoint the cause breaks, in catalog order; empty when the cause is not about an endpoint. */
+  endpoints: FindingEndpoint[];
+  /**
+   * What decides, as a stable phrase (`rule "deny-aad" (priority 300)`, `default deny`, `route "to-onprem"`);
+   * absent when the rule and resource alone name the cause. Part of the fingerprint.
+   */
+  cause?: string;
   /** One line: what is wrong. */
   message: string;
   /** What was seen: the collection, priority and rule that matched, property paths and values. */
   evidence: string[];
-  /** What to change, concretely, followed by the documented remediation of the code. */
+  /** What to change, concretely, followed once by the documented remediation of the code. */
   remediation: string;
   /** The rule's page in the project's docs. */
   docs: string;
   /**
-   * sha-256 of rule id, resource URN and endpoint (`host:port/protocol`): stable across message wording and
-   * finding order, so baselines and code-scanning alerts (SARIF `partialFingerprints`) can follow a finding.
+   * sha-256 of rule id, resource URN, code and cause: stable across message wording, finding order and the
+   * endpoints a cause breaks, so baselines and code-scanning alerts (SARIF `partialFingerprints`) follow a cause.
    * Set by the engine (`toFinding`); formatters compute it when a hand-built finding lacks it.
    */
   fingerprint?: string;
@@ -148,7 +161,7 @@ export interface ProbeResults {
 
 /** The JSON report: a versioned contract other tools parse (see README, `schemas/report.schema.json`). */
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: "bridgeguard"; version: string };
   catalog: { version: string };
   findings: Finding[];
@@ -168,14 +181,15 @@ export interface Report {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1 };
 
-/** A stable order so that reports diff cleanly: resource, then severity, then rule, then endpoint. */
+/** A stable order so that reports diff cleanly: resource, then severity, then rule, then first endpoint, then cause. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     a.resource.urn.localeCompare(b.resource.urn) ||
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
     a.rule.id.localeCompare(b.rule.id) ||
-    (a.endpoint?.host ?? "").localeCompare(b.endpoint?.host ?? "") ||
-    (a.endpoint?.port ?? 0) - (b.endpoint?.port ?? 0) ||
+    (a.endpoints[0]?.host ?? "").localeCompare(b.endpoints[0]?.host ?? "") ||
+    (a.endpoints[0]?.port ?? 0) - (b.endpoints[0]?.port ?? 0) ||
+    (a.cause ?? "").localeCompare(b.cause ?? "") ||
     a.message.localeCompare(b.message) ||
     (a.file ?? "").localeCompare(b.file ?? "")
   );

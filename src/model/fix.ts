@@ -41,7 +41,8 @@ export interface FixSecurityRule {
   direction: "Outbound";
   access: "Allow";
   priority: number;
-  protocol: "Tcp" | "Udp";
+  /** `*` when the cause's endpoints need both TCP and UDP (DNS). */
+  protocol: "Tcp" | "Udp" | "*";
   sourceAddressPrefixes?: string[];
   destinationAddressPrefixes: string[];
   destinationPortRanges: string[];
@@ -49,7 +50,11 @@ export interface FixSecurityRule {
 
 export type FixRule = FixApplicationRule | FixNetworkRule | FixSecurityRule;
 
-/** Add one rule, placed so that it takes effect before the rule that decides the flow today. */
+/**
+ * Add the rules that clear every endpoint of one cause, placed so that they take effect before the rule that
+ * decides today: for a firewall, one collection (in one rule collection group, for a policy) holding one rule
+ * per port set; for an NSG, one security rule with every port.
+ */
 export interface AddRuleFix {
   kind: "add-rule";
   description: string;
@@ -59,9 +64,14 @@ export interface AddRuleFix {
   ruleCollectionGroup?: { name: string; priority: number; exists: boolean };
   /** Firewall policy or classic firewall: the Allow collection that holds the rule. */
   collection?: { name: string; priority: number; action: "Allow"; exists: boolean };
-  /** The rule that decides the flow today and that the new one must precede; absent when a default decides. */
+  /** The rule that decides today and that the new rules must precede; absent when a default decides. */
   before?: string;
-  rule: FixRule;
+  /**
+   * NSG only, when no free priority precedes the denying rule (Azure accepts 100-4096, unique per direction):
+   * move that rule to `to` first (the nearest free priority after it), then add the new rule at `from`.
+   */
+  move?: { rule: string; from: number; to: number; resource: ResourceRef; path: string };
+  rules: FixRule[];
 }
 
 export type FixValue = string | number | boolean | string[];

@@ -11,7 +11,7 @@
  *     docs:     https://.../docs/rules/BG201.md
  */
 import type { Finding } from "../model/finding";
-import { describeEndpoint, resolveDocs, wrap } from "../report/common";
+import { describeEndpoints, resolveDocs, wrap } from "../report/common";
 import { printable } from "../report/text";
 
 const INDENT = "  ";
@@ -38,7 +38,7 @@ export function findingDocs(finding: Finding, docsBaseUrl: string | undefined): 
 export function violationMessage(finding: Finding, docsBaseUrl?: string): string {
   const lines = [`${finding.code} ${finding.rule.id} ${finding.rule.slug}: ${oneLine(finding.message)}`];
   lines.push(...labelled("resource", [oneLine(finding.resource.urn)]));
-  if (finding.endpoint) lines.push(...labelled("endpoint", [oneLine(describeEndpoint(finding.endpoint))]));
+  if (finding.endpoints.length > 0) lines.push(...labelled("endpoint", describeEndpoints(finding.endpoints).map(oneLine)));
   if (finding.evidence.length > 0) lines.push(...labelled("evidence", finding.evidence.map(oneLine)));
   if (finding.remediation.trim() !== "") lines.push(...labelled("fix", wrap(oneLine(finding.remediation), WIDTH - INDENT.length - LABEL_WIDTH)));
   if (finding.suppression) {
@@ -57,7 +57,8 @@ export interface ParsedViolation {
   slug: string;
   message: string;
   resource: string;
-  endpoint?: string;
+  /** The `endpoints:` lines, one per host (`describeEndpoints`). */
+  endpoints?: string[];
 }
 
 /** Reads a block written by `violationMessage` (after any description line the SDK puts first). */
@@ -73,7 +74,12 @@ export function parseViolationMessage(text: string): ParsedViolation | undefined
       ?.slice(INDENT.length + LABEL_WIDTH)
       .trim();
   const parsed: ParsedViolation = { code: head[1]!, ruleId: head[2]!, slug: head[3]!, message: head[4]!, resource: field("resource") ?? "" };
-  const endpoint = field("endpoint");
-  if (endpoint !== undefined) parsed.endpoint = endpoint;
+  const at = lines.findIndex((line, i) => i > start && line.startsWith(`${INDENT}endpoint:`));
+  if (at >= 0) {
+    const pad = INDENT + " ".repeat(LABEL_WIDTH);
+    const rest = lines.slice(at + 1);
+    const more = rest.findIndex((line) => !line.startsWith(pad));
+    parsed.endpoints = [lines[at]!, ...rest.slice(0, more < 0 ? rest.length : more)].map((line) => line.slice(INDENT.length + LABEL_WIDTH).trim());
+  }
   return parsed;
 }

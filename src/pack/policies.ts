@@ -308,7 +308,10 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
     const { meta } = rule;
     // The same observation (resource, endpoint, first evidence line: "location: westeurope", "protect: false")
     // from inputs and from the final state is one violation, even when the final state words it better.
-    const key = (v: Violation) => `${v.resource.urn}\u0000${v.endpoint?.host ?? ""}:${v.endpoint?.port ?? ""}\u0000${v.evidence[0] ?? v.message}`;
+    const key = (v: Violation) => {
+      const endpoints = v.endpoints ?? (v.endpoint ? [v.endpoint] : []);
+      return `${v.resource.urn}\u0000${endpoints.map((e) => `${e.host}:${e.port}`).join(",")}\u0000${v.evidence[0] ?? v.message}`;
+    };
     return {
       ...base(meta),
       validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {

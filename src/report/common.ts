@@ -30,6 +30,28 @@ export function hostPort(endpoint: Pick<FindingEndpoint, "host" | "port">): stri
   return `${host}:${endpoint.port}`;
 }
 
+/**
+ * A cause's endpoints, one line per host and purpose with its ports: `*.msauth.net 443/https, 80/http (identity)`.
+ * Catalog order; a cause that breaks 16 endpoints on 9 hosts reads as 9 short lines.
+ */
+export function describeEndpoints(endpoints: readonly FindingEndpoint[]): string[] {
+  const byHost = new Map<string, { host: string; purpose: string; ports: string[] }>();
+  for (const e of endpoints) {
+    const key = `${e.host}|${e.purpose}`;
+    const entry = byHost.get(key) ?? { host: e.host.includes(":") ? `[${e.host}]` : e.host, purpose: e.purpose, ports: [] };
+    entry.ports.push(`${e.port}/${e.protocol}`);
+    byHost.set(key, entry);
+  }
+  return [...byHost.values()].map((e) => `${e.host} ${e.ports.join(", ")} (${e.purpose})`);
+}
+
+/** The first endpoint as `host:port`, and how many more: `*.msauth.net:80 +15`. */
+export function endpointsShort(endpoints: readonly FindingEndpoint[]): string | undefined {
+  const first = endpoints[0];
+  if (!first) return undefined;
+  return endpoints.length > 1 ? `${hostPort(first)} +${endpoints.length - 1}` : hostPort(first);
+}
+
 /** `*.trafficmanager.net:443 (https, usage)`. */
 export function describeEndpoint(endpoint: FindingEndpoint): string {
   return `${hostPort(endpoint)} (${endpoint.protocol}, ${endpoint.purpose})`;

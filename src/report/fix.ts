@@ -2,9 +2,8 @@
  * A finding's concrete fix (`Finding.fix`) as short lines for people: `+` a rule to add, where, and what
  * it allows; `~` a property to change. Shared by the text formatter (its `change:` block) and SARIF.
  *
- *   + ApplicationRule "allow-trafficmanager.net-https-443" in policy hub-policy
- *     > rule collection group "azs-bridge-egress" (new, priority 199) > collection "azs-bridge-application" (new, priority 200, Allow)
- *     Https:443 from 203.0.113.0/27 to *.trafficmanager.net, terminateTLS: false
+ *   + in policy hub-policy > rule collection group "azs-bridge-egress" (new, priority 199) > collection "azs-bridge-application" (new, priority 200, Allow):
+ *     ApplicationRule "allow-identity-https-443-http-80": Https:443, Http:80 from 203.0.113.0/27 to login.microsoftonline.com, ..., terminateTLS: false
  *     before rule "deny-all" in collection "deny" (priority 100) in rule collection group "block" (priority 200)
  *   ~ bridge-egress ruleCollections[1].rules[0].terminateTLS: true -> false
  */
@@ -64,10 +63,11 @@ export function fixLines(fix: FindingFix): string[] {
     const from = fix.current !== undefined ? `${valueText(fix.current)} -> ` : "";
     return [`~ ${fix.resource.name} ${fix.path}: ${from}${valueText(fix.value)}`];
   }
-  const lines = [`+ ${fix.rule.ruleType} "${fix.rule.name}" in ${kindOf(fix.resource.type)} ${fix.resource.name}`];
+  const lines: string[] = [];
+  if (fix.move) lines.push(`~ ${fix.move.resource.name} ${fix.move.path}: ${fix.move.from} -> ${fix.move.to} (rule "${fix.move.rule}", first)`);
   const container = containerOf(fix);
-  if (container !== "") lines.push(`  ${container}`);
-  lines.push(`  ${ruleWhat(fix.rule)}`);
+  lines.push(`+ in ${kindOf(fix.resource.type)} ${fix.resource.name}${container !== "" ? ` ${container}` : ""}:`);
+  for (const rule of fix.rules) lines.push(`  ${rule.ruleType} "${rule.name}": ${ruleWhat(rule)}`);
   if (fix.before) lines.push(`  before ${fix.before}`);
   return lines;
 }
@@ -134,6 +134,7 @@ export function fixJson(fix: FindingFix): FindingFix {
     ...(g ? { ruleCollectionGroup: { name: g.name, priority: g.priority, exists: g.exists } } : {}),
     ...(c ? { collection: { name: c.name, priority: c.priority, action: c.action, exists: c.exists } } : {}),
     ...(fix.before !== undefined ? { before: fix.before } : {}),
-    rule: ruleJson(fix.rule),
+    ...(fix.move ? { move: { rule: fix.move.rule, from: fix.move.from, to: fix.move.to, resource: { urn: fix.move.resource.urn, type: fix.move.resource.type, name: fix.move.resource.name }, path: fix.move.path } } : {}),
+    rules: fix.rules.map(ruleJson),
   };
 }

@@ -4,14 +4,13 @@
  * fields, in a fixed key order: extra properties a caller's objects may carry never leak into it.
  */
 import { fingerprintFor } from "../engine/fingerprint";
-import type { Finding, FindingEndpoint, FindingSuppression, Report, ReportNotice, ReportSummary, StackSummary } from "../model/finding";
+import { REPORT_SCHEMA_VERSION, type Finding, type FindingEndpoint, type FindingSuppression, type Report, type ReportNotice, type ReportSummary, type StackSummary } from "../model/finding";
 import type { BridgePath, PathGate, PathRouteTable } from "../model/path";
 import type { ResourceRef } from "../model/resource";
 import { sortedFindings } from "./common";
 import { fixJson } from "./fix";
 
-function endpointOf(endpoint: FindingEndpoint | null): FindingEndpoint | null {
-  if (endpoint === null) return null;
+function endpointOf(endpoint: FindingEndpoint): FindingEndpoint {
   return { host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol, purpose: endpoint.purpose };
 }
 
@@ -21,7 +20,8 @@ function findingOf(f: Finding): Finding {
     rule: { id: f.rule.id, slug: f.rule.slug },
     severity: f.severity,
     resource: resourceOf(f.resource),
-    endpoint: endpointOf(f.endpoint),
+    endpoints: f.endpoints.map(endpointOf),
+    ...(f.cause !== undefined ? { cause: f.cause } : {}),
     message: f.message,
     evidence: [...f.evidence],
     remediation: f.remediation,
@@ -101,7 +101,7 @@ function noticeOf(notice: ReportNotice): ReportNotice {
 export function toJsonReport(report: Report): Report {
   const { summary } = report;
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: report.tool.name, version: report.tool.version },
     catalog: { version: report.catalog.version },
     findings: sortedFindings(report.findings).map(findingOf),

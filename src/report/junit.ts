@@ -28,7 +28,7 @@ import type { BridgePath } from "../model/path";
 import { describePathGate } from "./path";
 import { isActive } from "../model/finding";
 import type { RuleMeta } from "../rules/types";
-import { countOf, describeEndpoint, sortedFindings, summaryLine } from "./common";
+import { countOf, describeEndpoints, sortedFindings, summaryLine } from "./common";
 
 /** XML 1.0 cannot carry these at all, escaped or not; a stray one in a message must not break the file. */
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -62,7 +62,7 @@ function details(finding: Finding): string {
   const mark = finding.suppression ? "suppressed " : finding.baselineState === "unchanged" ? "baselined " : "";
   const lines = [`${mark}${finding.severity} ${finding.code} ${finding.rule.id} ${finding.rule.slug}: ${finding.message}`];
   lines.push(`resource: ${finding.resource.name} (${finding.resource.type})`, `  ${finding.resource.urn}`);
-  if (finding.endpoint) lines.push(`endpoint: ${describeEndpoint(finding.endpoint)}`);
+  if (finding.endpoints.length > 0) lines.push("endpoints:", ...describeEndpoints(finding.endpoints).map((e) => `  - ${e}`));
   if (finding.evidence.length > 0) lines.push("evidence:", ...finding.evidence.map((e) => `  - ${e}`));
   if (finding.suppression) {
     const { justification, expires } = finding.suppression;

@@ -7,7 +7,7 @@
  * (`sourcePosition`, under `sourceRoot`), else the resource's own line in the audited file (line 1 only when
  * it could not be found: GitHub code scanning rejects a physical location without `region.startLine`).
  *
- * Every result carries `partialFingerprints["bridgeguard/v1"]` (rule, resource, endpoint: see
+ * Every result carries `partialFingerprints["bridgeguard/v2"]` (rule, resource, code, cause: see
  * `engine/fingerprint.ts`), so code scanning follows an alert across runs whatever its message says. A
  * suppressed finding has an `external`, `accepted` suppression with its justification; after a `--baseline`
  * run, results have `baselineState`. Files that could not be audited and expired or stale suppressions
@@ -20,7 +20,7 @@ import type { Finding, FindingSuppression, Report, Severity } from "../model/fin
 import { pathOf } from "./json";
 import { reportPaths } from "./path";
 import type { RuleMeta } from "../rules/types";
-import { describeEndpoint, isAbsoluteUri, resolveDocs, sortedFindings } from "./common";
+import { describeEndpoints, isAbsoluteUri, resolveDocs, sortedFindings } from "./common";
 import { fixJson, fixLines } from "./fix";
 import { inputLocation, programLocation, type ReportLocation } from "./locations";
 
@@ -147,7 +147,7 @@ function ruleDescriptor(entry: RuleEntry): Sarif.ReportingDescriptor {
 
 function resultMessage(finding: Finding): string {
   const parts = [finding.message];
-  if (finding.endpoint) parts.push(`Endpoint: ${describeEndpoint(finding.endpoint)}`);
+  if (finding.endpoints.length > 0) parts.push(["Endpoints:", ...describeEndpoints(finding.endpoints).map((e) => `- ${e}`)].join("\n"));
   if (finding.evidence.length > 0) parts.push(["Evidence:", ...finding.evidence.map((e) => `- ${e}`)].join("\n"));
   if (finding.remediation.trim() !== "") parts.push(`Remediation: ${finding.remediation}`);
   if (finding.fix) parts.push(["Change:", ...fixLines(finding.fix)].join("\n"));
@@ -301,7 +301,7 @@ function sarifLog(report: Report, options: SarifOptions): Sarif.Log {
     ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
     // The concrete fix as data. Not in `result.fixes`: SARIF fixes are byte or line replacements in the
     // artifact (`artifactChanges[].replacements[].deletedRegion`), which a resource model cannot give.
-    properties: { code: finding.code, endpoint: finding.endpoint, ...(finding.fix ? { fix: fixJson(finding.fix) } : {}) },
+    properties: { code: finding.code, endpoints: finding.endpoints, ...(finding.cause !== undefined ? { cause: finding.cause } : {}), ...(finding.fix ? { fix: fixJson(finding.fix) } : {}) },
   }));
   const invocation = invocationOf(report);
 

@@ -25,7 +25,7 @@
  * the error that kept it from being audited) and ends with the total.
  */
 import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../model/finding";
-import { countOf, describeEndpoint, groupByResource, summaryLine, wrap } from "./common";
+import { countOf, describeEndpoints, groupByResource, summaryLine, wrap } from "./common";
 import { fixLines } from "./fix";
 
 export interface TextOptions {
@@ -126,7 +126,7 @@ function renderFinding(finding: Finding, width: number, style: Style): string[] 
   if (finding.suppression) return renderSuppressed(finding, width, style);
   const valueWidth = Math.max(20, width - DETAIL_INDENT.length - LABEL_WIDTH);
   const lines = headline(finding.severity, style(finding.severity, SEVERITY_COLOUR[finding.severity], "bold"), finding, width);
-  if (finding.endpoint) lines.push(...labelled("endpoint", [printable(describeEndpoint(finding.endpoint))], style));
+  if (finding.endpoints.length > 0) lines.push(...labelled("endpoint", describeEndpoints(finding.endpoints).map(printable), style));
   if (finding.evidence.length > 0) {
     // A wrapped item's continuation is indented two more, so that items stay apart.
     const evidence = finding.evidence.flatMap((e) => wrap(printable(e), valueWidth - 2).map((line, i) => (i === 0 ? line : `  ${line}`)));

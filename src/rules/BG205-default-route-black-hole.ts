@@ -21,23 +21,33 @@ export const defaultRouteBlackHole: ResourceRule = {
     if (resource.kind === "routeTable") routes = resource.routes;
     else if (resource.kind === "route") routes = [resource.route];
     else return [];
-    const violation = (group: RouteGroup, endpoint?: FindingEndpoint): Violation => {
+    // One finding per route (the cause), with the bridge endpoints and the DNS servers it drops: a None route
+    // to a DNS server drops every lookup, a NetworkError too (error-codes.md).
+    const causes = new Map<string, { group: RouteGroup; hosts: string[]; endpoints: FindingEndpoint[]; evidence: string[] }>();
+    const add = (group: RouteGroup, endpoint?: FindingEndpoint) => {
+      const key = group.route ? `${group.route.name}|${group.route.addressPrefix}|${group.undetermined}` : `(system)|${group.undetermined}`;
+      const cause = causes.get(key) ?? { group, hosts: [], endpoints: [], evidence: [] };
+      for (const host of group.hosts) if (!cause.hosts.includes(host)) cause.hosts.push(host);
+      for (const line of group.evidence) if (!cause.evidence.includes(line)) cause.evidence.push(line);
+      if (endpoint) cause.endpoints.push(endpoint);
+      causes.set(key, cause);
+    };
+    for (const group of routesOfKind(bridgeRoutes(routes, config.cloud), "blackhole")) add(group);
+    for (const entry of dnsServerRoutes(routes, config.dnsServers)) {
+      for (const group of routesOfKind([entry], "blackhole")) add(group, { host: entry.server, port: 53, protocol: "udp", purpose: "dns" });
+    }
+    return [...causes.values()].map(({ group, hosts, endpoints, evidence }): Violation => {
       const name = group.route ? `route "${group.route.name}" (${group.route.addressPrefix})` : "a route";
       return {
         resource: resource.ref,
-        ...(endpoint ? { endpoint } : {}),
-        message: `${name} ${group.undetermined ? "may drop (undetermined)" : "drops"} traffic to ${group.hosts.join(", ")}`,
-        evidence: group.evidence,
+        endpoints,
+        cause: group.route ? `route "${group.route.name}"` : "a system route",
+        message: `${name} ${group.undetermined ? "may drop (undetermined)" : "drops"} traffic to ${hosts.join(", ")}`,
+        evidence,
         undetermined: group.undetermined,
         fix: group.route ? nextHopFix(resource.ref, routes, group.route, resource.kind === "route") : undefined,
       };
-    };
-    // DNS blocked is a NetworkError too (error-codes.md): a None route to a DNS server drops every lookup.
-    // One finding per server, named as its endpoint, so that each has a fingerprint of its own.
-    const dns = dnsServerRoutes(routes, config.dnsServers).flatMap((entry) =>
-      routesOfKind([entry], "blackhole").map((group) => violation(group, { host: entry.server, port: 53, protocol: "udp", purpose: "dns" })),
-    );
-    return [...routesOfKind(bridgeRoutes(routes, config.cloud), "blackhole").map((group) => violation(group)), ...dns];
+    });
   },
 };
 

@@ -36,6 +36,7 @@ export const forcedTunnel: StackRule = {
       for (const group of routesOfKind(routes, "gateway")) {
         violations.push({
           resource: table.ref,
+          ...(group.route ? { cause: `route "${group.route.name}"` } : {}),
           message: `the bridge's traffic ${group.undetermined ? "may be" : "is"} forced into a virtual network gateway (on-premises, unsupported for ${group.hosts.join(", ")})`,
           evidence: group.evidence,
         });
@@ -44,6 +45,7 @@ export const forcedTunnel: StackRule = {
         if (group.applianceIp && firewallIps.has(group.applianceIp)) continue;
         violations.push({
           resource: table.ref,
+          ...(group.route ? { cause: `route "${group.route.name}"` } : {}),
           message: `the bridge's traffic ${group.undetermined ? "may go" : "goes"} to appliance ${group.applianceIp ?? "(no next hop address)"}, which is not a firewall in the stack (undetermined)`,
           evidence: [...group.evidence, `firewall private IPs in the stack: ${firewallIps.size ? [...firewallIps].join(", ") : "none"}`],
         });

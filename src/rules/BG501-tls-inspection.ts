@@ -1,6 +1,6 @@
 import { analyzeEgress } from "../engine/egress";
-import { describeEndpoint } from "../engine/flows";
 import { terminateTlsFix } from "./shared/fixes";
+import { causeEvidence, causeOf, endpointsOf, endpointsPhrase, groupByCause } from "./shared/reachability";
 import type { StackRule, Violation } from "./types";
 
 export const tlsInspection: StackRule = {
@@ -16,20 +16,25 @@ export const tlsInspection: StackRule = {
     appliesTo: ["firewallPolicy", "ruleCollectionGroup"],
   },
   check(set, { config }) {
-    const violations: Violation[] = [];
-    for (const { gate, flow, verdict } of analyzeEgress(set, config).results) {
-      if (verdict.verdict !== "intercepted" || flow.flow.appProtocol !== "Https") continue;
+    const intercepted = analyzeEgress(set, config).results.filter((r) => r.verdict.verdict === "intercepted" && r.flow.flow.appProtocol === "Https");
+    // One finding per TLS-inspecting rule, with every endpoint it intercepts.
+    return groupByCause(intercepted, (r) => r.flow.severity).map((results): Violation => {
+      const { gate, verdict } = results[0]!;
       const decided = verdict.decidedBy;
-      violations.push({
+      const endpoints = endpointsOf(results);
+      const cause = causeOf(decided);
+      const reason = results.every((r) => r.verdict.reason === verdict.reason) ? verdict.reason : `${cause ?? "a rule"} intercepts them (TLS inspection)`;
+      return {
         resource: decided?.resource ?? gate.ref,
-        endpoint: flow.endpoint,
-        message: `${gate.label} inspects TLS on ${describeEndpoint(flow.endpoint)}: ${verdict.reason}`,
-        evidence: verdict.evidence,
+        endpoints,
+        ...(cause !== undefined ? { cause } : {}),
+        message: `${gate.label} inspects TLS on ${endpointsPhrase(endpoints)}: ${reason}`,
+        evidence: causeEvidence(results),
+        severity: results[0]!.flow.severity,
         fix:
           terminateTlsFix(set, decided) ??
           (decided?.rule ? `Set terminateTLS: false on rule "${decided.rule}" (collection "${decided.collection}", group "${decided.group}").` : undefined),
-      });
-    }
-    return violations;
+      };
+    });
   },
 };

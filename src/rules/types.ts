@@ -34,7 +34,12 @@ export interface RuleMeta {
 /** What a check found; the engine turns it into a finding with the rule's code, docs and remediation. */
 export interface Violation {
   resource: ResourceRef;
+  /** Every endpoint the cause breaks (one finding per cause, never one per endpoint). */
+  endpoints?: FindingEndpoint[];
+  /** Shorthand for a cause that breaks one endpoint; `endpoints` wins when both are set. */
   endpoint?: FindingEndpoint | null;
+  /** What decides, as a stable phrase (see `Finding.cause`); part of the fingerprint. */
+  cause?: string;
   message: string;
   evidence: string[];
   /** The flow's own level (a legacy endpoint is a warning); absent means the rule's level. */

@@ -58,30 +58,42 @@ let created = new Set<string>();
 
 function addToCollections(collections: RuleCollection[], fix: AddRuleFix, kind: RuleCollection["collectionKind"]): RuleCollection[] {
   const c = fix.collection!;
-  const rule = modelRule(fix.rule) as FirewallRule;
   const existing = collections.find((x) => x.name === c.name);
+  const fresh = (have: readonly FirewallRule[]) => fix.rules.filter((r) => !have.some((h) => h.name === r.name)).map((r) => modelRule(r) as FirewallRule);
   if (existing) {
     if (!created.has(`collection ${c.name}`)) expect(c.exists, `collection ${c.name} exists`).toBe(true);
     expect(existing.priority).toBe(c.priority);
-    return collections.map((x) => (x === existing ? { ...x, rules: [...x.rules, rule] } : x));
+    return collections.map((x) => (x === existing ? { ...x, rules: [...x.rules, ...fresh(x.rules)] } : x));
   }
   expect(c.exists).toBe(false);
   created.add(`collection ${c.name}`);
-  return [...collections, collection({ name: c.name, priority: c.priority, action: "Allow", collectionKind: kind, rules: [rule] })];
+  return [...collections, collection({ name: c.name, priority: c.priority, action: "Allow", collectionKind: kind, rules: fresh([]) })];
 }
 
 function addRule(set: ResourceSet, fix: AddRuleFix): Resource[] {
   const target = set.resources.find((r) => r.ref.urn === fix.resource.urn);
   expect(target, `fix target ${fix.resource.urn}`).toBeDefined();
   if (target!.kind === "networkSecurityGroup") {
-    const rule = modelRule(fix.rule) as SecurityRule;
-    expect(target!.securityRules.some((r) => r.priority === rule.priority && r.name !== rule.name), `priority ${rule.priority} is free`).toBe(false);
-    if (target!.securityRules.some((r) => r.name === rule.name)) return set.resources; // the same rule, from another finding
-    return set.resources.map((r) => (r === target ? { ...target!, securityRules: [...target!.securityRules, rule] } : r));
+    expect(fix.rules).toHaveLength(1);
+    const rule = modelRule(fix.rules[0]!) as SecurityRule;
+    let existing = target!.securityRules;
+    if (fix.move) {
+      // No free priority precedes the deny: it moves to a free one after it first, the new rule takes its place.
+      expect(fix.move.resource.urn).toBe(target!.ref.urn);
+      const moved = existing.find((r) => r.name === fix.move!.rule)!;
+      expect(moved.priority).toBe(fix.move.from);
+      expect(existing.some((r) => r.direction === "Outbound" && r.priority === fix.move!.to), `priority ${fix.move.to} is free`).toBe(false);
+      existing = existing.map((r) => (r === moved ? { ...r, priority: fix.move!.to } : r));
+    }
+    expect(rule.priority).toBeGreaterThanOrEqual(100);
+    expect(rule.priority).toBeLessThanOrEqual(4096);
+    expect(existing.some((r) => r.direction === "Outbound" && r.priority === rule.priority && r.name !== rule.name), `priority ${rule.priority} is free`).toBe(false);
+    if (existing.some((r) => r.name === rule.name)) return set.resources; // the same rule, from another finding
+    return set.resources.map((r) => (r === target ? { ...target!, securityRules: [...existing, rule] } : r));
   }
   if (target!.kind === "azureFirewall") {
-    const key = fix.rule.ruleType === "ApplicationRule" ? "applicationRuleCollections" : "networkRuleCollections";
-    const kind = fix.rule.ruleType === "ApplicationRule" ? "application" : "network";
+    const key = fix.rules[0]!.ruleType === "ApplicationRule" ? "applicationRuleCollections" : "networkRuleCollections";
+    const kind = fix.rules[0]!.ruleType === "ApplicationRule" ? "application" : "network";
     return set.resources.map((r) => (r === target ? { ...target!, [key]: addToCollections(target![key], fix, kind) } : r));
   }
   expect(target!.kind).toBe("firewallPolicy");
@@ -91,8 +103,6 @@ function addRule(set: ResourceSet, fix: AddRuleFix): Resource[] {
   if (group && group.kind === "ruleCollectionGroup") {
     if (!created.has(`group ${g.name}`)) expect(g.exists, `group ${g.name} exists`).toBe(true);
     expect(group.priority).toBe(g.priority);
-    const rules = group.ruleCollections.flatMap((c) => c.rules);
-    if (rules.some((r) => r.name === fix.rule.name)) return set.resources;
     return set.resources.map((r) => (r === group ? { ...group, ruleCollections: addToCollections(group.ruleCollections, fix, "filter") } : r));
   }
   expect(g.exists).toBe(false);
@@ -131,20 +141,22 @@ function apply(set: ResourceSet, fix: FindingFix, batch = false): ResourceSet {
 }
 
 function key(f: Finding): string {
-  return `${f.rule.id} ${f.resource.name} ${f.endpoint ? `${f.endpoint.host}:${f.endpoint.port}/${f.endpoint.protocol}` : ""}`;
+  return `${f.rule.id} ${f.resource.name} ${f.endpoints.map((e) => `${e.host}:${e.port}/${e.protocol}`).join(",")}`;
 }
 
 /** Applies the finding's fix and audits again: that finding is gone. */
 function expectFixClears(set: ResourceSet, finding: Finding): ResourceSet {
   expect(finding.fix, `${key(finding)} carries a fix`).toBeDefined();
   const fixed = apply(set, finding.fix!);
-  const after = audit(fixed).map(key);
-  expect(after, `after applying the fix of ${key(finding)}`).not.toContain(key(finding));
+  // No finding of the rule still breaks any endpoint of the cause.
+  const broken = new Set(finding.endpoints.map((e) => `${e.host}:${e.port}/${e.protocol}`));
+  const after = audit(fixed).filter((f) => f.rule.id === finding.rule.id && (broken.size === 0 ? f.resource.urn === finding.resource.urn : f.endpoints.some((e) => broken.has(`${e.host}:${e.port}/${e.protocol}`))));
+  expect(after.map(key), `after applying the fix of ${key(finding)}`).toEqual([]);
   return fixed;
 }
 
 function only(findings: Finding[], rule: string, host?: string, port?: number): Finding {
-  const matching = findings.filter((f) => f.rule.id === rule && (host === undefined || f.endpoint?.host === host) && (port === undefined || f.endpoint?.port === port));
+  const matching = findings.filter((f) => f.rule.id === rule && f.endpoints.some((e) => (host === undefined || e.host === host) && (port === undefined || e.port === port)) || (f.rule.id === rule && host === undefined && port === undefined && f.endpoints.length === 0));
   expect(matching.length, `${rule} ${host ?? ""}:${port ?? ""} in ${findings.map(key).join("; ")}`).toBe(1);
   return matching[0]!;
 }
@@ -162,14 +174,16 @@ describe("add-rule fixes take effect before the rule that decides today", () => 
       ruleCollectionGroup: { name: "azs-bridge-egress", priority: 199, exists: false },
       collection: { name: "azs-bridge-application", priority: 200, action: "Allow", exists: false },
       before: `rule "deny-${USAGE}" in collection "deny-usage" (priority 150) in rule collection group "${GROUP}" (priority 200)`,
-      rule: {
-        ruleType: "ApplicationRule",
-        name: "allow-trafficmanager.net-https-443",
-        sourceAddresses: ["203.0.113.0/27"],
-        protocols: [{ protocolType: "Https", port: 443 }],
-        targetFqdns: [USAGE],
-        terminateTLS: false,
-      },
+      rules: [
+        {
+          ruleType: "ApplicationRule",
+          name: "allow-trafficmanager.net-https-443",
+          sourceAddresses: ["203.0.113.0/27"],
+          protocols: [{ protocolType: "Https", port: 443 }],
+          targetFqdns: [USAGE],
+          terminateTLS: false,
+        },
+      ],
     });
     expect(finding.remediation.startsWith(finding.fix!.description)).toBe(true);
     expectFixClears(set, finding);
@@ -221,7 +235,7 @@ describe("add-rule fixes take effect before the rule that decides today", () => 
     expect(arm.fix).toMatchObject({
       ruleCollectionGroup: { name: "azs-bridge-egress", priority: 199 },
       collection: { name: "azs-bridge-network" },
-      rule: { ruleType: "NetworkRule", ipProtocols: ["TCP"], destinationAddresses: ["AzureResourceManager"], destinationPorts: ["443"] },
+      rules: [{ ruleType: "NetworkRule", ipProtocols: ["TCP"], destinationAddresses: ["AzureResourceManager"], destinationPorts: ["443"] }],
     });
     expect(arm.fix!.description).toMatch(/network rules are evaluated before application rules/);
     expectFixClears(set, arm);
@@ -230,30 +244,51 @@ describe("add-rule fixes take effect before the rule that decides today", () => 
   it("NTP denied by default: a network rule to the configured server on UDP 123", () => {
     const set = withNetworkRule("ntp", null);
     const finding = only(audit(set), "BG108");
-    expect((finding.fix as AddRuleFix).rule).toEqual({
-      ruleType: "NetworkRule",
-      name: "allow-10.0.0.10-udp-123",
-      sourceAddresses: ["203.0.113.0/27"],
-      ipProtocols: ["UDP"],
-      destinationAddresses: ["10.0.0.10"],
-      destinationPorts: ["123"],
-    });
+    expect((finding.fix as AddRuleFix).rules).toEqual([
+      {
+        ruleType: "NetworkRule",
+        name: "allow-10.0.0.10-udp-123",
+        sourceAddresses: ["203.0.113.0/27"],
+        ipProtocols: ["UDP"],
+        destinationAddresses: ["10.0.0.10"],
+        destinationPorts: ["123"],
+      },
+    ]);
     expectFixClears(set, finding);
   });
 
-  it("NSG: a security rule below the deny, one priority per distinct rule, endpoints behind one tag sharing one", () => {
+  it("NSG: one security rule per cause, with every port of its endpoints, below the deny, a distinct priority each", () => {
     const set = withNsgRule(nsgRule("deny-web", 150, "Deny", "Internet"));
     const findings = audit(set).filter((f) => f.resource.name === NSG);
     const fixes = findings.map((f) => f.fix as AddRuleFix);
-    expect(fixes.every((f) => f.kind === "add-rule" && f.resource.name === NSG && f.rule.ruleType === "SecurityRule")).toBe(true);
-    const byName = new Map(fixes.map((f) => [f.rule.name, (f.rule as { priority: number }).priority]));
-    expect(new Set(byName.values()).size).toBe(byName.size);
-    expect([...byName.values()].every((p) => p < 150 && p >= 100)).toBe(true);
-    // The usage endpoints are behind the AzureStack service tag ("Azure Stack Bridge services"): the narrowest allow.
-    const usage = only(findings, "BG201", "*.trafficmanager.net");
-    expect(usage.fix).toMatchObject({ rule: { name: "allow-bridge-AzureStack-tcp-443", priority: 149, protocol: "Tcp", destinationAddressPrefixes: ["AzureStack"], destinationPortRanges: ["443"] } });
-    expect(only(findings, "BG201", "*.cloudapp.azure.com").fix).toMatchObject({ rule: { name: "allow-bridge-AzureStack-tcp-443", priority: 149 } });
-    expectFixClears(set, usage);
+    expect(fixes.every((f) => f.kind === "add-rule" && f.resource.name === NSG && f.rules.length === 1 && f.rules[0]!.ruleType === "SecurityRule")).toBe(true);
+    const priorities = fixes.map((f) => (f.rules[0] as { priority: number }).priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+    expect(priorities.every((p) => p < 150 && p >= 100)).toBe(true);
+    expect(only(findings, "BG201").fix).toMatchObject({ rules: [{ name: "allow-bridge-usage", protocol: "Tcp", destinationAddressPrefixes: ["AzureStack"], destinationPortRanges: ["443"] }] });
+    // Identity: 16 endpoints on two ports, one finding, one rule with both ports.
+    const login = only(findings, "BG301");
+    expect(login.endpoints.length).toBeGreaterThan(10);
+    expect(login.fix).toMatchObject({ rules: [{ name: "allow-bridge-identity", destinationAddressPrefixes: expect.arrayContaining(["AzureActiveDirectory"]), destinationPortRanges: ["443", "80"] }] });
+    let fixed = set;
+    created = new Set();
+    for (const f of findings) fixed = apply(fixed, f.fix!, true);
+    expect(audit(fixed).filter((f) => f.resource.name === NSG).map(key)).toEqual([]);
+  });
+
+  it("NSG deny at priority 100: nothing can precede it, so it moves to 101 and the allow takes 100 (Azure accepts 100-4096, unique)", () => {
+    const set = healthyStack({ nsg: { securityRules: [nsgRule("deny-aad", 100, "Deny", "AzureActiveDirectory")] } });
+    const finding = only(audit(set).filter((f) => f.resource.name === NSG), "BG301");
+    expect(finding.fix).toMatchObject({ move: { rule: "deny-aad", from: 100, to: 101, path: expect.stringMatching(/^securityRules\[\d+\]\.priority$/) }, rules: [{ priority: 100 }] });
+    expect(finding.fix!.description).toMatch(/No free priority precedes rule "deny-aad" \(priority 100; NSG priorities run 100-4096/);
+    expectFixClears(set, finding);
+  });
+
+  it("NSG deny at 100 with 101 taken: no rule Azure would accept can precede it: change or narrow that rule, in words", () => {
+    const taken = healthyStack({ nsg: { securityRules: [nsgRule("deny-aad", 100, "Deny", "AzureActiveDirectory"), nsgRule("allow-other", 101, "Allow", "10.9.9.9")] } });
+    const finding = only(audit(taken).filter((f) => f.resource.name === NSG), "BG301");
+    expect(finding.fix).toBeUndefined();
+    expect(finding.remediation).toMatch(/No free priority precedes rule "deny-aad" \(priority 100\).*change or narrow that rule/);
   });
 
   it("classic firewall: a collection of the right kind below the denying one", () => {
@@ -270,7 +305,7 @@ describe("add-rule fixes take effect before the rule that decides today", () => 
     const finding = only(audit(set), "BG201", USAGE, 443);
     expect(finding.fix).toMatchObject({ resource: { name: "classic-fw" }, collection: { name: "azs-bridge-application", priority: 149, exists: false } });
     expect((finding.fix as AddRuleFix).ruleCollectionGroup).toBeUndefined();
-    expect((finding.fix as AddRuleFix).rule).not.toHaveProperty("terminateTLS");
+    expect((finding.fix as AddRuleFix).rules[0]).not.toHaveProperty("terminateTLS");
     expectFixClears(set, finding);
   });
 
@@ -300,7 +335,7 @@ describe("change-property fixes", () => {
   it("BG205: the black-hole route's next hop", () => {
     const set = withDefaultRoute({ nextHopType: "None" });
     // The same route may also drop the DNS server's traffic: that finding names the DNS endpoint.
-    const finding = only(audit(set).filter((f) => f.endpoint === null), "BG205");
+    const finding = only(audit(set).filter((f) => f.endpoints.every((e) => e.purpose !== "dns")), "BG205");
     expect(finding.fix).toMatchObject({ kind: "change-property", resource: { name: ROUTE_TABLE }, path: "routes[0].nextHopType", value: "Internet", current: "None" });
     expectFixClears(set, finding);
   });
@@ -328,7 +363,9 @@ describe("the fixes of one stack agree", () => {
       ruleCollectionGroup: policyGroup(GROUP, 200, []),
     });
     const before = audit(set, healthyConfig());
-    expect(before.length).toBeGreaterThan(20);
+    // One finding per cause and rule: the deny collection and the default deny, not one per endpoint.
+    expect(before.length).toBeGreaterThan(3);
+    expect(before.length).toBeLessThan(12);
     created = new Set();
     for (const finding of before) if (finding.fix) set = apply(set, finding.fix, true);
     const after = audit(set, healthyConfig());

@@ -30,9 +30,8 @@ describe("fix lines", () => {
   it("an add-rule fix: the rule, where it goes, what it allows, what it precedes", () => {
     const finding = audit(withCollection(denyAppCollection("deny-usage", 150, [USAGE]))).find((f) => f.rule.id === "BG201")!;
     expect(fixLines(finding.fix!)).toEqual([
-      '+ ApplicationRule "allow-trafficmanager.net-https-443" in policy hub-policy',
-      '  > rule collection group "azs-bridge-egress" (new, priority 199) > collection "azs-bridge-application" (new, priority 200, Allow)',
-      "  Https:443 from 203.0.113.0/27 to *.trafficmanager.net, terminateTLS: false",
+      '+ in policy hub-policy > rule collection group "azs-bridge-egress" (new, priority 199) > collection "azs-bridge-application" (new, priority 200, Allow):',
+      '  ApplicationRule "allow-trafficmanager.net-https-443": Https:443 from 203.0.113.0/27 to *.trafficmanager.net, terminateTLS: false',
       '  before rule "deny-*.trafficmanager.net" in collection "deny-usage" (priority 150) in rule collection group "bridge-egress" (priority 200)',
     ]);
   });
@@ -48,14 +47,14 @@ describe("text", () => {
     const finding = audit(withCollection(denyAppCollection("deny-usage", 150, [USAGE]))).find((f) => f.rule.id === "BG201")!;
     const lines = renderText(buildReport([finding], 6, 26), { color: false, width: 100 }).split("\n");
     const fix = lines.findIndex((l) => l.startsWith("      fix:      Add an application rule that allows *.trafficmanager.net"));
-    const change = lines.findIndex((l) => l.startsWith("      change:   + ApplicationRule \"allow-trafficmanager.net-https-443\" in policy hub-policy"));
+    const change = lines.findIndex((l) => l.startsWith("      change:   + in policy hub-policy > rule collection group"));
     const docs = lines.findIndex((l) => l.startsWith("      docs:"));
     expect(fix).toBeGreaterThan(0);
     expect(change).toBeGreaterThan(fix);
     expect(docs).toBeGreaterThan(change);
     // Continuation lines of the fix sit two columns in; a wrapped line two more.
     for (const line of lines.slice(change + 1, docs)) expect(line).toMatch(/^ {18}(  )?\S/);
-    expect(lines.slice(change, docs).join("\n")).toContain("Https:443 from 203.0.113.0/27 to *.trafficmanager.net, terminateTLS: false");
+    expect(lines.slice(change, docs).join(" ").replace(/\s+/g, " ")).toContain("Https:443 from 203.0.113.0/27 to *.trafficmanager.net, terminateTLS: false");
     expect(lines.slice(change, docs).every((l) => l.length <= 100)).toBe(true);
   });
 
@@ -67,20 +66,20 @@ describe("text", () => {
 });
 
 describe("JSON report", () => {
-  it("carries the fix, valid against the closed schema (schemaVersion 1)", () => {
+  it("carries the fix, valid against the closed schema (schemaVersion 2)", () => {
     const report = JSON.parse(renderJson(buildReport(findingsWithFixes(), 6, 26)));
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     const validate = new Ajv({ strict: false }).compile(reportSchema);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     const kinds = new Set(report.findings.map((f: Finding) => f.fix?.kind));
     expect(kinds).toEqual(new Set(["add-rule", "change-property"]));
-    const ruleTypes = new Set(report.findings.map((f: Finding) => (f.fix?.kind === "add-rule" ? f.fix.rule.ruleType : undefined)).filter(Boolean));
+    const ruleTypes = new Set(report.findings.flatMap((f: Finding) => (f.fix?.kind === "add-rule" ? f.fix.rules.map((r) => r.ruleType) : [])));
     expect(ruleTypes).toEqual(new Set(["ApplicationRule", "SecurityRule"]));
   });
 
   it("writes only the contract's fields of a fix", () => {
     const [finding] = findingsWithFixes();
-    const polluted = { ...finding!, fix: { ...finding!.fix!, internal: "x", rule: { ...(finding!.fix as { rule: object }).rule, extra: 1 } } } as unknown as Finding;
+    const polluted = { ...finding!, fix: { ...finding!.fix!, internal: "x", rules: (finding!.fix as unknown as { rules: object[] }).rules.map((r) => ({ ...r, extra: 1 })) } } as unknown as Finding;
     const report = JSON.parse(renderJson(buildReport([polluted], 1, 1)));
     expect(JSON.stringify(report)).not.toMatch(/internal|extra/);
     const validate = new Ajv({ strict: false }).compile(reportSchema);

@@ -117,7 +117,7 @@ describe("the round trip is not vacuous", () => {
     const group = asFile(generated("AzureCloud"));
     group.properties.ruleCollections[0]!.rules = group.properties.ruleCollections[0]!.rules.filter((r) => r.name !== "ntp");
     const report = auditResourceSet(normalizeArm([armPolicy(), group], "cut.json"), config);
-    expect(report.findings.map((f) => [f.rule.id, f.endpoint?.host])).toEqual([["BG108", TIME_SERVER]]);
+    expect(report.findings.map((f) => [f.rule.id, f.endpoints[0]?.host])).toEqual([["BG108", TIME_SERVER]]);
   });
 
   it("terminateTLS: true on the usage rule of a Premium policy with a CA is intercepted (BG501)", () => {

@@ -151,14 +151,13 @@ describe("audit: no finding is about a deployment-specific endpoint", () => {
   it("the misconfigured example reports nothing on LDAP/GC ports or placeholder hosts", () => {
     const result = runCli(["audit", misconfigured, "-c", exampleConfig, "--format", "json", "--soft-fail"]);
     expect(result.status).toBe(0);
-    const report = JSON.parse(result.stdout) as { findings: { endpoint: { host: string; port: number; purpose: string } | null }[] };
+    const report = JSON.parse(result.stdout) as { findings: { endpoints: { host: string; port: number; purpose: string }[] }[] };
     expect(report.findings.length).toBeGreaterThan(0);
     const purposes = new Set<string>(DEPLOYMENT_ENDPOINTS.map((e) => e.purpose));
-    for (const f of report.findings) {
-      if (!f.endpoint) continue;
-      expect(f.endpoint.host).not.toMatch(/[<>]/);
-      expect(DIRECTORY_PORTS).not.toContain(f.endpoint.port);
-      expect(purposes.has(f.endpoint.purpose)).toBe(false);
+    for (const e of report.findings.flatMap((f) => f.endpoints)) {
+      expect(e.host).not.toMatch(/[<>]/);
+      expect(DIRECTORY_PORTS).not.toContain(e.port);
+      expect(purposes.has(e.purpose)).toBe(false);
     }
   });
 });

@@ -39,7 +39,7 @@ describe("bridgeguard audit on the bundled examples", () => {
     const report = jsonAudit(misconfigured);
     const arm = report.findings.find((f) => f.rule.id === "BG202" && f.severity === "error");
     expect(arm?.resource.name).toBe("azure-stack-bridge");
-    expect(arm?.endpoint).toEqual({ host: "management.azure.com", port: 443, protocol: "https", purpose: "registration" });
+    expect(arm?.endpoints).toContainEqual({ host: "management.azure.com", port: 443, protocol: "https", purpose: "registration" });
     expect(arm?.evidence.join("\n")).toMatch(/block-management.*150/);
     const tls = report.findings.find((f) => f.rule.id === "BG501");
     expect(tls?.code).toBe("CertificateValidationError");
@@ -84,7 +84,7 @@ describe("bridgeguard audit on the bundled examples", () => {
   it("--cloud wins over the config file", () => {
     const result = runCli(["audit", healthy, "--config", exampleConfig, "--cloud", "AzureUSGovernment", "--format", "json"]);
     const report = JSON.parse(result.stdout) as Report;
-    expect(report.findings.some((f) => f.endpoint?.host === "login.microsoftonline.us")).toBe(true);
+    expect(report.findings.some((f) => f.endpoints.some((e) => e.host === "login.microsoftonline.us"))).toBe(true);
   });
 });
 

@@ -83,14 +83,14 @@ describe("--format github: workflow annotations", () => {
       rule: { id: "BG201", slug: "usage-endpoint-blocked" },
       severity: "error",
       resource: { urn: "urn:x\n::warning::fake", type: "t", name: "n", line: 3 },
-      endpoint: null,
+      endpoints: [],
       message: "blocked\n::add-mask::x",
       evidence: [],
       remediation: "r",
       docs: "",
       file: "stacks/a,b:c.json",
     };
-    const report = { schemaVersion: 1, tool: { name: "bridgeguard", version: "0" }, catalog: { version: "0" }, findings: [finding], summary: { errors: 1, warnings: 0, resources: 1, endpoints: 0 } } as Report;
+    const report = { schemaVersion: 2, tool: { name: "bridgeguard", version: "0" }, catalog: { version: "0" }, findings: [finding], summary: { errors: 1, warnings: 0, resources: 1, endpoints: 0 } } as Report;
     const out = renderGithub(report).split("\n");
     expect(out[0]).toBe("::error file=stacks/a%2Cb%3Ac.json,line=3,title=BG201 usage-endpoint-blocked (NetworkError)::blocked%0A::add-mask::x%0AResource: urn:x%0A::warning::fake%0AFix: r");
     expect(out.filter((line) => line.startsWith("::"))).toHaveLength(1);

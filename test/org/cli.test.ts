@@ -79,9 +79,9 @@ describe("suppressions", () => {
     const run = (format: string) => runCli(["audit", misconfigured, "--config", suppressAll, "--format", format]).stdout;
     const sarif = JSON.parse(run("sarif")) as Sarif.Log;
     const withSuppression = sarif.runs[0]!.results!.filter((r) => r.suppressions?.length);
-    expect(withSuppression.length).toBeGreaterThan(30);
+    expect(withSuppression.length).toBeGreaterThan(2);
     expect(withSuppression.find((r) => r.ruleId === "BG202")?.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "ARM is reached through the private link, CHG-1002" }]);
-    expect(sarif.runs[0]!.results!.every((r) => /^[0-9a-f]{64}$/.test(r.partialFingerprints?.["bridgeguard/v1"] ?? ""))).toBe(true);
+    expect(sarif.runs[0]!.results!.every((r) => /^[0-9a-f]{64}$/.test(r.partialFingerprints?.["bridgeguard/v2"] ?? ""))).toBe(true);
     const junit = run("junit");
     // One testcase per rule: BG202's only finding is suppressed, so its test is skipped, saying why.
     expect(junit).toContain('<skipped message="1 suppressed: ARM is reached through the private link, CHG-1002"/>');
@@ -134,16 +134,17 @@ describe("suppressions", () => {
 });
 
 /** The misconfigured example, reordered and with its NSG's deny rule renamed and re-prioritised: same findings, other words. */
-function reworded(): string {
+/** The example, resources reversed and the NSG's deny renumbered (or renamed: another rule, so another cause). */
+function reworded(rename?: string): string {
   const stack = JSON.parse(fs.readFileSync(misconfigured, "utf8"));
   stack.deployment.resources.reverse();
   const nsg = stack.deployment.resources.find((r: { type: string }) => r.type.endsWith("NetworkSecurityGroup"));
   for (const props of [nsg.inputs, nsg.outputs]) {
     const rule = props.securityRules.find((r: { name: string }) => r.name === "deny-aad");
-    rule.name = "block-entra-id";
+    if (rename) rule.name = rename;
     rule.priority = 310;
   }
-  return write("reworded.json", JSON.stringify(stack, null, 1));
+  return write(rename ? "renamed.json" : "reworded.json", JSON.stringify(stack, null, 1));
 }
 
 describe("baselines", () => {
@@ -155,9 +156,9 @@ describe("baselines", () => {
     expect(result.status).toBe(0);
     const baseline = JSON.parse(fs.readFileSync(baselineFile, "utf8")) as Baseline;
     const report = json(result);
-    expect(baseline.schemaVersion).toBe(1);
+    expect(baseline.schemaVersion).toBe(2);
     expect(baseline.fingerprints.map((e) => e.fingerprint).sort()).toEqual([...new Set(fingerprints(report))]);
-    expect(baseline.fingerprints.find((e) => e.rule === "BG202 arm-endpoint-blocked")).toMatchObject({ endpoint: "management.azure.com:443/https" });
+    expect(baseline.fingerprints.find((e) => e.rule === "BG202 arm-endpoint-blocked")).toMatchObject({ endpoints: ["management.azure.com:443/https"] });
     expect(report.findings.every((f) => f.baselineState === "unchanged")).toBe(true);
   });
 
@@ -175,26 +176,33 @@ describe("baselines", () => {
     const after = json(runCli(["audit", file, "--config", exampleConfig, "--format", "json"]));
     const message = (report: Report) => report.findings.find((f) => f.rule.id === "BG301" && f.resource.name === "stamp-vip-nsg")!.message;
     expect(message(after)).not.toBe(message(before));
-    expect(message(after)).toContain("block-entra-id");
+    expect(message(after)).toContain("310");
     expect(fingerprints(after)).toEqual(fingerprints(before));
     const result = runCli(["audit", file, "--config", exampleConfig, "--baseline", baselineFile]);
     expect(result.status).toBe(0);
   });
 
-  it("a new finding fails the run, and only it counts", () => {
-    // Another time server: BG108's endpoint changes, which is a new finding (the old one is gone).
+  it("fingerprints follow the cause: another endpoint broken by the same rule is not new", () => {
+    // Another time server: BG108's endpoint changes, but the default deny that breaks it is the same cause.
     const moved = write("moved-ntp.yaml", EXAMPLE_CONFIG.replace("timeServer: 10.0.0.10", "timeServer: 10.0.0.11"));
     const result = runCli(["audit", misconfigured, "--config", moved, "--baseline", baselineFile, "--format", "json"]);
+    expect(result.status).toBe(0);
+    expect(json(result).findings.find((f) => f.rule.id === "BG108")).toMatchObject({ baselineState: "unchanged", endpoints: [{ host: "10.0.0.11" }] });
+  });
+
+  it("a new cause fails the run, and only it counts", () => {
+    // The NSG's deny renamed: another rule denies the identity endpoints, a new cause (the old one is gone).
+    const result = runCli(["audit", reworded("block-entra-id"), "--config", exampleConfig, "--baseline", baselineFile, "--format", "json"]);
     expect(result.status).toBe(1);
     const report = json(result);
     const fresh = report.findings.filter((f) => f.baselineState === "new");
     expect(fresh.length).toBeGreaterThan(0);
-    expect(new Set(fresh.map((f) => `${f.rule.id} ${f.endpoint?.host}:${f.endpoint?.port}`))).toEqual(new Set(["BG108 10.0.0.11:123"]));
+    expect(new Set(fresh.map((f) => `${f.rule.id} ${f.resource.name} ${f.cause}`))).toEqual(new Set(['BG301 stamp-vip-nsg rule "block-entra-id"']));
     expect(report.summary.errors + report.summary.warnings).toBe(fresh.length);
     expect(report.summary.errors).toBeGreaterThan(0);
     expect(report.summary.baselined).toBe(report.findings.length - fresh.length);
-    const sarif = JSON.parse(runCli(["audit", misconfigured, "--config", moved, "--baseline", baselineFile, "--format", "sarif"]).stdout) as Sarif.Log;
-    expect(new Set(sarif.runs[0]!.results!.filter((r) => r.baselineState === "new").map((r) => r.ruleId))).toEqual(new Set(["BG108"]));
+    const sarif = JSON.parse(runCli(["audit", reworded("block-entra-id"), "--config", exampleConfig, "--baseline", baselineFile, "--format", "sarif"]).stdout) as Sarif.Log;
+    expect(new Set(sarif.runs[0]!.results!.filter((r) => r.baselineState === "new").map((r) => r.ruleId))).toEqual(new Set(["BG301"]));
   });
 
   it("a bad baseline file is an input error naming it", () => {
@@ -254,7 +262,7 @@ describe("many stacks at once", () => {
     const report = json(result);
     expect(report.stacks?.find((s) => s.file === broken)?.error).toMatch(/broken\.json:3:\d+: invalid JSON/);
     expect(report.stacks?.filter((s) => !s.error)).toHaveLength(3);
-    expect(report.findings.length).toBeGreaterThan(20);
+    expect(report.findings.length).toBeGreaterThan(10);
     expect(runCli(["audit", stacks, "--config", exampleConfig, "--soft-fail"]).status).toBe(2);
   });
 
@@ -330,7 +338,7 @@ describe("severity gate and per-code overrides", () => {
     const relaxed = config("relaxed.yaml", "codes:\n  LoginError:\n    severity: warning\n");
     const report = json(runCli(["audit", misconfigured, "--config", relaxed, "--format", "json"]));
     const login = report.findings.filter((f: Finding) => f.code === "LoginError");
-    expect(login.length).toBeGreaterThan(10);
+    expect(login.length).toBeGreaterThan(2);
     expect(login.every((f) => f.severity === "warning")).toBe(true);
     expect(report.findings.filter((f) => f.code === "NetworkError" && f.severity === "error").length).toBeGreaterThan(0);
     // The example config ends inside `rules:`: BG301 set back to error by rule wins over its code.

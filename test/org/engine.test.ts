@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { BridgeguardConfig, SuppressionConfig } from "../../src/config/types";
 import { applyBaseline, createBaseline, loadBaselineFile, parseBaseline, renderBaseline } from "../../src/engine/baseline";
 import { CONFIG_SCHEMA } from "../../src/engine/config";
-import { endpointKey, fingerprintFor, fingerprintOf } from "../../src/engine/fingerprint";
+import { endpointKey, fingerprintFor, fingerprintOf, v1Fingerprints } from "../../src/engine/fingerprint";
+import { createHash } from "node:crypto";
 import { findingFails, gateFails } from "../../src/engine/gate";
 import { severityOverride, toFinding } from "../../src/engine/run";
 import { applySuppressions, checkSuppressions, isIsoDate, todayUtc } from "../../src/engine/suppressions";
@@ -34,13 +35,12 @@ function shuffled<T>(items: readonly T[]): T[] {
 describe("fingerprint", () => {
   const finding = sampleFindings().find((f) => f.rule.id === "BG201")!;
 
-  it("is 64 hex digits of sha-256 over rule id, resource URN and endpoint", () => {
+  it("is 64 hex digits of sha-256 over rule id, resource URN, code and cause", () => {
     expect(fingerprintOf(finding)).toMatch(/^[0-9a-f]{64}$/);
-    expect(endpointKey(finding.endpoint)).toBe("*.trafficmanager.net:443/https");
-    expect(endpointKey(null)).toBeNull();
+    expect(endpointKey(finding.endpoints[0]!)).toBe("*.trafficmanager.net:443/https");
   });
 
-  it("does not change with the message, evidence, remediation, severity, code or docs", () => {
+  it("does not change with the message, evidence, remediation, severity, docs or the endpoints the cause breaks", () => {
     const reworded: Finding = {
       ...finding,
       message: "a different sentence entirely",
@@ -48,17 +48,23 @@ describe("fingerprint", () => {
       remediation: "do something else",
       severity: "warning",
       docs: "https://example.org/x",
+      endpoints: [...finding.endpoints, { host: "management.azure.com", port: 443, protocol: "https", purpose: "registration" }],
     };
     expect(fingerprintOf(reworded)).toBe(fingerprintOf(finding));
   });
 
-  it("changes with the rule, the resource or the endpoint", () => {
+  it("changes with the rule, the resource, the code or the cause", () => {
     const base = fingerprintOf(finding);
     expect(fingerprintOf({ ...finding, rule: { id: "BG202", slug: finding.rule.slug } })).not.toBe(base);
     expect(fingerprintOf({ ...finding, resource: { ...finding.resource, urn: `${finding.resource.urn}-2` } })).not.toBe(base);
-    expect(fingerprintOf({ ...finding, endpoint: { ...finding.endpoint!, port: 80 } })).not.toBe(base);
-    expect(fingerprintOf({ ...finding, endpoint: { ...finding.endpoint!, protocol: "http" } })).not.toBe(base);
-    expect(fingerprintOf({ ...finding, endpoint: null })).not.toBe(base);
+    expect(fingerprintOf({ ...finding, code: "LoginError" })).not.toBe(base);
+    expect(fingerprintOf({ ...finding, cause: 'rule "other"' })).not.toBe(base);
+  });
+
+  it("v1Fingerprints: the version 1 fingerprint of each endpoint (rule, URN, host:port/protocol)", () => {
+    const v1 = (endpoint: string) => createHash("sha256").update(["bridgeguard/v1", finding.rule.id, finding.resource.urn, endpoint].join("\u0000"), "utf8").digest("hex");
+    expect(v1Fingerprints(finding)).toEqual(finding.endpoints.map((e) => v1(`${e.host}:${e.port}/${e.protocol}`)));
+    expect(v1Fingerprints({ ...finding, endpoints: [] })).toEqual([v1("")]);
   });
 
   it("is set on every finding the engine makes, and does not depend on where the resource sits in the stack", () => {
@@ -209,15 +215,23 @@ describe("suppressions: configuration", () => {
 describe("baseline", () => {
   const findings = sampleFindings();
 
-  it("lists each fingerprint once, with rule, resource and endpoint for people, sorted", () => {
+  it("lists each fingerprint once, with rule, resource, code, cause and endpoints for people, sorted", () => {
     const baseline = createBaseline([...findings, findings[1]!]);
-    expect(baseline.schemaVersion).toBe(1);
+    expect(baseline.schemaVersion).toBe(2);
     expect(baseline.tool.name).toBe("bridgeguard");
     expect(baseline.fingerprints).toHaveLength(findings.length);
     expect(baseline.fingerprints.map((e) => e.resource)).toEqual([...baseline.fingerprints.map((e) => e.resource)].sort());
     const entry = baseline.fingerprints.find((e) => e.resource === FIREWALL.urn && e.rule.startsWith("BG201"))!;
-    expect(entry).toEqual({ fingerprint: fingerprintOf(findings.find((f) => f.rule.id === "BG201" && f.resource.urn === FIREWALL.urn)!), rule: "BG201 usage-endpoint-blocked", resource: FIREWALL.urn, endpoint: "*.trafficmanager.net:443/https" });
-    expect(baseline.fingerprints.find((e) => e.resource === REGISTRATION.urn)?.endpoint).toBeNull();
+    const bg201 = findings.find((f) => f.rule.id === "BG201" && f.resource.urn === FIREWALL.urn)!;
+    expect(entry).toEqual({
+      fingerprint: fingerprintOf(bg201),
+      rule: "BG201 usage-endpoint-blocked",
+      resource: FIREWALL.urn,
+      code: "NetworkError",
+      cause: bg201.cause ?? null,
+      endpoints: ["*.trafficmanager.net:443/https"],
+    });
+    expect(baseline.fingerprints.find((e) => e.resource === REGISTRATION.urn)).toMatchObject({ endpoints: [] });
   });
 
   it("is the same file whatever the order of findings", () => {
@@ -236,13 +250,30 @@ describe("baseline", () => {
     expect(gateFails(summary, "warning")).toBe(true);
   });
 
+  it("a version 1 baseline (one entry per endpoint) still loads: a cause is unchanged when each of its endpoints is listed", () => {
+    const v1Entries = (fs: readonly Finding[]) =>
+      fs.flatMap((f) => v1Fingerprints(f).map((fingerprint) => ({ fingerprint, rule: `${f.rule.id} ${f.rule.slug}`, resource: f.resource.urn, endpoint: null })));
+    const wide: Finding = { ...findings.find((f) => f.rule.id === "BG201")!, endpoints: [
+      { host: "*.trafficmanager.net", port: 443, protocol: "https", purpose: "usage" },
+      { host: "*.cloudapp.azure.com", port: 443, protocol: "https", purpose: "usage" },
+    ] };
+    const narrow: Finding = { ...wide, endpoints: [wide.endpoints[0]!] };
+    const v1 = parseBaseline({ schemaVersion: 1, tool: { name: "bridgeguard", version: "0.1.0" }, fingerprints: v1Entries([narrow]) }, "old.json");
+    // Every endpoint of the cause was accepted then: unchanged. One more endpoint broken since: new.
+    expect(applyBaseline([narrow], v1)[0]!.baselineState).toBe("unchanged");
+    expect(applyBaseline([wide], v1)[0]!.baselineState).toBe("new");
+    const all = parseBaseline({ schemaVersion: 1, tool: { name: "bridgeguard", version: "0.1.0" }, fingerprints: v1Entries([wide]) }, "old.json");
+    expect(applyBaseline([wide], all)[0]!.baselineState).toBe("unchanged");
+  });
+
   it("rejects a file that is not a baseline, naming the file and the path", () => {
     const good = JSON.parse(renderBaseline(createBaseline(findings)));
-    expect(errorOf(() => parseBaseline({ ...good, schemaVersion: 2 }, "b.json"))).toMatch(/^b\.json: schemaVersion: expected 1 \(not a bridgeguard baseline/);
+    expect(errorOf(() => parseBaseline({ ...good, schemaVersion: 3 }, "b.json"))).toMatch(/^b\.json: schemaVersion: expected 1 or 2 \(a baseline of another bridgeguard version: recreate it with --create-baseline\)/);
+    expect(errorOf(() => parseBaseline({ ...good, schemaVersion: 1 }, "b.json"))).toMatch(/^b\.json: fingerprints\[0\]/);
     expect(errorOf(() => parseBaseline({ ...good, fingerprints: [{ ...good.fingerprints[0], fingerprint: "abc" }] }, "b.json"))).toMatch(
       /^b\.json: fingerprints\[0\]\.fingerprint: expected 64 lowercase hex digits/,
     );
-    expect(errorOf(() => parseBaseline({ schemaVersion: 1, tool: good.tool }, "b.json"))).toMatch(/^b\.json: fingerprints: is required/);
+    expect(errorOf(() => parseBaseline({ schemaVersion: 2, tool: good.tool }, "b.json"))).toMatch(/^b\.json: fingerprints: is required/);
     expect(errorOf(() => parseBaseline([], "b.json"))).toMatch(/^b\.json: \(top level\): expected object/);
     const report = path.join(dir, "report.json");
     fs.writeFileSync(report, '{"schemaVersion": 1, "tool": {"name": "bridgeguard", "version": "1"}, "findings": []}');

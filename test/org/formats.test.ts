@@ -30,7 +30,7 @@ function orgReport(): Report {
     return { ...summarize(own, 7, 17), suppressed: own.filter((f) => f.suppression).length, baselined: own.filter((f) => !f.suppression && f.baselineState === "unchanged").length };
   };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: "bridgeguard", version: "0.1.0" },
     catalog: { version: "2019.12-azs2301" },
     findings,
@@ -101,7 +101,7 @@ describe("sarif", () => {
 
   it("carries partialFingerprints, external suppressions with the justification, and baselineState", () => {
     const results = log().runs[0]!.results!;
-    for (const r of results) expect(r.partialFingerprints?.["bridgeguard/v1"]).toMatch(/^[0-9a-f]{64}$/);
+    for (const r of results) expect(r.partialFingerprints?.["bridgeguard/v2"]).toMatch(/^[0-9a-f]{64}$/);
     const suppressed = results.filter((r) => r.suppressions);
     expect(suppressed.map((r) => r.ruleId)).toEqual(["BG203"]);
     expect(suppressed[0]!.suppressions).toEqual([{ kind: "external", status: "accepted", justification: JUSTIFICATION, properties: { expires: "2027-01-01" } }]);

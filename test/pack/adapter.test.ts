@@ -81,7 +81,7 @@ const finding: Finding = {
   rule: { id: "BG201", slug: "usage-endpoint-blocked" },
   severity: "error",
   resource: { urn: "urn:pulumi:prod::p::azure-native:network:AzureFirewall::fw", type: "azure-native:network:AzureFirewall", name: "fw" },
-  endpoint: { host: "*.trafficmanager.net", port: 443, protocol: "https", purpose: "usage" },
+  endpoints: [{ host: "*.trafficmanager.net", port: 443, protocol: "https", purpose: "usage" }],
   message: "denies it\u001b[31m",
   evidence: ["collection \"c\" (priority 100, Deny)", "second line"],
   remediation: "Allow it. Documented remediation for NetworkError: check the firewall.",
@@ -94,7 +94,7 @@ describe("violationMessage", () => {
       [
         "NetworkError BG201 usage-endpoint-blocked: denies it\\x1b[31m",
         "  resource: urn:pulumi:prod::p::azure-native:network:AzureFirewall::fw",
-        "  endpoint: *.trafficmanager.net:443 (https, usage)",
+        "  endpoint: *.trafficmanager.net 443/https (usage)",
         '  evidence: collection "c" (priority 100, Deny)',
         "            second line",
         "  fix:      Allow it. Documented remediation for NetworkError: check the firewall.",
@@ -116,7 +116,7 @@ describe("violationMessage", () => {
       slug: "usage-endpoint-blocked",
       message: "denies it\\x1b[31m",
       resource: finding.resource.urn,
-      endpoint: "*.trafficmanager.net:443 (https, usage)",
+      endpoints: ["*.trafficmanager.net 443/https (usage)"],
     });
   });
 });

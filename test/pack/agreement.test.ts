@@ -16,7 +16,7 @@ import { applySuppressions, todayUtc } from "../../src/engine/suppressions";
 import { detectInput, loadResourceFile, readJsonFile } from "../../src/input";
 import type { BridgeguardConfig } from "../../src/config/types";
 import { policyPackConfig } from "../../src/pack/config";
-import { describeEndpoint } from "../../src/report/common";
+import { describeEndpoints } from "../../src/report/common";
 import { EXAMPLE_CONFIG, seen } from "./fixtures";
 import { PackHarness, ROOT, type Diagnostic } from "./harness";
 import { stackRequestsFromFile } from "./stack-export";
@@ -96,7 +96,7 @@ function auditVerdicts(file: string, config: BridgeguardConfig): Verdict[] {
   return findings.map((f) => {
     const fails = f.suppression === undefined && (failOn === "warning" || (failOn === "error" && f.severity === "error"));
     return {
-      key: [f.code, f.rule.id, f.resource.urn, f.endpoint ? describeEndpoint(f.endpoint) : "", fails ? "mandatory" : "advisory"].join(" | "),
+      key: [f.code, f.rule.id, f.resource.urn, describeEndpoints(f.endpoints).join("; "), fails ? "mandatory" : "advisory"].join(" | "),
       message: f.message,
       phase: "audit",
     };
@@ -108,7 +108,7 @@ async function packVerdicts(file: string): Promise<Verdict[]> {
   const out: Verdict[] = [];
   const add = (diagnostics: Diagnostic[], phase: Verdict["phase"]) => {
     for (const v of seen(diagnostics)) {
-      out.push({ key: [v.code, v.ruleId, v.resource, v.endpoint ?? "", v.level].join(" | "), message: v.message, phase });
+      out.push({ key: [v.code, v.ruleId, v.resource, (v.endpoints ?? []).join("; "), v.level].join(" | "), message: v.message, phase });
     }
   };
   for (const r of stack.inputs) add((await pack.analyze(r)).diagnostics, "analyze");

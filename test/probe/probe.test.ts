@@ -141,7 +141,7 @@ describe("bridgeguard probe: network failures", () => {
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ code: "NetworkError", severity: "error", rule: { id: "BG602", slug: "probe-connection-failed" } });
     expect(finding!.resource).toEqual({ urn: `${USAGE}:443`, type: "probe", name: USAGE });
-    expect(finding!.endpoint).toEqual({ host: USAGE_WILDCARD, port: 443, protocol: "https", purpose: "usage" });
+    expect(finding!.endpoints).toEqual([{ host: USAGE_WILDCARD, port: 443, protocol: "https", purpose: "usage" }]);
     expect(finding!.message).toMatch(/refused at the tcp stage/);
     expect(finding!.evidence.join("\n")).toMatch(/ECONNREFUSED|connection refused/);
     expect(finding!.remediation).toMatch(/Documented remediation for NetworkError/);
@@ -214,7 +214,7 @@ describe("bridgeguard probe: network failures", () => {
     const port = await closedPort();
     const run = await probeCli(base("--only", `${ARM}:443`, "--connect-to", `${ARM}:443:127.0.0.1:${port}`));
     const findings = jsonReport(run).findings;
-    expect(findings.map((f) => `${f.code} ${f.rule.id} ${f.endpoint?.purpose}`).sort()).toEqual(["LoginError BG607 identity", "NetworkError BG602 registration"]);
+    expect(findings.map((f) => `${f.code} ${f.rule.id} ${f.endpoints[0]?.purpose}`).sort()).toEqual(["LoginError BG607 identity", "NetworkError BG602 registration"]);
   });
 });
 
@@ -444,7 +444,7 @@ describe("bridgeguard probe: not tested is never a pass", () => {
     // Every name goes to a silent loopback DNS server (nothing reaches the real resolver); short deadline.
     const run = await probeCli(["--ca-file", caFile, "--format", "json", "--stage-timeout", "300ms", "--timeout", "3s", "--dns-server", `127.0.0.1:${silentDns.port}`]);
     const findings = jsonReport(run).findings;
-    const time = findings.filter((f) => f.endpoint?.purpose === "time");
+    const time = findings.filter((f) => f.endpoints[0]?.purpose === "time");
     expect(time).toHaveLength(1);
     expect(time[0]).toMatchObject({ code: "Unauthorized", rule: { id: "BG610" } });
     const ajv = new Ajv({ allErrors: true, strict: true });
@@ -477,7 +477,7 @@ describe("bridgeguard probe: deadlines and Ctrl-C", () => {
     expect(run.ms).toBeLessThan(1000 + 2000);
     const findings = jsonReport(run).findings;
     expect(findings.length).toBeGreaterThan(0);
-    const tested = findings.filter((f) => f.rule.id === "BG610" && !f.endpoint!.host.startsWith("*"));
+    const tested = findings.filter((f) => f.rule.id === "BG610" && !f.endpoints[0]!.host.startsWith("*"));
     expect(tested.length).toBeGreaterThan(0);
     for (const f of tested) expect(f.message).toMatch(/whole-run deadline/);
   });

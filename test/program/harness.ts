@@ -125,7 +125,7 @@ export function auditArm(bodies: readonly ArmBody[], config: Record<string, unkn
 /** What "the same finding" means across front ends: code, rule, severity, resource (ARM id), endpoint. */
 export function findingKeys(findings: readonly Finding[]): string[] {
   return findings
-    .map((f) => `${f.code} ${f.rule.id} ${f.severity} ${f.resource.urn}${f.endpoint ? ` ${f.endpoint.host}:${f.endpoint.port}` : ""}`)
+    .map((f) => `${f.code} ${f.rule.id} ${f.severity} ${f.resource.urn}${f.endpoints.map((e) => ` ${e.host}:${e.port}`).join("")}`)
     .sort();
 }
 

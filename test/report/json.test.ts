@@ -37,14 +37,14 @@ describe("json report", () => {
   it("is the report contract, pretty-printed with two spaces, findings in stable order", () => {
     const text = renderJson(sampleReport());
     expect(text.endsWith("}\n")).toBe(true);
-    expect(text).toContain('\n  "schemaVersion": 1,\n');
+    expect(text).toContain('\n  "schemaVersion": 2,\n');
     const report = parsed();
     expect(Object.keys(report)).toEqual(["$schema", "schemaVersion", "tool", "catalog", "findings", "summary"]);
     // The schema shipped in the package of the version that wrote the report.
     expect(report.$schema).toBe(`https://unpkg.com/bridgeguard@${(report.tool as { version: string }).version}/src/schemas/report.schema.json`);
     expect(report.summary).toEqual({ errors: 4, warnings: 2, resources: 14, endpoints: 17 });
     expect(report.findings.map((f) => (f.rule as { id: string }).id)).toEqual(["BG101", "BG201", "BG203", "BG201", "BG501", "BG301"]);
-    expect(report.findings[0].endpoint).toBeNull();
+    expect(report.findings[0].endpoints).toEqual([]);
   });
 
   it("carries no property beyond the contract", () => {
@@ -64,11 +64,12 @@ describe("json report", () => {
     const cases: [string, (r: ReturnType<typeof parsed>) => void][] = [
       ["wrong code", (r) => (r.findings[1].code = "NetworkFailure")],
       ["wrong severity", (r) => (r.findings[1].severity = "info")],
-      ["wrong purpose", (r) => ((r.findings[1].endpoint as Record<string, unknown>).purpose = "billing")],
-      ["wrong protocol", (r) => ((r.findings[1].endpoint as Record<string, unknown>).protocol = "ftp")],
-      ["schemaVersion 2", (r) => (r.schemaVersion = 2)],
+      ["wrong purpose", (r) => ((r.findings[1].endpoints as Record<string, unknown>[])[0]!.purpose = "billing")],
+      ["wrong protocol", (r) => ((r.findings[1].endpoints as Record<string, unknown>[])[0]!.protocol = "ftp")],
+      ["schemaVersion 1", (r) => (r.schemaVersion = 1)],
       ["missing remediation", (r) => delete r.findings[1].remediation],
-      ["endpoint absent instead of null", (r) => delete r.findings[0].endpoint],
+      ["endpoints absent instead of empty", (r) => delete r.findings[0].endpoints],
+      ["a version 1 endpoint", (r) => (r.findings[0].endpoint = null)],
       ["unknown key", (r) => (r.findings[1].extra = true)],
     ];
     for (const [name, mutate] of cases) {

@@ -91,12 +91,12 @@ describe("markdown report, rendered", () => {
       kind: "add-rule",
       description: "Add an application rule",
       resource: { urn: "urn:pulumi:prod::stamp-egress::azure-native:network:FirewallPolicy::hub-policy", type: "azure-native:network:FirewallPolicy", name: "hub-policy" },
-      rule: { ruleType: "ApplicationRule", name: "allow-trafficmanager", protocols: [{ protocolType: "Https", port: 443 }], targetFqdns: ["*.trafficmanager.net"], sourceAddresses: ["203.0.113.0/27"], terminateTLS: false },
+      rules: [{ ruleType: "ApplicationRule", name: "allow-trafficmanager", protocols: [{ protocolType: "Https", port: 443 }], targetFqdns: ["*.trafficmanager.net"], sourceAddresses: ["203.0.113.0/27"], terminateTLS: false }],
     };
     const diffs = [...html(renderMarkdown(sampleReport(findings), { docsBaseUri: BASE })).matchAll(/<pre><code class="language-diff">([\s\S]*?)<\/code><\/pre>/g)].map((m) => m[1]!);
     // In the causes' order: the usage cause on hub-fw comes before the TLS inspection.
     expect(diffs).toEqual([
-      '+ ApplicationRule &quot;allow-trafficmanager&quot; in policy hub-policy\n  Https:443 from 203.0.113.0/27 to *.trafficmanager.net, terminateTLS: false\n',
+      '+ in policy hub-policy:\n  ApplicationRule &quot;allow-trafficmanager&quot;: Https:443 from 203.0.113.0/27 to *.trafficmanager.net, terminateTLS: false\n',
       "- bridge-rules ruleCollections[0].rules[1].terminateTLS: true\n+ bridge-rules ruleCollections[0].rules[1].terminateTLS: false\n",
     ]);
   });

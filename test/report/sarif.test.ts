@@ -129,16 +129,16 @@ describe("sarif report", () => {
       ruleId: "BG201",
       level: "error",
       locations: [{ logicalLocations: [{ fullyQualifiedName: FIREWALL.urn, name: FIREWALL.name, kind: "resource" }] }],
-      properties: { code: "NetworkError", endpoint: { host: "*.trafficmanager.net", port: 443, protocol: "https", purpose: "usage" } },
+      properties: { code: "NetworkError", endpoints: [{ host: "*.trafficmanager.net", port: 443, protocol: "https", purpose: "usage" }] },
     });
     expect(usage.locations?.[0].physicalLocation).toBeUndefined();
     expect(usage.message.text).toContain("the firewall denies *.trafficmanager.net:443");
     expect(usage.message.text).toContain('- collection "deny-internet" (priority 100, Deny)');
     expect(usage.message.text).toContain("Remediation: Add an application rule allowing");
-    // The finding's fingerprint (rule, resource, endpoint): code scanning follows an alert by it across runs.
-    expect(usage.partialFingerprints).toEqual({ "bridgeguard/v1": expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // The finding's fingerprint (rule, resource, code, cause): code scanning follows an alert by it across runs.
+    expect(usage.partialFingerprints).toEqual({ "bridgeguard/v2": expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(results.filter((r) => r.level === "warning").map((r) => r.ruleId)).toEqual(["BG203", "BG301"]);
-    expect(results[0].properties).toMatchObject({ code: "Unauthorized", endpoint: null });
+    expect(results[0].properties).toMatchObject({ code: "Unauthorized", endpoints: [] });
     expect(results[0].locations?.[0].logicalLocations?.[0].fullyQualifiedName).toBe(REGISTRATION.urn);
   });
 

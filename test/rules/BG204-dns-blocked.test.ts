@@ -12,7 +12,7 @@ describe("BG204 dns-blocked", () => {
   describe("non-compliant", () => {
     it("1. the DNS network rule removed: one error per transport, on the policy", () => {
       const findings = audit(withNetworkRule(DNS_RULE, null));
-      expect(findingsOf(findings, "BG204").map((f) => `${f.endpoint?.protocol} ${f.endpoint?.port}`).sort()).toEqual(["tcp 53", "udp 53"]);
+      expect(findingsOf(findings, "BG204").flatMap((f) => f.endpoints.map((e) => `${e.protocol} ${e.port}`)).sort()).toEqual(["tcp 53", "udp 53"]);
       assertHasFinding(findings, {
         rule: "BG204",
         severity: "error",
@@ -20,14 +20,14 @@ describe("BG204 dns-blocked", () => {
         host: DNS_SERVER,
         port: 53,
         protocol: "udp",
-        remediation: `Add a network rule that allows UDP 53 from 203.0.113.0/27 to ${DNS_SERVER}.`,
+        remediation: `Add a network rule that allows UDP and TCP 53 from 203.0.113.0/27 to ${DNS_SERVER}.`,
       });
     });
 
     it("2. DNS allowed on UDP only: error for TCP 53 (large answers fall back to TCP)", () => {
       const findings = audit(withNetworkRule(DNS_RULE, { ipProtocols: ["UDP"] }));
       assertHasFinding(findings, { rule: "BG204", severity: "error", resourceName: POLICY, host: DNS_SERVER, port: 53, protocol: "tcp" });
-      assertNoFindings(findings.filter((f) => f.endpoint?.protocol === "udp"), "BG204");
+      assertNoFindings(findings.filter((f) => f.endpoints.some((e) => e.protocol === "udp")), "BG204");
     });
 
     it("3. an NSG deny on port 53 before the allow: error on the NSG", () => {

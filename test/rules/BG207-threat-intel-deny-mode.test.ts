@@ -26,7 +26,7 @@ describe("BG207 threat-intel-deny-mode", () => {
         evidence: ["threatIntelMode: Deny", "not in threatIntelWhitelist.fqdns: *.trafficmanager.net"],
         remediation: "to threatIntelWhitelist.fqdns",
       });
-      expect(finding.endpoint).toBeNull();
+      expect(finding.endpoints).toEqual([]);
     });
 
     it("2. Deny mode with the usage endpoint missing from the allow list: only it is named", () => {

@@ -51,9 +51,16 @@ function mismatches(finding: Finding, expected: ExpectedFinding): string[] {
   check("code", finding.code, expected.code ?? findRule(expected.rule)?.meta.code);
   check("resource name", finding.resource.name, expected.resourceName);
   check("resource urn", finding.resource.urn, expected.resourceUrn);
-  check("host", finding.endpoint?.host, expected.host);
-  check("port", finding.endpoint?.port, expected.port);
-  check("protocol", finding.endpoint?.protocol, expected.protocol);
+  // A finding is a cause: the expected endpoint is one of those it breaks.
+  if (expected.host !== undefined || expected.port !== undefined || expected.protocol !== undefined) {
+    const hit = finding.endpoints.some(
+      (e) =>
+        (expected.host === undefined || e.host === expected.host) &&
+        (expected.port === undefined || e.port === expected.port) &&
+        (expected.protocol === undefined || e.protocol === expected.protocol),
+    );
+    if (!hit) problems.push(`no endpoint ${expected.host ?? "*"}:${expected.port ?? "*"}/${expected.protocol ?? "*"} among ${finding.endpoints.map((e) => `${e.host}:${e.port}/${e.protocol}`).join(", ") || "(none)"}`);
+  }
   for (const part of list(expected.message)) if (!finding.message.includes(part)) problems.push(`message lacks "${part}"`);
   for (const part of expected.evidence ?? []) if (!finding.evidence.some((line) => line.includes(part))) problems.push(`evidence lacks "${part}"`);
   for (const part of list(expected.remediation)) if (!finding.remediation.includes(part)) problems.push(`remediation lacks "${part}"`);
@@ -61,7 +68,7 @@ function mismatches(finding: Finding, expected: ExpectedFinding): string[] {
 }
 
 function show(finding: Finding): string {
-  const endpoint = finding.endpoint ? ` ${finding.endpoint.host}:${finding.endpoint.port}/${finding.endpoint.protocol}` : "";
+  const endpoint = finding.endpoints.length > 0 ? ` ${finding.endpoints.map((e) => `${e.host}:${e.port}/${e.protocol}`).join(", ")}` : "";
   return `${finding.rule.id} ${finding.severity} ${finding.code} on ${finding.resource.name}${endpoint}: ${finding.message}\n      evidence: ${finding.evidence.join(" | ")}`;
 }
 
@@ -88,15 +95,17 @@ export function assertHasFinding(findings: readonly Finding[], expected: Expecte
 /** No finding of the rule (optionally: none about this host, or this host and port). */
 export function assertNoFindings(findings: readonly Finding[], ruleId: string, endpoint: { host?: string; port?: number } = {}): void {
   const unwanted = findingsOf(findings, ruleId).filter(
-    (f) => (endpoint.host === undefined || f.endpoint?.host === endpoint.host) && (endpoint.port === undefined || f.endpoint?.port === endpoint.port),
+    (f) =>
+      (endpoint.host === undefined && endpoint.port === undefined) ||
+      f.endpoints.some((e) => (endpoint.host === undefined || e.host === endpoint.host) && (endpoint.port === undefined || e.port === endpoint.port)),
   );
   if (unwanted.length > 0) expect.fail(`unexpected ${ruleId} finding(s):\n${unwanted.map((f) => `  - ${show(f)}`).join("\n")}`);
 }
 
-/** The `host:port` of each finding of the rule, sorted: for "exactly these endpoints" assertions. */
+/** The `host:port` of every endpoint the rule's findings break, sorted: for "exactly these endpoints" assertions. */
 export function endpointsOf(findings: readonly Finding[], ruleId: string): string[] {
   return findingsOf(findings, ruleId)
-    .map((f) => (f.endpoint ? `${f.endpoint.host}:${f.endpoint.port}` : "(none)"))
+    .flatMap((f) => (f.endpoints.length > 0 ? f.endpoints.map((e) => `${e.host}:${e.port}`) : ["(none)"]))
     .sort();
 }
 

@@ -31,7 +31,7 @@ import type { EgressGate } from "../../evaluate/gates";
 import { azureName, lastSegment } from "../../evaluate/names";
 import type { DecidingRule } from "../../evaluate/types";
 import type { AddRuleFix, ChangePropertyFix, FixApplicationRule, FixNetworkRule, FixSecurityRule } from "../../model/fix";
-import { ofKind, type AzureFirewall, type FirewallPolicy, type ResourceSet, type RuleCollection, type RuleCollectionGroup } from "../../model/resource";
+import { ofKind, type ResourceRef, type AzureFirewall, type FirewallPolicy, type ResourceSet, type RuleCollection, type RuleCollectionGroup } from "../../model/resource";
 
 /** NSG custom rule priorities run 100-4096. */
 const NSG_MAX_PRIORITY = 4096;
@@ -159,7 +159,7 @@ function decidingLayer(index: FixIndex, decided: DecidingRule | undefined): Laye
 // ---- the rule -------------------------------------------------------------------------------------
 
 /** The generator's rule for one flow: its endpoint on its port from the configured range. */
-function allowRuleFor(flow: BridgeFlow, layer: Layer): AllowApplicationRule | AllowNetworkRule {
+export function allowRuleFor(flow: BridgeFlow, layer: Layer): AllowApplicationRule | AllowNetworkRule {
   const { endpoint } = flow;
   const sources = flow.flow.sources ?? [];
   if (layer === "application" && flow.flow.appProtocol) {
@@ -305,84 +305,178 @@ function classicPlacement(index: FixIndex, gate: EgressGate, firewall: AzureFire
 
 // ---- NSG --------------------------------------------------------------------------------------------
 
-function nsgRuleKey(flow: BridgeFlow): string {
-  return `${flow.flow.transport}|${addressDestination(flow)}|${flow.endpoint.port}`;
+/** The outbound priorities an NSG uses, and those its fixes took already (one free priority per cause). */
+function nsgUsedPriorities(set: ResourceSet, index: FixIndex, gate: EgressGate): Set<number> {
+  return memoized(index, `nsg|${gate.ref.urn}`, () => {
+    const nsg = ofKind(set, "networkSecurityGroup").find((n) => n.ref.urn === gate.ref.urn);
+    const name = nsg ? azureName(nsg).toLowerCase() : gate.ref.name.toLowerCase();
+    const standalone = ofKind(set, "securityRule").filter((r) => r.networkSecurityGroupName?.toLowerCase() === name || r.armId?.toLowerCase().startsWith(`${nsg?.armId?.toLowerCase()}/`));
+    return new Set([...(nsg?.securityRules ?? []), ...standalone.map((r) => r.rule)].filter((r) => r.direction === "Outbound").map((r) => r.priority));
+  });
 }
 
-/** Priorities for every NSG fix of one gate at once, distinct, below the lowest deny among them. */
-function nsgPriorities(set: ResourceSet, index: FixIndex, gate: EgressGate): Map<string, number> {
-  return memoized(index, `nsg|${gate.ref.urn}`, () => computeNsgPriorities(set, index, gate));
+/** Every port of a cause, ascending, as NSG/firewall port strings. */
+function portsOf(flows: readonly BridgeFlow[]): string[] {
+  return [...new Set(flows.map((f) => f.endpoint.port))].sort((a, b) => b - a).map(String);
 }
 
-function computeNsgPriorities(set: ResourceSet, index: FixIndex, gate: EgressGate): Map<string, number> {
-  const nsg = ofKind(set, "networkSecurityGroup").find((n) => n.ref.urn === gate.ref.urn);
-  const name = nsg ? azureName(nsg).toLowerCase() : gate.ref.name.toLowerCase();
-  const standalone = ofKind(set, "securityRule").filter((r) => r.networkSecurityGroupName?.toLowerCase() === name || r.armId?.toLowerCase().startsWith(`${nsg?.armId?.toLowerCase()}/`));
-  const used = new Set([...(nsg?.securityRules ?? []), ...standalone.map((r) => r.rule)].filter((r) => r.direction === "Outbound").map((r) => r.priority));
-  const blocked = index.blocked.get(gate) ?? [];
-  const ceilings = blocked.map((r) => r.verdict.decidedBy).filter((d) => d && !d.isDefault && d.priority !== undefined).map((d) => d!.priority as number);
-  let next = Math.min(NSG_MAX_PRIORITY + 1, ...ceilings);
-  const priorities = new Map<string, number>();
-  for (const { flow } of blocked) {
-    const key = nsgRuleKey(flow);
-    if (priorities.has(key)) continue;
-    const priority = freeBelow(next, used) ?? MIN_PRIORITY;
-    priorities.set(key, priority);
-    used.add(priority);
-    next = priority;
+function nsgCauseFix(set: ResourceSet, index: FixIndex, gate: EgressGate, flows: readonly BridgeFlow[], decided: DecidingRule | undefined): AddRuleFix | string {
+  const transports = new Set(flows.map((f) => f.flow.transport));
+  const protocol = transports.size > 1 ? "*" : transports.has("udp") ? "Udp" : "Tcp";
+  const destinations = [...new Set(flows.map(addressDestination))];
+  const ports = portsOf(flows);
+  const purposes = [...new Set(flows.map((f) => f.endpoint.purpose))];
+  const used = nsgUsedPriorities(set, index, gate);
+  const ceiling = decided && !decided.isDefault && decided.priority !== undefined ? Math.min(decided.priority, NSG_MAX_PRIORITY + 1) : NSG_MAX_PRIORITY + 1;
+  let priority = freeBelow(ceiling, used);
+  const label = beforeLabel(decided);
+  const what = `${protocol === "*" ? "TCP and UDP" : protocol.toUpperCase()} ${ports.join(", ")} from ${sourcesText(flows[0]!)} to ${destinations.join(", ")}`;
+  let move: AddRuleFix["move"];
+  if (priority === undefined) {
+    // Azure accepts 100-4096, unique per direction: nothing can go before a deny at 100 (or one with every
+    // priority below it taken). When the next priority after it is free, the deny moves there (no rule lies
+    // between, so nothing else changes order) and the allow takes its place; otherwise the rule must change.
+    const from = decided?.priority;
+    const to = from === undefined ? undefined : from + 1;
+    const owner = decided?.resource;
+    const path = owner ? movePath(set, gate, owner, decided?.rule) : undefined;
+    if (from === undefined || to === undefined || to > NSG_MAX_PRIORITY || used.has(to) || !owner || path === undefined) {
+      return `No free priority precedes rule "${decided?.rule}" (priority ${from}) of ${gate.ref.name} (NSG priorities run ${MIN_PRIORITY}-${NSG_MAX_PRIORITY}, unique per direction): change or narrow that rule so that it does not match ${what}.`;
+    }
+    move = { rule: decided!.rule!, from, to, resource: owner, path };
+    used.add(to);
+    priority = from;
   }
-  return priorities;
-}
-
-function nsgFix(set: ResourceSet, index: FixIndex, gate: EgressGate, flow: BridgeFlow, decided: DecidingRule | undefined): AddRuleFix {
-  const { endpoint } = flow;
-  const protocol = flow.flow.transport === "udp" ? "Udp" : "Tcp";
-  const destination = addressDestination(flow);
-  const priority = nsgPriorities(set, index, gate).get(nsgRuleKey(flow)) ?? freeBelow(decided?.priority ?? NSG_MAX_PRIORITY + 1, new Set()) ?? MIN_PRIORITY;
+  used.add(priority);
   const rule: FixSecurityRule = {
     ruleType: "SecurityRule",
-    // Named by what it allows: the fixes of endpoints behind one tag and port are one rule.
-    name: ruleNameOf("allow-bridge", destination, protocol.toLowerCase(), endpoint.port),
+    name: ruleNameOf("allow-bridge", ...purposes),
     direction: "Outbound",
     access: "Allow",
     priority,
     protocol,
-    ...(flow.flow.sources ? { sourceAddressPrefixes: [...flow.flow.sources] } : {}),
-    destinationAddressPrefixes: [destination],
-    destinationPortRanges: [String(endpoint.port)],
+    ...(flows[0]!.flow.sources ? { sourceAddressPrefixes: [...flows[0]!.flow.sources] } : {}),
+    destinationAddressPrefixes: destinations,
+    destinationPortRanges: ports,
   };
-  const label = beforeLabel(decided);
+  const description = move
+    ? `No free priority precedes rule "${move.rule}" (priority ${move.from}; NSG priorities run ${MIN_PRIORITY}-${NSG_MAX_PRIORITY}, unique per direction): move it to priority ${move.to}, then add one outbound security rule to ${gate.ref.name} at priority ${move.from} that allows ${what}.`
+    : `Add an outbound security rule to ${gate.ref.name} that allows ${what}${before(decided)}.`;
   return {
     kind: "add-rule",
-    description: `Add an outbound security rule to ${gate.ref.name} that allows ${protocol.toUpperCase()} ${endpoint.port} from ${sourcesText(flow)} to ${destination}${before(decided)}.`,
+    description,
     resource: gate.ref,
     ...(label ? { before: label } : {}),
-    rule,
+    ...(move ? { move } : {}),
+    rules: [rule],
   };
+}
+
+/** Where the denying rule's priority lives: `priority` of a standalone SecurityRule, or `securityRules[i].priority` of the NSG. */
+function movePath(set: ResourceSet, gate: EgressGate, owner: ResourceRef, rule: string | undefined): string | undefined {
+  if (owner.urn !== gate.ref.urn) return "priority";
+  const nsg = ofKind(set, "networkSecurityGroup").find((n) => n.ref.urn === gate.ref.urn);
+  const index = nsg?.securityRules.findIndex((r) => r.name === rule && r.direction === "Outbound") ?? -1;
+  return index < 0 ? undefined : `securityRules[${index}].priority`;
+}
+
+// ---- firewall rules of a cause ----------------------------------------------------------------------
+
+function purposesName(flows: readonly BridgeFlow[]): string[] {
+  return [...new Set(flows.map((f) => f.endpoint.purpose))];
+}
+
+/** Application rules for a cause's HTTP(S) flows: one per port set, its hosts together (as the generator groups them). */
+function applicationRulesFor(flows: readonly BridgeFlow[], classic: boolean): FixApplicationRule[] {
+  const portsByHost = new Map<string, { flows: BridgeFlow[] }>();
+  for (const flow of flows) {
+    const entry = portsByHost.get(flow.endpoint.host) ?? { flows: [] };
+    entry.flows.push(flow);
+    portsByHost.set(flow.endpoint.host, entry);
+  }
+  const byPorts = new Map<string, BridgeFlow[][]>();
+  for (const { flows: hostFlows } of portsByHost.values()) {
+    const key = hostFlows.map((f) => `${f.endpoint.protocol}/${f.endpoint.port}`).join(",");
+    byPorts.set(key, [...(byPorts.get(key) ?? []), hostFlows]);
+  }
+  return [...byPorts.values()].map((hosts) => {
+    const sample = hosts[0]!;
+    const all = hosts.flat();
+    const ports = sample.map((f) => ({ port: f.endpoint.port, protocol: f.endpoint.protocol }));
+    const hostNames = hosts.map((h) => h[0]!.endpoint.host);
+    const name =
+      hostNames.length === 1
+        ? ruleNameOf("allow", hostNames[0]!, ...ports.flatMap((p) => [p.protocol, p.port]))
+        : ruleNameOf("allow", ...purposesName(all), hostNames[0]!, `and-${hostNames.length - 1}`, ...ports.flatMap((p) => [p.protocol, p.port]));
+    return fixRuleOf(applicationRuleFor(name, sample[0]!.endpoint.purpose, sample[0]!.code, hostNames, ports, sample[0]!.flow.sources ?? []), classic) as FixApplicationRule;
+  });
+}
+
+/** Network rules for a cause's flows: one per protocol set and port set, their destinations together. */
+function networkRulesFor(flows: readonly BridgeFlow[]): FixNetworkRule[] {
+  const byDestination = new Map<string, BridgeFlow[]>();
+  for (const flow of flows) {
+    const destination = flow.flow.destination.kind === "address" ? flow.flow.destination.address : addressDestination(flow);
+    byDestination.set(destination, [...(byDestination.get(destination) ?? []), flow]);
+  }
+  const byShape = new Map<string, { protocols: ("TCP" | "UDP")[]; ports: string[]; destinations: string[]; flows: BridgeFlow[] }>();
+  for (const [destination, destinationFlows] of byDestination) {
+    const protocols = [...new Set(destinationFlows.map((f) => (f.flow.transport === "udp" ? "UDP" : "TCP")))].sort() as ("TCP" | "UDP")[];
+    const ports = portsOf(destinationFlows);
+    const key = `${protocols.join("+")}|${ports.join(",")}`;
+    const shape = byShape.get(key) ?? { protocols, ports, destinations: [], flows: [] };
+    shape.destinations.push(destination);
+    shape.flows.push(...destinationFlows);
+    byShape.set(key, shape);
+  }
+  return [...byShape.values()].map((shape) => {
+    const sample = shape.flows[0]!;
+    const name =
+      shape.destinations.length === 1
+        ? ruleNameOf("allow", shape.destinations[0]!, ...shape.protocols.map((p) => p.toLowerCase()), ...shape.ports)
+        : ruleNameOf("allow", ...purposesName(shape.flows), ...shape.protocols.map((p) => p.toLowerCase()), ...shape.ports);
+    const isTag = sample.flow.destination.kind === "fqdn";
+    const destinations = isTag ? { addresses: shape.destinations } : splitServers(shape.destinations);
+    return fixRuleOf(networkRuleFor(name, sample.endpoint.purpose, sample.code, shape.protocols, destinations, shape.ports.map(Number), sample.flow.sources ?? []), false) as FixNetworkRule;
+  });
+}
+
+function hostsText(flows: readonly BridgeFlow[]): string {
+  const hosts = [...new Set(flows.map((f) => f.endpoint.host))];
+  return hosts.length <= 3 ? hosts.join(", ") : `the ${hosts.length} ${purposesName(flows).join(" and ")} endpoints`;
 }
 
 // ---- the fix ----------------------------------------------------------------------------------------
 
-/** The concrete change that would let one denied (or undecided) flow through one gate. */
-export function fixForDeniedFlow(gate: EgressGate, flow: BridgeFlow, decided: DecidingRule | undefined, set: ResourceSet, config: BridgeguardConfig): AddRuleFix {
+/**
+ * The smallest change that lets every flow of one cause (the results share the deciding rule) through its
+ * gate: one NSG rule with every port, or one collection of firewall rules placed before the deciding rule.
+ */
+export function fixForCause(results: readonly GateVerdict[], set: ResourceSet, config: BridgeguardConfig): AddRuleFix | string {
   const index = fixIndex(set, config);
-  if (gate.kind === "networkSecurityGroup") return nsgFix(set, index, gate, flow, decided);
-  const { endpoint } = flow;
+  const { gate } = results[0]!;
+  const decided = results[0]!.verdict.decidedBy;
+  const flows = results.filter((r) => r.gate === gate).map((r) => r.flow);
+  if (gate.kind === "networkSecurityGroup") return nsgCauseFix(set, index, gate, flows, decided);
   const where = before(decided);
   const decidedBy = decidingLayer(index, decided);
   // An HTTP(S) flow a network rule decides never reaches the application rules.
-  const layer: Layer = flow.flow.appProtocol && decidedBy !== "network" ? "application" : "network";
+  const layer: Layer = flows.every((f) => f.flow.appProtocol) && decidedBy !== "network" ? "application" : "network";
   const firewall = index.firewallsByUrn.get(gate.ref.urn);
   const classic = firewall !== undefined && firewall.firewallPolicyId === undefined;
-  const rule = fixRuleOf(allowRuleFor(flow, layer), classic);
+  const rules = layer === "application" ? applicationRulesFor(flows, classic) : networkRulesFor(flows);
+  const sources = sourcesText(flows[0]!);
+  const count = rules.length === 1 ? `${layer === "application" ? "an" : "a"} ${layer} rule` : `${rules.length} ${layer} rules`;
   let description: string;
   if (layer === "application") {
-    description = `Add an application rule that allows ${endpoint.host} (${flow.flow.appProtocol}:${endpoint.port}) from ${sourcesText(flow)}${where}; filter by FQDN, since Microsoft publishes no addresses for it.`;
-  } else if (flow.flow.appProtocol) {
-    const tag = addressDestination(flow);
-    description = `Add a network rule that allows TCP ${endpoint.port} from ${sourcesText(flow)} to ${tag}${where}: network rules are evaluated before application rules, so no application rule can allow ${endpoint.host} past network rule "${decided?.rule}"; or narrow that rule so that it does not match the bridge's traffic.`;
+    const ports = [...new Set(flows.map((f) => `${f.flow.appProtocol}:${f.endpoint.port}`))].join(", ");
+    description = `Add ${count} that allow${rules.length === 1 ? "s" : ""} ${hostsText(flows)} (${ports}) from ${sources}${where}; filter by FQDN, since Microsoft publishes no addresses for them.`;
+  } else if (flows.some((f) => f.flow.appProtocol)) {
+    const tags = [...new Set(flows.map(addressDestination))].join(", ");
+    description = `Add ${count} that allow${rules.length === 1 ? "s" : ""} TCP ${portsOf(flows).join(", ")} from ${sources} to ${tags}${where}: network rules are evaluated before application rules, so no application rule can allow ${hostsText(flows)} past network rule "${decided?.rule}"; or narrow that rule so that it does not match the bridge's traffic.`;
   } else {
-    description = `Add a network rule that allows ${endpoint.protocol.toUpperCase()} ${endpoint.port} from ${sourcesText(flow)} to ${endpoint.host}${where}.`;
+    const protocols = [...new Set(flows.map((f) => f.endpoint.protocol.toUpperCase()))].join(" and ");
+    description = `Add ${count} that allow${rules.length === 1 ? "s" : ""} ${protocols} ${portsOf(flows).join(", ")} from ${sources} to ${hostsText(flows)}${where}.`;
   }
   const label = beforeLabel(decided);
   let placement: Placement = {};
@@ -399,7 +493,7 @@ export function fixForDeniedFlow(gate: EgressGate, flow: BridgeFlow, decided: De
     }
   }
   const { note, ...placed } = placement;
-  return { kind: "add-rule", description: note ? `${description} ${note}` : description, resource, ...placed, ...(label ? { before: label } : {}), rule };
+  return { kind: "add-rule", description: note ? `${description} ${note}` : description, resource, ...placed, ...(label ? { before: label } : {}), rules };
 }
 
 // ---- property changes -------------------------------------------------------------------------------
