@@ -189,9 +189,8 @@ describe("verification program: broken setups fail the update", () => {
     const run = await scenario({ bodies: healthyWith({ [IDS.bridgeGroup]: bridgeGroupBody([deny]) }) });
     const error = expectFails(run);
     expect(findingKeys(run.findings)).toEqual([
-      // on the group whose rule decides, where the fix goes
-      `LoginError BG301 error ${IDS.bridgeGroup} login.microsoftonline.com:443`,
-      `LoginError BG301 error ${IDS.bridgeGroup} login.microsoftonline.com:80`,
+      // on the group whose rule decides, where the fix goes: one cause, both ports
+      `LoginError BG301 error ${IDS.bridgeGroup} login.microsoftonline.com:80 login.microsoftonline.com:443`,
     ]);
     expect(run.findings[0]?.evidence.join("\n")).toMatch(/deny-consumer-logins/);
     expect(error.message).toMatch(/error LoginError BG301 login-endpoint-blocked/);
