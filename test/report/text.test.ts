@@ -29,7 +29,7 @@ describe("text report", () => {
     // The headline wraps at 80 columns like its body, continuing between the finding and its labels.
     const at = lines.indexOf("  error NetworkError BG201 usage-endpoint-blocked: the firewall denies");
     expect(lines.slice(at, at + 2)).toEqual(["  error NetworkError BG201 usage-endpoint-blocked: the firewall denies", "    *.trafficmanager.net:443 from the public VIP range"]);
-    expect(lines).toContain("      endpoint: *.trafficmanager.net:443 (https, usage)");
+    expect(lines).toContain("      endpoint: *.trafficmanager.net 443/https (usage)");
     expect(lines).toContain("      evidence: ruleCollections[0].rules[1].terminateTLS = true");
     expect(lines).toContain("                <script>alert(1)</script> | `tick`");
     expect(lines).toContain("      docs:     docs/rules/BG201.md");
