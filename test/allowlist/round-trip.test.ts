@@ -127,7 +127,7 @@ describe("the round trip is not vacuous", () => {
     usage.terminateTLS = true;
     const report = auditResourceSet(normalizeArm([armPolicy(), group], "inspected.json"), config);
     // Both usage hosts of the newest Usage row are intercepted: one finding each.
-    expect(report.findings.map((f) => `${f.rule.id} ${f.endpoint?.host}`).sort()).toEqual(["BG501 *.cloudapp.azure.com", "BG501 *.trafficmanager.net"]);
+    expect(report.findings.flatMap((f) => f.endpoints.map((e) => `${f.rule.id} ${e.host}`)).sort()).toEqual(["BG501 *.cloudapp.azure.com", "BG501 *.trafficmanager.net"]);
   });
 
   it("built by the CLI from the repository root as well (examples/bridgeguard.yaml)", () => {

@@ -145,7 +145,8 @@ describe("BG201 usage-endpoint-blocked", () => {
     it("10. egress.sourceAddresses not configured: warning per gate, not a silent pass", () => {
       const findings = audit(healthyStack(), healthyConfig({ egress: { sourceAddresses: null } }));
       // Both usage hosts of the newest Usage row, each at each gate.
-      expect(findingsOf(findings, "BG201").map((f) => [f.severity, f.resource.name, f.endpoint?.host])).toEqual([
+      const rows = findingsOf(findings, "BG201").flatMap((f) => f.endpoints.map((e) => [f.severity, f.resource.name, e.host]));
+      expect(rows.sort((a, b) => a.join(" ").localeCompare(b.join(" ")))).toEqual([
         ["warning", GROUP, "*.cloudapp.azure.com"],
         ["warning", GROUP, "*.trafficmanager.net"],
         ["warning", NSG, "*.cloudapp.azure.com"],

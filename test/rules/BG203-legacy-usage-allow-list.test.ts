@@ -43,7 +43,7 @@ describe("BG203 legacy-usage-allow-list", () => {
 
   it("compliant: the healthy stamp allows exactly the newest table, and nothing warns about the legacy host", () => {
     const findings = audit(healthyStack());
-    expect(findings.filter((f) => f.endpoint?.host === LEGACY)).toEqual([]);
+    expect(findings.filter((f) => f.endpoints.some((e) => e.host === LEGACY))).toEqual([]);
     assertNoFindings(findings, "BG203");
   });
 
@@ -64,7 +64,7 @@ describe("BG203 legacy-usage-allow-list", () => {
   describe("not applicable", () => {
     it("the legacy host blocked (its allow removed, an NSG deny on it): no finding of any rule on it", () => {
       const findings = audit(withNsgRule(nsgRule("deny-web", 150, "Deny", "Internet")));
-      expect(findings.filter((f) => f.endpoint?.host === LEGACY)).toEqual([]);
+      expect(findings.filter((f) => f.endpoints.some((e) => e.host === LEGACY))).toEqual([]);
       assertNoFindings(findings, "BG203");
     });
 
@@ -76,7 +76,7 @@ describe("BG203 legacy-usage-allow-list", () => {
         rules: [applicationRule({ name: "legacy-inspected", targetFqdns: [LEGACY], protocols: [{ protocolType: "Https", port: 443 }], terminateTLS: true })],
       });
       const findings = audit(withCollection(inspecting, { firewallPolicy: { skuTier: "Premium", hasTlsInspectionCertificate: true } }));
-      expect(findings.filter((f) => f.endpoint?.host === LEGACY)).toEqual([]);
+      expect(findings.filter((f) => f.endpoints.some((e) => e.host === LEGACY))).toEqual([]);
       assertNoFindings(findings, "BG501");
     });
 
