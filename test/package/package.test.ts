@@ -21,6 +21,9 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "ut
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bg-package-"));
 const project = path.join(tmp, "project");
 const installed = path.join(project, "node_modules", "bridgeguard");
+// A CLI user's install: the package with its dependencies and none of the optional peers.
+const cliProject = path.join(tmp, "cli-only");
+const cliInstalled = path.join(cliProject, "node_modules", "bridgeguard");
 
 beforeAll(() => {
   const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
@@ -29,6 +32,10 @@ beforeAll(() => {
   execFileSync("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
   linkDependencies(project, [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies), "@types/node", "typescript"]);
+  fs.mkdirSync(cliInstalled, { recursive: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", cliInstalled, "--strip-components=1"]);
+  fs.writeFileSync(path.join(cliProject, "package.json"), JSON.stringify({ name: "cli-user", version: "1.0.0", private: true }));
+  linkDependencies(cliProject, Object.keys(manifest.dependencies));
 }, 120_000);
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -70,4 +77,20 @@ describe("the npm package installed in an empty project", () => {
       await pack.close();
     }
   }, 90_000);
+});
+
+describe("the npm package without its optional peers (a CLI-only install)", () => {
+  it("runs bridgeguard --version", () => {
+    const out = execFileSync(process.execPath, [path.join(cliInstalled, "bin", "bridgeguard.js"), "--version"], { cwd: cliProject, encoding: "utf8" });
+    expect(out.trim()).toBe(manifest.version);
+  });
+
+  it("the verification program says in one line which peers to install", () => {
+    // What Pulumi's Node language host does first: require the program's main (Pulumi.yaml -> dist/program).
+    const script = `try { require(${JSON.stringify(path.join(cliInstalled, "dist", "program"))}); console.log("loaded"); } catch (e) { console.log(e.message); }`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: cliProject, encoding: "utf8" }).trim();
+    expect(out).toBe(
+      "bridgeguard: the verification program needs @pulumi/pulumi and @pulumi/azure-native, which a bridgeguard install does not bring: npm install @pulumi/pulumi @pulumi/azure-native",
+    );
+  });
 });
