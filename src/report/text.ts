@@ -126,7 +126,11 @@ function renderFinding(finding: Finding, width: number, style: Style): string[] 
   if (finding.suppression) return renderSuppressed(finding, width, style);
   const valueWidth = Math.max(20, width - DETAIL_INDENT.length - LABEL_WIDTH);
   const lines = headline(finding.severity, style(finding.severity, SEVERITY_COLOUR[finding.severity], "bold"), finding, width);
-  if (finding.endpoints.length > 0) lines.push(...labelled("endpoint", describeEndpoints(finding.endpoints).map(printable), style));
+  if (finding.endpoints.length > 0) {
+    // One host per item, wrapped like evidence: a long host with both ports must not run past the width.
+    const endpoints = describeEndpoints(finding.endpoints).flatMap((e) => wrap(printable(e), valueWidth - 2).map((line, i) => (i === 0 ? line : `  ${line}`)));
+    lines.push(...labelled("endpoint", endpoints, style));
+  }
   if (finding.evidence.length > 0) {
     // A wrapped item's continuation is indented two more, so that items stay apart.
     const evidence = finding.evidence.flatMap((e) => wrap(printable(e), valueWidth - 2).map((line, i) => (i === 0 ? line : `  ${line}`)));

@@ -63,7 +63,7 @@ describe("json", () => {
   it("validates, with fingerprint on every finding and suppression, baselineState and file where set", () => {
     const json = JSON.parse(renderJson(orgReport()));
     expect(validate(json), ajv.errorsText(validate.errors)).toBe(true);
-    expect(Object.keys(json)).toEqual(["schemaVersion", "tool", "catalog", "findings", "summary", "stacks", "notices"]);
+    expect(Object.keys(json)).toEqual(["$schema", "schemaVersion", "tool", "catalog", "findings", "summary", "stacks", "notices"]);
     for (const f of json.findings) expect(f.fingerprint).toBe(fingerprintOf(f));
     const legacy = json.findings.find((f: Finding) => f.rule.id === "BG203");
     expect(legacy.suppression).toEqual({ justification: JUSTIFICATION, expires: "2027-01-01" });

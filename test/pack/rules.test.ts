@@ -226,7 +226,7 @@ describe("each rule's violation through the pack", () => {
     expect(lines[1]).toMatch(/^NetworkError BG201 usage-endpoint-blocked: Azure Firewall hub-fw \(policy hub-policy\) denies \*\.trafficmanager\.net:443/);
     // The policy's default deny decided it: the policy is the resource at fault.
     expect(lines[2]).toBe(`  resource: ${URN.policy}`);
-    expect(lines[3]).toBe("  endpoint: *.trafficmanager.net:443 (https, usage)");
+    expect(lines[3]).toBe("  endpoint: *.trafficmanager.net 443/https (usage)");
     expect(lines[4]).toMatch(/^ {2}evidence: /);
     expect(usage.text).toMatch(/fix: {6}Add an application rule that allows \*\.trafficmanager\.net/);
   });
