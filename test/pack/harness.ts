@@ -1,6 +1,6 @@
 /**
- * Drives the policy pack the way the Pulumi engine does, without the Pulumi CLI (see
- * /work/shared/spec/testing.md):
+ * Drives the policy pack the way the Pulumi engine does, without the Pulumi CLI (see docs/policy-pack.md
+ * and the Pulumi sources cited below):
  *
  * - spawn `node <@pulumi/pulumi/cmd/run-policy-pack> <engine address> <packDir>` with the pack directory
  *   as working directory, and read the port from the first all-digits line of its stdout;
