@@ -1,19 +1,7 @@
-import { ofKind, type Route, type RouteTable, type StandaloneRoute } from "../model/resource";
-import { sameArmId } from "../evaluate/names";
+import { ofKind } from "../model/resource";
+import { routesOfTable } from "../evaluate/path";
 import { bridgeRoutes, routesOfKind } from "./shared/routes";
 import type { StackRule, Violation } from "./types";
-
-/** A table's routes: inline ones plus standalone Route resources that name it. */
-function routesOf(table: RouteTable, standalone: readonly StandaloneRoute[]): Route[] {
-  const joined = standalone.filter(
-    (r) =>
-      (r.armId && table.armId && sameArmId(r.armId.replace(/\/routes\/[^/]+$/i, ""), table.armId)) ||
-      (r.routeTableName !== undefined &&
-        [table.ref.name.toLowerCase(), table.armId?.split("/").pop()?.toLowerCase()].includes(r.routeTableName.toLowerCase()) &&
-        (r.resourceGroup === undefined || table.resourceGroup === undefined || r.resourceGroup.toLowerCase() === table.resourceGroup.toLowerCase())),
-  );
-  return [...table.routes, ...joined.map((r) => r.route)];
-}
 
 export const forcedTunnel: StackRule = {
   meta: {
@@ -29,10 +17,9 @@ export const forcedTunnel: StackRule = {
   },
   check(set, { config }) {
     const firewallIps = new Set(ofKind(set, "azureFirewall").flatMap((f) => f.privateIpAddresses));
-    const standalone = ofKind(set, "route");
     const violations: Violation[] = [];
     for (const table of ofKind(set, "routeTable")) {
-      const routes = bridgeRoutes(routesOf(table, standalone), config.cloud);
+      const routes = bridgeRoutes(routesOfTable(set, table), config.cloud);
       for (const group of routesOfKind(routes, "gateway")) {
         violations.push({
           resource: table.ref,
