@@ -10,7 +10,7 @@ import { requirePeers } from "./peer";
 
 // ---- engine -----------------------------------------------------------------------------------------
 export { auditResourceSet, buildReport, docsPath, runRules, toFinding } from "./engine/run";
-export { bridgeFlows, type BridgeFlow } from "./engine/flows";
+export { bridgeFlows, type BridgeFlow } from "./analysis/flows";
 export { loadConfig, parseConfig, CONFIG_SCHEMA } from "./engine/config";
 export { loadResourceFile, normalizeArm, normalizePulumiResource, normalizeStackExport, InputError, type PulumiResourceInput } from "./input";
 export { ALL_RULES, findRule } from "./rules";

@@ -20,7 +20,7 @@ import {
   type EndpointPurpose,
 } from "../catalog/endpoints";
 import { isHostOrIp, isIpOrCidr } from "../config/validate";
-import { splitHostPort } from "../engine/flows";
+import { splitHostPort } from "../analysis/flows";
 import { UserError } from "../model/errors";
 import ipaddr from "ipaddr.js";
 

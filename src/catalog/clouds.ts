@@ -1,5 +1,6 @@
-/** The Azure clouds an Azure Stack Hub stamp can register with. */
-export type CloudName = "AzureCloud" | "AzureUSGovernment" | "AzureChinaCloud";
+import type { CloudName } from "../model/cloud";
+
+export type { CloudName };
 
 export const CLOUDS: readonly CloudName[] = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"];
 

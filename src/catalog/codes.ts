@@ -1,5 +1,6 @@
-/** The five error codes Azure Stack Hub documents for usage-bridge connectivity ("Usage connectivity errors"). */
-export type ErrorCode = "NetworkError" | "RequestTimedOut" | "LoginError" | "CertificateValidationError" | "Unauthorized";
+import type { ErrorCode } from "../model/codes";
+
+export type { ErrorCode };
 
 export const ERROR_CODES: readonly ErrorCode[] = [
   "NetworkError",

@@ -7,7 +7,7 @@ import { ALL_RULES } from "../rules";
 import type { Rule, RuleMeta, Violation } from "../rules/types";
 import { docsPath } from "../project";
 import { TOOL_VERSION } from "../version";
-import { analyzeEgress } from "./egress";
+import { analyzeEgress } from "../analysis/egress";
 import { fingerprintOf } from "./fingerprint";
 
 export { docsPath };

@@ -1,5 +1,5 @@
-import type { ErrorCode } from "../catalog/codes";
-import type { EndpointPurpose } from "../catalog/endpoints";
+import type { ErrorCode } from "./codes";
+import type { EndpointPurpose } from "./endpoint";
 import type { FindingFix } from "./fix";
 import type { BridgePath } from "./path";
 import type { ResourceRef } from "./resource";

@@ -5,6 +5,8 @@
  * not the stage cooperated, so a server that accepts and never answers costs one deadline, never a hang.
  */
 
+import { formatDuration } from "../model/observations";
+
 /** Why a run-level signal aborted. */
 export type AbortReason = "run-deadline" | "interrupted";
 
@@ -106,9 +108,3 @@ export function parseDuration(text: string): number | undefined {
   return Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
 }
 
-/** `850 ms`, `2.5 s`, `2 min`: the same words in progress lines and evidence. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
-  return `${Number((ms / 60_000).toFixed(1))} min`;
-}

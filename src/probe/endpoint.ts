@@ -5,12 +5,13 @@
  */
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
-import { RunAbortedError, StageTimeoutError, formatDuration, withDeadline } from "./deadline";
+import { RunAbortedError, StageTimeoutError, withDeadline } from "./deadline";
+import { formatDuration } from "../model/observations";
 import { DnsError, resolveName } from "./dns";
 import { httpGet } from "./http";
 import type { SystemResolver } from "./system-resolver";
-import type { EndpointObservation, FailureKind, Outcome, ProbeTargetInfo, Stage, StageResult } from "./observations";
-import { hostPort, MAX_EVIDENCE_ADDRESSES } from "./observations";
+import type { EndpointObservation, FailureKind, Outcome, ProbeTargetInfo, Stage, StageResult } from "../model/observations";
+import { hostPort, MAX_EVIDENCE_ADDRESSES } from "../model/observations";
 import { ProxyRefusedError, connectTunnel } from "./proxy";
 import { redactText } from "./redact";
 import type { PlannedTarget } from "./targets";

@@ -7,7 +7,7 @@ import { buildReport, isRuleEnabled, toFinding } from "../engine/run";
 import { compareFindings, type Finding, type Report } from "../model/finding";
 import { PROBE_RULES } from "../rules/probe";
 import type { ProbeRule } from "../rules/types";
-import type { ProbeObservations } from "./observations";
+import type { ProbeObservations } from "../model/observations";
 
 export function probeFindings(observations: ProbeObservations, config: BridgeguardConfig, rules: readonly ProbeRule[] = PROBE_RULES): Finding[] {
   const findings: Finding[] = [];

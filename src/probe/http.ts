@@ -5,7 +5,7 @@
  */
 import type { Duplex } from "node:stream";
 import { TOOL_VERSION } from "../version";
-import { hostPort, type HttpObservation } from "./observations";
+import { hostPort, type HttpObservation } from "../model/observations";
 import { readResponseHead } from "./wire";
 
 export function requestHead(host: string, port: number, protocol: "https" | "http", path: string): string {
@@ -45,9 +45,3 @@ export async function httpGet(
   };
 }
 
-/** Server clock minus local clock, ms, from a `Date` header (1 s resolution); undefined when unparsable. */
-export function dateHeaderSkewMs(observation: HttpObservation): number | undefined {
-  if (!observation.date) return undefined;
-  const server = Date.parse(observation.date);
-  return Number.isNaN(server) ? undefined : server - observation.receivedAt;
-}

@@ -4,9 +4,9 @@
  * observations, which hold no secret.
  */
 import { printable } from "../report/text";
-import { classifyFailure, classifySkew, NOT_TESTED, TIME_SERVER_SILENT } from "./classify";
-import { formatDuration } from "./deadline";
-import { hostPort, type EndpointObservation, type TimeObservation } from "./observations";
+import { classifyFailure, classifySkew, NOT_TESTED, TIME_SERVER_SILENT } from "../rules/probe/classify";
+import { formatDuration } from "../model/observations";
+import { hostPort, type EndpointObservation, type TimeObservation } from "../model/observations";
 
 const ANSI = { red: "\u001b[31m", yellow: "\u001b[33m", green: "\u001b[32m", dim: "\u001b[2m", reset: "\u001b[0m" } as const;
 

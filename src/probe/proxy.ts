@@ -6,7 +6,7 @@
 import type { Duplex } from "node:stream";
 import { getProxyForUrl } from "proxy-from-env";
 import { UserError } from "../model/errors";
-import { hostPort, type ProxyObservation } from "./observations";
+import { hostPort, type ProxyObservation } from "../model/observations";
 import { parseProxyUrl, ProxyUrlError, secretForms, type ParsedProxyUrl } from "./proxy-url";
 import { readResponseHead } from "./wire";
 

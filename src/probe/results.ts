@@ -5,7 +5,7 @@
  * here holds a secret (a proxy appears redacted, notes were scrubbed when they were taken).
  */
 import type { ProbeEndpointResult, ProbeResults, ProbeTimeResult } from "../model/finding";
-import type { EndpointObservation, ProbeObservations, TimeObservation } from "./observations";
+import type { EndpointObservation, ProbeObservations, TimeObservation } from "../model/observations";
 
 function endpointResult(o: EndpointObservation): ProbeEndpointResult {
   const { target, outcome } = o;

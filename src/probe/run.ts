@@ -8,11 +8,12 @@
 import { setMaxListeners } from "node:events";
 import * as os from "node:os";
 import type { CloudName } from "../catalog/clouds";
-import { RunAbortedError, StageTimeoutError, formatDuration, withDeadline, type AbortReason } from "./deadline";
+import { RunAbortedError, StageTimeoutError, withDeadline, type AbortReason } from "./deadline";
 import { DnsError, resolveName } from "./dns";
 import { probeEndpoint } from "./endpoint";
-import type { EndpointObservation, ProbeObservations, Stage, TimeObservation } from "./observations";
-import { hostPort } from "./observations";
+import type { EndpointObservation, ProbeObservations, Stage, TimeObservation } from "../model/observations";
+import { formatDuration } from "../model/observations";
+import { hostPort } from "../model/observations";
 import type { PlannedTarget, TargetPlan } from "./targets";
 import { SystemResolver } from "./system-resolver";
 import { sntpQuery, TimeServerSilentError, unsynchronised, type TimeServer } from "./time";

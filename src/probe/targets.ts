@@ -8,7 +8,7 @@ import type { CloudName } from "../catalog/clouds";
 import { catalogEndpoints, isWildcardHost, type CatalogEndpoint, type EndpointPurpose } from "../catalog/endpoints";
 import { UserError } from "../model/errors";
 import { applyConnectTo, type ConnectTo } from "./connect-to";
-import { hostPort, type EndpointObservation, type ProbeTargetInfo } from "./observations";
+import { hostPort, type EndpointObservation, type ProbeTargetInfo } from "../model/observations";
 import type { ProxyEndpoint } from "./proxy";
 
 export interface PlannedTarget extends ProbeTargetInfo {

@@ -9,7 +9,7 @@ import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import * as tls from "node:tls";
 import { onAbort } from "./deadline";
-import type { CertificateInfo, TlsObservation } from "./observations";
+import type { CertificateInfo, TlsObservation } from "../model/observations";
 
 export interface TrustAnchors {
   /** PEM certificates. */

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ErrorCode } from "../catalog/codes";
 import type { EndpointPurpose } from "../catalog/endpoints";
 import type { BridgeguardConfig, FailOn } from "../config/types";
-import { bridgeFlows } from "../engine/flows";
+import { bridgeFlows } from "../analysis/flows";
 import { gateFails } from "../engine/gate";
 import { auditResourceSet, buildReport } from "../engine/run";
 import { applySuppressions, todayUtc } from "../engine/suppressions";

@@ -1,6 +1,6 @@
 import { legacyUsageEndpoint } from "../catalog/endpoints";
-import { analyzeEgress } from "../engine/egress";
-import { describeEndpoint, endpointFlows } from "../engine/flows";
+import { analyzeEgress } from "../analysis/egress";
+import { describeEndpoint, endpointFlows } from "../analysis/flows";
 import type { StackRule, Violation } from "./types";
 
 /**

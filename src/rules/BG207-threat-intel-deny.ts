@@ -1,5 +1,5 @@
 import { matchFqdnPattern } from "../evaluate/fqdn";
-import { analyzeEgress } from "../engine/egress";
+import { analyzeEgress } from "../analysis/egress";
 import type { ChangePropertyFix } from "../model/fix";
 import { ofKind, type ResourceRef, type ResourceSet } from "../model/resource";
 import type { StackRule, Violation } from "./types";

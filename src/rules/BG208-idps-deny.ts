@@ -1,4 +1,4 @@
-import { analyzeEgress } from "../engine/egress";
+import { analyzeEgress } from "../analysis/egress";
 import type { StackRule, Violation } from "./types";
 
 export const idpsDeny: StackRule = {

@@ -1,4 +1,4 @@
-import { analyzeEgress } from "../engine/egress";
+import { analyzeEgress } from "../analysis/egress";
 import { terminateTlsFix } from "./shared/fixes";
 import { causeEvidence, causeOf, endpointsOf, endpointsPhrase, groupByCause } from "./shared/reachability";
 import type { StackRule, Violation } from "./types";

@@ -3,7 +3,7 @@ import type { BridgeguardConfig } from "../config/types";
 import type { FindingEndpoint, Severity } from "../model/finding";
 import type { FindingFix } from "../model/fix";
 import type { Resource, ResourceKind, ResourceRef, ResourceSet } from "../model/resource";
-import type { ProbeObservations } from "../probe/observations";
+import type { ProbeObservations } from "../model/observations";
 
 /** A rule's description as data: the CLI's `rules`, the docs pages and the policy pack are generated from it. */
 export interface RuleMeta {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildAllowRuleSet, toArmRuleCollectionGroup, tlsBypassHosts, type ArmRuleCollectionGroup } from "../../src/allowlist";
 import { catalogEndpoints } from "../../src/catalog/endpoints";
-import { bridgeFlows } from "../../src/engine/flows";
+import { bridgeFlows } from "../../src/analysis/flows";
 import { auditResourceSet } from "../../src/engine/run";
 import { egressGates } from "../../src/evaluate";
 import { normalizeArm } from "../../src/input";

@@ -13,7 +13,7 @@ import {
   type DeploymentEndpointPurpose,
 } from "../../src/catalog/endpoints";
 import { parseConfig } from "../../src/engine/config";
-import { bridgeFlows } from "../../src/engine/flows";
+import { bridgeFlows } from "../../src/analysis/flows";
 import { planTargets } from "../../src/probe/targets";
 import { exampleConfig, misconfigured, runCli } from "../cli/run-cli";
 

@@ -15,7 +15,7 @@ import {
   REQUIREMENTS,
 } from "../../src/catalog/endpoints";
 import { parseConfig } from "../../src/engine/config";
-import { bridgeFlows } from "../../src/engine/flows";
+import { bridgeFlows } from "../../src/analysis/flows";
 import { planTargets } from "../../src/probe/targets";
 import { runCli } from "../cli/run-cli";
 

@@ -1,6 +1,6 @@
-import { CLOCK_SKEW, classifySkew } from "../../probe/classify";
-import { dateHeaderSkewMs } from "../../probe/http";
-import { hostPort, type EndpointObservation } from "../../probe/observations";
+import { CLOCK_SKEW, classifySkew } from "./classify";
+import { dateHeaderSkewMs } from "../../model/observations";
+import { hostPort, type EndpointObservation } from "../../model/observations";
 import type { ProbeRule, ProbeViolation } from "../types";
 import { findingEndpoint, probeResource } from "./shared";
 

@@ -1,4 +1,4 @@
-import { hostPort } from "../../probe/observations";
+import { hostPort } from "../../model/observations";
 import type { ProbeRule, ProbeViolation } from "../types";
 import { findingEndpoint, observationEvidence, probeResource } from "./shared";
 

@@ -1,6 +1,6 @@
 import type { RuleMeta } from "../types";
 import type { ProbeRule } from "../types";
-import type { ProbeRuleId } from "../../probe/classify";
+import type { ProbeRuleId } from "./classify";
 import { failureViolations } from "./shared";
 
 /** A probe rule that reports the endpoint failures `classify.ts` assigns to it. */

@@ -5,9 +5,9 @@
 import type { CatalogEndpoint } from "../../catalog/endpoints";
 import type { FindingEndpoint } from "../../model/finding";
 import type { ResourceRef } from "../../model/resource";
-import { classifyFailure, type ProbeRuleId } from "../../probe/classify";
-import { formatDuration } from "../../probe/deadline";
-import { hostPort, type EndpointObservation, type FailureKind, type ProbeObservations, type Stage } from "../../probe/observations";
+import { classifyFailure, type ProbeRuleId } from "./classify";
+import { formatDuration } from "../../model/observations";
+import { hostPort, type EndpointObservation, type FailureKind, type ProbeObservations, type Stage } from "../../model/observations";
 import type { ProbeViolation } from "../types";
 
 export const PROBE_RESOURCE_TYPE = "probe";

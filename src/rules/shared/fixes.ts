@@ -25,8 +25,8 @@ import {
   type AllowNetworkRule,
 } from "../../allowlist/rule-collection-group";
 import type { BridgeguardConfig } from "../../config/types";
-import { analyzeEgress, type EgressAnalysis, type GateVerdict } from "../../engine/egress";
-import type { BridgeFlow } from "../../engine/flows";
+import { analyzeEgress, type EgressAnalysis, type GateVerdict } from "../../analysis/egress";
+import type { BridgeFlow } from "../../analysis/flows";
 import type { EgressGate } from "../../evaluate/gates";
 import { azureName, lastSegment } from "../../evaluate/names";
 import type { DecidingRule } from "../../evaluate/types";

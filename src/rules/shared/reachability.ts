@@ -1,6 +1,6 @@
 import type { EndpointPurpose } from "../../catalog/endpoints";
-import { analyzeEgress, type GateVerdict } from "../../engine/egress";
-import { describeEndpoint } from "../../engine/flows";
+import { analyzeEgress, type GateVerdict } from "../../analysis/egress";
+import { describeEndpoint } from "../../analysis/flows";
 import type { DecidingRule } from "../../evaluate/types";
 import type { FindingEndpoint, Severity } from "../../model/finding";
 import type { ResourceSet } from "../../model/resource";

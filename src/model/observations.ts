@@ -3,8 +3,8 @@
  * (`src/rules/probe/`) read nothing else, so every rule is a pure function of observations and can be
  * tested without a network. Nothing here ever holds a secret: a proxy appears only as its redacted URL.
  */
-import type { CloudName } from "../catalog/clouds";
-import type { CatalogEndpoint } from "../catalog/endpoints";
+import type { CloudName } from "./cloud";
+import type { CatalogEndpoint } from "./endpoint";
 
 /** The stages of one endpoint probe, in the order they run. */
 export type Stage = "dns" | "tcp" | "proxy" | "tls" | "http";
@@ -183,4 +183,18 @@ export const MAX_EVIDENCE_ADDRESSES = 16;
 /** `host:port`, IPv6 in brackets. */
 export function hostPort(host: string, port: number): string {
   return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/** `850 ms`, `2.5 s`, `2 min`: the same words in progress lines and evidence. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
+  return `${Number((ms / 60_000).toFixed(1))} min`;
+}
+
+/** Server clock minus local clock, ms, from a `Date` header (1 s resolution); undefined when unparsable. */
+export function dateHeaderSkewMs(observation: HttpObservation): number | undefined {
+  if (!observation.date) return undefined;
+  const server = Date.parse(observation.date);
+  return Number.isNaN(server) ? undefined : server - observation.receivedAt;
 }

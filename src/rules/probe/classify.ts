@@ -3,10 +3,10 @@
  * code, a severity and the probe rule that reports it. The rules in `src/rules/probe/` read this table;
  * `docs/probe.md` prints it (a test keeps the two equal).
  */
-import type { ErrorCode } from "../catalog/codes";
-import type { CatalogEndpoint } from "../catalog/endpoints";
-import type { Severity } from "../model/finding";
-import type { FailureKind } from "./observations";
+import type { ErrorCode } from "../../catalog/codes";
+import type { CatalogEndpoint } from "../../catalog/endpoints";
+import type { Severity } from "../../model/finding";
+import type { FailureKind } from "../../model/observations";
 
 export type ProbeRuleId = "BG601" | "BG602" | "BG603" | "BG604" | "BG605" | "BG606" | "BG607" | "BG608" | "BG609" | "BG610" | "BG611";
 

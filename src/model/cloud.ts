@@ -1,0 +1,2 @@
+/** The Azure clouds an Azure Stack Hub stamp can register with. */
+export type CloudName = "AzureCloud" | "AzureUSGovernment" | "AzureChinaCloud";
