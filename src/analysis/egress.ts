@@ -35,7 +35,7 @@ export function analyzeEgress(set: ResourceSet, config: BridgeguardConfig): Egre
   if (cached) return cached;
   const flows = bridgeFlows(config);
   const selection = selectPath(set, { sources: config.egress.sourceAddresses, selection: config.egress.resources, flows: flows.map((f) => f.flow) });
-  const gates = egressGates(set, selection.isOnPath);
+  const gates = egressGates(set, selection.isOnPath, { dnsServers: config.dnsServers });
   const results: GateVerdict[] = [];
   for (const gate of gates) {
     for (const flow of flows) {

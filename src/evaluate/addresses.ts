@@ -189,9 +189,12 @@ const TAGS_WITHOUT_PUBLIC_ENDPOINTS = ["AzureTrafficManager", "VirtualNetwork", 
 
 /**
  * Service-specific tags the catalog assigns to its endpoints (`serviceTags`): an endpoint that does not
- * list one of these belongs to another service, so the tag does not contain it.
+ * list one of these belongs to another service, so the tag does not contain it. `AzureStack` is "Azure
+ * Stack Bridge services ... the Azure Stack Bridge service endpoint per region" (service-tags-overview.md):
+ * the catalog gives it to the usage endpoints only; the table names no host, so which usage host names
+ * lie behind it is the project's reading (endpoints.md), not Microsoft's word.
  */
-const CATALOG_SERVICE_TAGS = ["AzureActiveDirectory", "AzureResourceManager"];
+const CATALOG_SERVICE_TAGS = ["AzureActiveDirectory", "AzureResourceManager", "AzureStack"];
 
 /** `Internet` and `AzureCloud` contain every public Azure endpoint (endpoints.md). */
 const TAGS_WITH_EVERY_ENDPOINT = ["Internet", "AzureCloud"];

@@ -16,7 +16,8 @@ import type {
   RuleCollectionGroup,
 } from "../model/resource";
 import { equalsIgnoreCase } from "./case";
-import { addressProblem, destinationInterval, matchDestinations, matchIpGroups, matchSources } from "./addresses";
+import { destinationInterval, matchIpGroups } from "./addresses";
+import { firewallDestinationProblem, firewallSourceProblem, matchFirewallDestinations, matchFirewallSources } from "./firewall-addresses";
 import { firstMatch, type Candidate, type Effect, type Fallback, type Tie } from "./first-match";
 import { fqdnOf } from "./flow";
 import { fqdnPatternProblem, matchFqdnPattern, matchFqdnPatterns } from "./fqdn";
@@ -25,6 +26,26 @@ import { azureName } from "./names";
 import { memoizeByObject } from "./memo";
 import { matchPorts, portProblem } from "./ports";
 import { maybe, NO, YES, type DecidingRule, type Flow, type Match, type Verdict } from "./types";
+
+/**
+ * DNS proxy as the firewall runs it. "To use FQDNs in your network rules, you must enable DNS Proxy"
+ * (fqdn-filtering-network-rules.md): without it the firewall resolves a network rule's FQDN itself and
+ * may get other addresses than the stamp did, so such a rule's match is never a sure one.
+ */
+export interface DnsProxyState {
+  /** On, off, or not known (a preview's unknown `dnsSettings`). */
+  enabled: boolean | "unknown";
+  /** Where the setting lives, for reasons: `policy "hub-policy" (dnsSettings.enableProxy)`. */
+  setting: string;
+  /** Set when the proxy is on but the stamp is not shown to resolve through the firewall. */
+  resolverDoubt?: string;
+}
+
+/** What a caller knows beyond the rules: the gate's DNS proxy state, when it differs from the resources' own. */
+export interface FirewallEvaluationOptions {
+  /** Why network-rule FQDNs may resolve differently although the proxy is on (the stamp's DNS servers are not the firewall). */
+  resolverDoubt?: string;
+}
 
 /** One policy of a chain with the rule collection groups that belong to it. */
 export interface PolicyWithGroups {
@@ -66,7 +87,7 @@ function matchIpProtocols(protocols: readonly string[], transport: Flow["transpo
  * are an application-rule feature, so an entry with `*` matches nothing here, and says so. Against a
  * wildcard endpoint an exact name covers one of its hosts; against an IP it cannot be decided.
  */
-function matchNetworkFqdns(fqdns: readonly string[], flow: Flow): Match {
+function matchNetworkFqdns(fqdns: readonly string[], flow: Flow, dns: DnsProxyState): Match {
   if (fqdns.length === 0) return NO;
   const address = destinationInterval(flow.destination);
   if (address) {
@@ -74,7 +95,23 @@ function matchNetworkFqdns(fqdns: readonly string[], flow: Flow): Match {
     const notes = fqdns.flatMap((f) => networkFqdnProblem(f) ?? []);
     return withNotes(names.length > 0 ? maybe(`the addresses ${names.join(", ")} resolve to are not known statically`) : NO, notes);
   }
-  return anyOfEach(fqdns, matchNetworkFqdn, fqdnOf(flow.destination).host);
+  const host = fqdnOf(flow.destination).host;
+  const byName = anyOfEach(fqdns, matchNetworkFqdn, host);
+  if (byName.result === "no") return byName;
+  const doubt = dnsProxyDoubt(dns, fqdns, host);
+  if (doubt === undefined) return byName;
+  return withNotes(maybe(byName.result === "maybe" ? `${byName.why}; ${doubt}` : doubt), byName.notes ?? []);
+}
+
+/** Why a network rule's FQDN match is not sure under this DNS proxy state, or undefined when it is. */
+function dnsProxyDoubt(dns: DnsProxyState, fqdns: readonly string[], host: string): string | undefined {
+  const names = fqdns.filter((f) => networkFqdnProblem(f) === undefined).join(", ");
+  const remedy = `enable DNS proxy, or allow ${host} with an application rule`;
+  if (dns.enabled === false) {
+    return `network rule FQDN ${names} needs DNS proxy, which ${dns.setting} does not enable: the firewall resolves the name itself and may get other addresses than the stamp ("To use FQDNs in your network rules, you must enable DNS Proxy"); ${remedy}`;
+  }
+  if (dns.enabled === "unknown") return `network rule FQDN ${names} needs DNS proxy, and whether ${dns.setting} enables it is not known yet; ${remedy}`;
+  return dns.resolverDoubt;
 }
 
 function matchNetworkFqdn(raw: string, host: string): Match {
@@ -96,12 +133,12 @@ export function firewallRuleProblems(rule: FirewallRule): string[] {
   // Loops that allocate only for a problem: every rule of every policy passes through here once.
   const problems: string[] = [];
   const add = (problem: string | undefined) => problem !== undefined && problems.push(problem);
-  for (const s of rule.sourceAddresses) add(addressProblem(s, "source"));
+  for (const s of rule.sourceAddresses) add(firewallSourceProblem(s));
   if (rule.ruleType === "ApplicationRule") {
     for (const f of rule.targetFqdns) add(fqdnPatternProblem(f));
     return problems;
   }
-  for (const d of rule.destinationAddresses) add(addressProblem(d, "destination"));
+  for (const d of rule.destinationAddresses) add(firewallDestinationProblem(d));
   for (const f of rule.destinationFqdns) add(networkFqdnProblem(f));
   for (const p of rule.destinationPorts) add(portProblem(p));
   return problems;
@@ -110,7 +147,7 @@ export function firewallRuleProblems(rule: FirewallRule): string[] {
 
 /** A rule's sources: addresses and IP groups (skipping the list that is empty, the common case). */
 function matchRuleSources(rule: NetworkRule | ApplicationRule, flow: Flow): Match {
-  const addresses = matchSources(rule.sourceAddresses, flow.sources);
+  const addresses = matchFirewallSources(rule.sourceAddresses, flow);
   return rule.sourceIpGroups.length === 0 ? addresses : anyOf([addresses, matchIpGroups(rule.sourceIpGroups)]);
 }
 
@@ -118,7 +155,7 @@ function matchRuleSources(rule: NetworkRule | ApplicationRule, flow: Flow): Matc
  * Conditions in order of cost, stopping at the first `no` (with the notes gathered so far): every rule
  * is matched against every bridge flow, and most fail on protocol or port.
  */
-function matchNetworkRule(rule: NetworkRule, flow: Flow): Match {
+function matchNetworkRule(rule: NetworkRule, flow: Flow, dns: DnsProxyState): Match {
   // The protocol is a bare yes or no (it never carries notes), so a `no` after it needs no combining.
   const protocol = matchIpProtocols(rule.ipProtocols, flow.transport);
   if (protocol.result === "no") return protocol;
@@ -126,11 +163,11 @@ function matchNetworkRule(rule: NetworkRule, flow: Flow): Match {
   if (ports.result === "no") return ports;
   const destination =
     rule.destinationIpGroups.length === 0 && rule.destinationFqdns.length === 0
-      ? matchDestinations(rule.destinationAddresses, flow.destination)
+      ? matchFirewallDestinations(rule.destinationAddresses, flow.destination)
       : anyOf([
-          matchDestinations(rule.destinationAddresses, flow.destination),
+          matchFirewallDestinations(rule.destinationAddresses, flow.destination),
           matchIpGroups(rule.destinationIpGroups),
-          matchNetworkFqdns(rule.destinationFqdns, flow),
+          matchNetworkFqdns(rule.destinationFqdns, flow, dns),
         ]);
   if (destination.result === "no") return ports.notes?.length ? allOf([ports, destination]) : destination;
   return allOf([ports, destination, matchRuleSources(rule, flow)]);
@@ -300,13 +337,13 @@ class RuleCandidate implements Candidate {
  * deciding-rule records are built only for the few candidates a verdict talks about: a policy with
  * thousands of rules is walked once per bridge flow.
  */
-function candidates(placed: readonly PlacedCollection[], flow: Flow): Candidate[] {
+function candidates(placed: readonly PlacedCollection[], flow: Flow, dns: DnsProxyState): Candidate[] {
   const layers: Layer[] = flow.appProtocol ? ["network", "application"] : ["network"];
   const result: Candidate[] = [];
   for (const layer of layers) {
     for (const p of placed) {
       for (const rule of layer === "network" ? p.networkRules : p.applicationRules) {
-        const match = rule.ruleType === "NetworkRule" ? matchNetworkRule(rule, flow) : matchApplicationRule(rule, flow);
+        const match = rule.ruleType === "NetworkRule" ? matchNetworkRule(rule, flow, dns) : matchApplicationRule(rule, flow);
         // A plain "no" can neither decide, nor leave doubt, nor tie: only its notes (an invalid value) matter.
         if (match.result === "no" && !match.notes?.length) continue;
         result.push(new RuleCandidate(p, layer, rule, effectOf(p, rule, flow), match));
@@ -328,13 +365,44 @@ function defaultDeny(resource: ResourceRef, policy?: string): Fallback {
  * Evaluate a firewall policy with its parents, root first (`basePolicy` rules come before the child's).
  * The default deny is attributed to the last policy of the chain, the one the firewall runs.
  */
-export function evaluateFirewallPolicy(chain: readonly PolicyWithGroups[], flow: Flow): Verdict {
+export function evaluateFirewallPolicy(chain: readonly PolicyWithGroups[], flow: Flow, options: FirewallEvaluationOptions = {}): Verdict {
   const leaf = chain[chain.length - 1];
   if (!leaf) throw new Error("evaluateFirewallPolicy needs at least one policy");
-  return firstMatch(candidates(placedPolicyCollections(chain), flow), defaultDeny(leaf.policy.ref, azureName(leaf.policy)), flow);
+  const dns = withResolverDoubt(policyDnsProxy(chain.map((p) => p.policy)), options);
+  return firstMatch(candidates(placedPolicyCollections(chain), flow, dns), defaultDeny(leaf.policy.ref, azureName(leaf.policy)), flow);
 }
 
 /** Evaluate a classic Azure Firewall (rule collections on the firewall itself, no firewall policy). */
-export function evaluateClassicFirewall(firewall: AzureFirewall, flow: Flow): Verdict {
-  return firstMatch(candidates(placedClassicCollections(firewall), flow), defaultDeny(firewall.ref), flow);
+export function evaluateClassicFirewall(firewall: AzureFirewall, flow: Flow, options: FirewallEvaluationOptions = {}): Verdict {
+  return firstMatch(candidates(placedClassicCollections(firewall), flow, withResolverDoubt(classicDnsProxy(firewall), options)), defaultDeny(firewall.ref), flow);
+}
+
+function withResolverDoubt(dns: DnsProxyState, options: FirewallEvaluationOptions): DnsProxyState {
+  return options.resolverDoubt !== undefined && dns.enabled === true ? { ...dns, resolverDoubt: options.resolverDoubt } : dns;
+}
+
+function isUnknownAt(resource: { unknowns: readonly string[] }, property: string): boolean {
+  return resource.unknowns.some((u) => u.replace(/^properties\./, "").startsWith(property));
+}
+
+/**
+ * The DNS proxy of a policy chain (root first): the nearest policy, leaf first, that sets
+ * `dnsSettings.enableProxy`; none: off, Azure's default.
+ */
+export function policyDnsProxy(chain: readonly FirewallPolicy[]): DnsProxyState {
+  const leafFirst = [...chain].reverse();
+  const leaf = leafFirst[0];
+  if (!leaf) return { enabled: false, setting: "no policy" };
+  const setter = leafFirst.find((p) => p.dnsProxyEnabled !== undefined || isUnknownAt(p, "dnsSettings"));
+  const policy = setter ?? leaf;
+  const setting = `policy "${azureName(policy)}" (dnsSettings.enableProxy)`;
+  if (setter && setter.dnsProxyEnabled === undefined) return { enabled: "unknown", setting };
+  return { enabled: setter?.dnsProxyEnabled ?? false, setting };
+}
+
+/** A firewall without policy: `additionalProperties["Network.DNS.EnableProxy"]`. */
+export function classicDnsProxy(firewall: AzureFirewall): DnsProxyState {
+  const setting = `firewall "${azureName(firewall)}" (additionalProperties["Network.DNS.EnableProxy"])`;
+  if (firewall.dnsProxyEnabled === undefined && isUnknownAt(firewall, "additionalProperties")) return { enabled: "unknown", setting };
+  return { enabled: firewall.dnsProxyEnabled ?? false, setting };
 }

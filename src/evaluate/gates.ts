@@ -7,6 +7,8 @@ import {
   ofKind,
   type AzureFirewall,
   type FirewallPolicy,
+  type IdpsBypass,
+  type IdpsSignatureOverride,
   type NetworkSecurityGroup,
   type Resource,
   type ResourceRef,
@@ -15,7 +17,7 @@ import {
   type SecurityRule,
 } from "../model/resource";
 import type { PathGateKind } from "../model/path";
-import { evaluateClassicFirewall, evaluateFirewallPolicy, type PolicyWithGroups } from "./firewall";
+import { evaluateClassicFirewall, evaluateFirewallPolicy, type FirewallEvaluationOptions, type PolicyWithGroups } from "./firewall";
 import { azureName, lastSegment, sameArmId } from "./names";
 import { evaluateNsgOutbound } from "./nsg";
 import type { Flow, Verdict } from "./types";
@@ -29,10 +31,14 @@ export interface EgressGate {
   /** For messages: `Azure Firewall hub-fw (policy hub-policy)`. */
   label: string;
   evaluate(flow: Flow): Verdict;
-  /** Threat intelligence of the policy in force (or the classic firewall); Azure's default mode is Alert. */
-  threatIntel?: { mode: string; whitelistFqdns: string[]; ref: ResourceRef };
-  /** IDPS (Premium `intrusionDetection.mode`), when a policy of the chain sets it. */
-  idps?: { mode: string; ref: ResourceRef };
+  /**
+   * Threat intelligence in force: a policy chain's strictest mode (a child may only be as strict as its
+   * parent or stricter), or the classic firewall's; Azure's default mode is Alert. `whitelist` says where
+   * the allow list lives, for messages and fixes.
+   */
+  threatIntel?: { mode: string; whitelistFqdns: string[]; whitelistIpAddresses: string[]; ref: ResourceRef; whitelist: "policy" | "additionalProperties" };
+  /** IDPS (Premium `intrusionDetection`), when a policy of the chain sets it: mode, bypass list, signature overrides. */
+  idps?: { mode: string; ref: ResourceRef; bypass: IdpsBypass[]; signatureOverrides: IdpsSignatureOverride[] };
   /** Set when the policy enables the explicit proxy (the bridge supports transparent proxies only). */
   explicitProxy?: { ref: ResourceRef };
   /** Private IPs of a firewall, the next hops of forced-tunnel routes; empty for policies and NSGs. */
@@ -140,45 +146,89 @@ function alwaysUndetermined(reason: string): (flow: Flow) => Verdict {
 
 // ---- gates ------------------------------------------------------------------------------------------
 
-/** Settings of the policy in force: the nearest policy (leaf first) that sets them. */
+/** Threat-intelligence modes from least to most strict. */
+const THREAT_INTEL_STRICTNESS = ["off", "alert", "deny"];
+
+function strictness(mode: string): number {
+  return THREAT_INTEL_STRICTNESS.indexOf(mode.toLowerCase());
+}
+
+/**
+ * Settings of the policy in force. Threat intelligence: the strictest mode of the chain (Azure makes a
+ * child policy as strict as its parent or stricter; a policy that sets none runs Azure's default, Alert),
+ * with the allow lists of every policy of the chain. IDPS and the explicit proxy: the nearest policy, leaf
+ * first, that sets them.
+ */
 function policySettings(chain: readonly FirewallPolicy[]): Pick<EgressGate, "threatIntel" | "idps" | "explicitProxy"> {
   const leafFirst = [...chain].reverse();
   const leaf = leafFirst[0];
   if (!leaf) return {};
-  const intel = leafFirst.find((p) => p.threatIntelMode !== undefined) ?? leaf;
+  // Ties go to the policy nearest the firewall (the leaf): where the operator set the mode they see.
+  let intel = leaf;
+  for (const p of leafFirst) if (strictness(p.threatIntelMode ?? "Alert") > strictness(intel.threatIntelMode ?? "Alert")) intel = p;
   const idps = leafFirst.find((p) => p.intrusionDetectionMode !== undefined);
   const proxy = leafFirst.find((p) => p.explicitProxyEnabled);
   return {
     threatIntel: {
       mode: intel.threatIntelMode ?? "Alert",
       whitelistFqdns: [...new Set(chain.flatMap((p) => p.threatIntelWhitelistFqdns))],
+      whitelistIpAddresses: [...new Set(chain.flatMap((p) => p.threatIntelWhitelistIpAddresses))],
       ref: intel.ref,
+      whitelist: "policy",
     },
-    idps: idps?.intrusionDetectionMode !== undefined ? { mode: idps.intrusionDetectionMode, ref: idps.ref } : undefined,
+    idps:
+      idps?.intrusionDetectionMode !== undefined
+        ? { mode: idps.intrusionDetectionMode, ref: idps.ref, bypass: idps.idpsBypass ?? [], signatureOverrides: idps.idpsSignatureOverrides ?? [] }
+        : undefined,
     explicitProxy: proxy ? { ref: proxy.ref } : undefined,
   };
 }
 
+/**
+ * Network-rule FQDNs need the stamp to resolve through the firewall's DNS proxy (resources.md): when the
+ * configured DNS servers are known and none is the firewall's private IP, the proxy alone does not settle it.
+ */
+function resolverDoubt(firewall: AzureFirewall, dnsServers: readonly string[] | undefined): string | undefined {
+  if (!dnsServers || dnsServers.length === 0 || firewall.privateIpAddresses.length === 0) return undefined;
+  const hosts = dnsServers.map((s) => s.replace(/^\[|\]$/g, "").replace(/:\d+$/, ""));
+  if (hosts.some((h) => firewall.privateIpAddresses.includes(h))) return undefined;
+  return `the stamp's DNS servers (${dnsServers.join(", ")}) are not the firewall's private IP (${firewall.privateIpAddresses.join(", ")}): unless they forward to it, the firewall and the stamp may resolve network-rule FQDNs differently`;
+}
+
+/** What gates need from the configuration. */
+export interface GateOptions {
+  /** The stamp's DNS servers (`dnsServers`): do they resolve through the firewall's DNS proxy? */
+  dnsServers?: readonly string[];
+}
+
 /** A policy's chain as gate parts: its evaluation (undetermined when a parent is missing) and settings. */
-function policyGateParts(set: ResourceSet, leaf: FirewallPolicy) {
+function policyGateParts(set: ResourceSet, leaf: FirewallPolicy, options: FirewallEvaluationOptions = {}) {
   const { chain, missing } = policyChain(set, leaf);
   const withGroups: PolicyWithGroups[] = chain.map((policy) => ({ policy, groups: groupsOf(set, policy) }));
   const resources: Resource[] = withGroups.flatMap((p) => [p.policy, ...p.groups]);
-  const evaluate = missing ? alwaysUndetermined(missing) : (flow: Flow) => evaluateFirewallPolicy(withGroups, flow);
+  const evaluate = missing ? alwaysUndetermined(missing) : (flow: Flow) => evaluateFirewallPolicy(withGroups, flow, options);
   const parents = chain.slice(0, -1).map(azureName);
   const description = `policy ${azureName(leaf)}${parents.length > 0 ? `, parent ${parents.join(" > ")}` : ""}`;
   return { resources, evaluate, description, settings: policySettings(chain) };
 }
 
-function firewallGate(set: ResourceSet, firewall: AzureFirewall): EgressGate {
+function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: GateOptions): EgressGate {
   const base = { ref: firewall.ref, kind: "azureFirewall" as const, privateIpAddresses: firewall.privateIpAddresses };
   const name = azureName(firewall);
+  const doubt = resolverDoubt(firewall, gateOptions.dnsServers);
+  const options: FirewallEvaluationOptions = doubt !== undefined ? { resolverDoubt: doubt } : {};
   if (firewall.firewallPolicyId === undefined) {
     return {
       ...base,
       label: `Azure Firewall ${name} (classic rules)`,
-      evaluate: guardUnknowns([firewall], (flow) => evaluateClassicFirewall(firewall, flow)),
-      threatIntel: { mode: firewall.threatIntelMode ?? "Alert", whitelistFqdns: [], ref: firewall.ref },
+      evaluate: guardUnknowns([firewall], (flow) => evaluateClassicFirewall(firewall, flow, options)),
+      threatIntel: {
+        mode: firewall.threatIntelMode ?? "Alert",
+        whitelistFqdns: firewall.threatIntelWhitelistFqdns ?? [],
+        whitelistIpAddresses: firewall.threatIntelWhitelistIpAddresses ?? [],
+        ref: firewall.ref,
+        whitelist: "additionalProperties",
+      },
     };
   }
   const policy = findPolicy(set, firewall.firewallPolicyId);
@@ -189,7 +239,7 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall): EgressGate {
       evaluate: guardUnknowns([firewall], alwaysUndetermined(`firewall policy ${firewall.firewallPolicyId} is not in the stack`)),
     };
   }
-  const parts = policyGateParts(set, policy);
+  const parts = policyGateParts(set, policy, options);
   return { ...base, ...parts.settings, label: `Azure Firewall ${name} (${parts.description})`, evaluate: guardUnknowns([firewall, ...parts.resources], parts.evaluate) };
 }
 
@@ -231,7 +281,7 @@ export function isSelected(resource: Resource, selection: readonly string[]): bo
  * resource: selecting a policy does not select the firewall that runs it. A function instead (the bridge's
  * path, `evaluate/path.ts`) says which gate resources to keep.
  */
-export function egressGates(set: ResourceSet, selection: readonly string[] | ((resource: Resource) => boolean)): EgressGate[] {
+export function egressGates(set: ResourceSet, selection: readonly string[] | ((resource: Resource) => boolean), options: GateOptions = {}): EgressGate[] {
   const keep = typeof selection === "function" ? selection : (resource: Resource) => isSelected(resource, selection);
   const firewalls = ofKind(set, "azureFirewall");
   const policies = ofKind(set, "firewallPolicy");
@@ -239,7 +289,7 @@ export function egressGates(set: ResourceSet, selection: readonly string[] | ((r
     firewalls.some((f) => f.firewallPolicyId !== undefined && refersTo(f.firewallPolicyId, policy)) ||
     policies.some((p) => p !== policy && p.basePolicyId !== undefined && refersTo(p.basePolicyId, policy));
   const gates = [
-    ...firewalls.filter(keep).map((f) => firewallGate(set, f)),
+    ...firewalls.filter(keep).map((f) => firewallGate(set, f, options)),
     ...policies.filter((p) => keep(p) && !isUsed(p)).map((p) => policyGate(set, p)),
     ...ofKind(set, "networkSecurityGroup").filter(keep).map((n) => nsgGate(set, n)),
   ];

@@ -122,6 +122,33 @@ export interface AzureFirewall extends ResourceBase {
   applicationRuleCollections: RuleCollection[];
   networkRuleCollections: RuleCollection[];
   natRuleCollections: RuleCollection[];
+  /**
+   * A firewall without policy keeps these in `additionalProperties` (what `az network firewall update
+   * --enable-dns-proxy` and `az network firewall threat-intel-allowlist` write): `"Network.DNS.EnableProxy"`
+   * (`"true"`/`"false"`), `"ThreatIntel.Whitelist.FQDNs"` and `"ThreatIntel.Whitelist.IpAddresses"`
+   * (comma-separated). Absent: not set (DNS proxy off, empty allow list).
+   */
+  dnsProxyEnabled?: boolean;
+  threatIntelWhitelistFqdns?: string[];
+  threatIntelWhitelistIpAddresses?: string[];
+}
+
+/** One IDPS bypass entry (`intrusionDetection.configuration.bypassTrafficSettings[]`). */
+export interface IdpsBypass {
+  name: string;
+  /** `TCP`, `UDP`, `ICMP`, `ANY`. */
+  protocol: string;
+  sourceAddresses: string[];
+  sourceIpGroups: string[];
+  destinationAddresses: string[];
+  destinationIpGroups: string[];
+  destinationPorts: string[];
+}
+
+/** One IDPS signature override (`intrusionDetection.configuration.signatureOverrides[]`): `Off`, `Alert` or `Deny`. */
+export interface IdpsSignatureOverride {
+  id: string;
+  mode: string;
 }
 
 export interface FirewallPolicy extends ResourceBase {
@@ -133,6 +160,11 @@ export interface FirewallPolicy extends ResourceBase {
   threatIntelWhitelistIpAddresses: string[];
   explicitProxyEnabled: boolean;
   intrusionDetectionMode?: string;
+  /** IDPS bypass entries and signature overrides; absent when the policy has none. */
+  idpsBypass?: IdpsBypass[];
+  idpsSignatureOverrides?: IdpsSignatureOverride[];
+  /** `dnsSettings.enableProxy`; undefined when the policy does not set it (Azure's default: off). */
+  dnsProxyEnabled?: boolean;
   /** `transportSecurity.certificateAuthority` is set: the policy can inspect TLS (Premium). */
   hasTlsInspectionCertificate: boolean;
 }

@@ -12,7 +12,8 @@ export const threatIntelDeny: StackRule = {
     severity: "warning",
     title: "Threat intelligence in Deny mode exempts the bridge's endpoints",
     why: "In Deny mode Azure Firewall drops traffic to names and addresses on Microsoft's threat feed before any rule runs. Azure's own endpoints are not expected there, but a false positive would block the bridge with no rule to show for it, so the bridge's FQDNs belong on the allow list.",
-    remediation: "Add the bridge's endpoints to threatIntelWhitelist.fqdns, or run threat intelligence in Alert mode.",
+    remediation:
+      'Add the bridge\'s endpoints to the allow list (a policy\'s threatIntelWhitelist.fqdns; a firewall without policy: additionalProperties["ThreatIntel.Whitelist.FQDNs"], comma-separated), or run threat intelligence in Alert mode (a child policy cannot be less strict than its parent).',
     scope: "stack",
     appliesTo: ["firewallPolicy", "azureFirewall"],
   },
@@ -31,18 +32,33 @@ export const threatIntelDeny: StackRule = {
         ),
       ];
       if (hosts.length === 0) continue;
+      const list = intel.whitelist === "policy" ? "threatIntelWhitelist.fqdns" : 'additionalProperties["ThreatIntel.Whitelist.FQDNs"]';
       violations.push({
         resource: intel.ref,
         message: `threat intelligence is in Deny mode and ${hosts.length} bridge endpoint(s) are not on its allow list`,
-        evidence: [`threatIntelMode: ${intel.mode}`, `not in threatIntelWhitelist.fqdns: ${hosts.join(", ")}`],
-        fix: whitelistFix(set, intel.ref, hosts),
+        evidence: [`threatIntelMode: ${intel.mode}${modeSource(set, gate.ref, intel.ref)}`, `not in ${list}: ${hosts.join(", ")}`],
+        fix: intel.whitelist === "policy" ? whitelistFix(set, intel.ref, hosts) : classicWhitelistFix(intel.whitelistFqdns, hosts),
       });
     }
     return violations;
   },
 };
 
-/** The hosts added to the policy's `threatIntelWhitelist.fqdns` (classic firewalls keep it elsewhere: words only). */
+/** Where the mode in force comes from, when not from the gate's own policy: a stricter parent. */
+function modeSource(set: ResourceSet, gate: ResourceRef, intel: ResourceRef): string {
+  if (gate.urn === intel.urn) return "";
+  const runs = ofKind(set, "azureFirewall").find((f) => f.ref.urn === gate.urn);
+  const leafId = runs?.firewallPolicyId;
+  const isLeaf = leafId !== undefined && ofKind(set, "firewallPolicy").some((p) => p.ref.urn === intel.urn && p.armId !== undefined && p.armId.toLowerCase() === leafId.toLowerCase());
+  return isLeaf ? "" : ` (set by policy "${intel.name}", the strictest of the policy chain: a child policy cannot run a less strict mode)`;
+}
+
+/** A classic firewall's allow list is one comma-separated string in `additionalProperties`: the value to write. */
+function classicWhitelistFix(current: readonly string[], hosts: readonly string[]): string {
+  return `Set additionalProperties["ThreatIntel.Whitelist.FQDNs"] to "${[...new Set([...current, ...hosts])].join(", ")}" (or: az network firewall threat-intel-allowlist update --fqdns ...).`;
+}
+
+/** The hosts added to the policy's `threatIntelWhitelist.fqdns`. */
 function whitelistFix(set: ResourceSet, ref: ResourceRef, hosts: readonly string[]): ChangePropertyFix | string {
   const description = `Add ${hosts.join(", ")} to threatIntelWhitelist.fqdns.`;
   const policy = ofKind(set, "firewallPolicy").find((p) => p.ref.urn === ref.urn);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type PolicyWithGroups } from "../../src/evaluate/firewall";
 import type { Flow, Verdict, VerdictKind } from "../../src/evaluate/types";
-import type { FirewallPolicy, RuleCollection, RuleCollectionGroup } from "../../src/model/resource";
+import type { AzureFirewall, FirewallPolicy, RuleCollection, RuleCollectionGroup } from "../../src/model/resource";
 import {
   applicationRule,
   azureFirewall,
@@ -19,6 +19,8 @@ import {
 /** The usage flow to `*.trafficmanager.net`, and HTTPS to ARM (service tag AzureResourceManager). */
 const usage = httpsFlow();
 const arm = httpsFlow("management.azure.com", { destination: { kind: "fqdn", host: "management.azure.com", serviceTags: ["AzureResourceManager"] } });
+/** The usage flow as the catalog builds it: the usage hosts carry the AzureStack service tag. */
+const usageFlowWithTag = () => httpsFlow("*.trafficmanager.net", { destination: { kind: "fqdn", host: "*.trafficmanager.net", serviceTags: ["AzureStack"] } });
 
 function group(name: string, priority: number, ...ruleCollections: RuleCollection[]): RuleCollectionGroup {
   return ruleCollectionGroup({ ref: ref("FirewallPolicyRuleCollectionGroup", name), armId: undefined, priority, ruleCollections });
@@ -57,6 +59,8 @@ interface PolicyCase extends Expected {
   settings?: Partial<FirewallPolicy>;
   /** Groups of a parent policy (`basePolicy`), evaluated before the child's. */
   parentGroups?: RuleCollectionGroup[];
+  /** Settings of the parent policy. */
+  parentSettings?: Partial<FirewallPolicy>;
   flow?: Flow;
 }
 
@@ -72,7 +76,7 @@ function expectVerdict(verdict: Verdict, expected: Expected): void {
 function chainOf(c: PolicyCase): PolicyWithGroups[] {
   const child = firewallPolicy(c.settings);
   if (!c.parentGroups) return [{ policy: child, groups: c.groups }];
-  const parent = firewallPolicy({ ref: ref("FirewallPolicy", "base-policy"), armId: "/x/firewallPolicies/base-policy" });
+  const parent = firewallPolicy({ ref: ref("FirewallPolicy", "base-policy"), armId: "/x/firewallPolicies/base-policy", ...c.parentSettings });
   return [
     { policy: parent, groups: c.parentGroups },
     { policy: firewallPolicy({ ...c.settings, basePolicyId: parent.armId }), groups: c.groups },
@@ -180,10 +184,55 @@ const policyCases: PolicyCase[] = [
     rule: "bridge",
   },
   {
-    name: "network allow to Internet decides before an application deny",
-    groups: [group("egress", 200, denyApp({ priority: 100 }), collection({ name: "web", priority: 500, rules: [networkRule({ name: "internet", ipProtocols: ["TCP"], destinationAddresses: ["Internet"], destinationPorts: ["443"] })] }))],
+    name: "network allow to * decides before an application deny",
+    groups: [group("egress", 200, denyApp({ priority: 100 }), collection({ name: "web", priority: 500, rules: [networkRule({ name: "anywhere", ipProtocols: ["TCP"], destinationAddresses: ["*"], destinationPorts: ["443"] })] }))],
     verdict: "allowed",
-    rule: "internet",
+    rule: "anywhere",
+  },
+  // service-tags-overview.md: Internet "Can use with Azure Firewall? No"; in a firewall rule it is not "everything".
+  {
+    name: "a network allow to Internet matches nothing: the application deny decides, and the evidence says why",
+    groups: [group("egress", 200, denyApp({ priority: 100 }), collection({ name: "web", priority: 500, rules: [networkRule({ name: "internet", ipProtocols: ["TCP"], destinationAddresses: ["Internet"], destinationPorts: ["443"] })] }))],
+    verdict: "denied",
+    rule: "everything",
+    says: 'destination "Internet" is not valid in an Azure Firewall rule',
+  },
+  {
+    name: "a network allow to Internet alone leaves the flow to the default deny",
+    groups: [group("egress", 200, collection({ name: "web", rules: [networkRule({ name: "internet", ipProtocols: ["TCP"], destinationAddresses: ["Internet"], destinationPorts: ["443"] })] }))],
+    verdict: "denied",
+    isDefault: true,
+    says: "cannot be used with Azure Firewall",
+  },
+  {
+    name: "VirtualNetwork (another NSG-only tag) matches nothing in a firewall rule, even for a private server",
+    groups: [group("egress", 200, collection({ name: "infra", rules: [networkRule({ name: "vnet", ipProtocols: ["UDP"], destinationAddresses: ["VirtualNetwork"], destinationPorts: ["123"] })] }))],
+    flow: ntpFlow("10.0.0.10"),
+    verdict: "denied",
+    isDefault: true,
+    says: 'destination "VirtualNetwork" is not valid in an Azure Firewall rule',
+  },
+  // service-tags-overview.md: "When using service tags with Azure Firewall ... Source rules are not supported."
+  {
+    name: "a service tag as a firewall rule's source matches nothing",
+    groups: [group("egress", 200, collection({ rules: [applicationRule({ sourceAddresses: ["VirtualNetwork"] })] }))],
+    verdict: "denied",
+    isDefault: true,
+    says: 'source "VirtualNetwork" is a service tag',
+  },
+  {
+    name: "AzureStack (Azure Stack Bridge services) as a network rule destination allows the usage endpoint",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ name: "bridge-tag", ipProtocols: ["TCP"], destinationAddresses: ["AzureStack"], destinationPorts: ["443"] })] }))],
+    flow: usageFlowWithTag(),
+    verdict: "allowed",
+    rule: "bridge-tag",
+  },
+  {
+    name: "AzureStack does not cover ARM: the default deny decides, not doubt",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ name: "bridge-tag", ipProtocols: ["TCP"], destinationAddresses: ["AzureStack"], destinationPorts: ["443"] })] }))],
+    flow: arm,
+    verdict: "denied",
+    isDefault: true,
   },
   {
     name: "network rule to AzureActiveDirectory allows login",
@@ -199,8 +248,9 @@ const policyCases: PolicyCase[] = [
     isDefault: true,
   },
   {
-    name: "network rule destinationFqdns names ARM exactly",
+    name: "network rule destinationFqdns names ARM exactly (DNS proxy on)",
     groups: [group("egress", 200, collection({ rules: [networkRule({ name: "arm", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] }))],
+    settings: { dnsProxyEnabled: true },
     flow: arm,
     verdict: "allowed",
     rule: "arm",
@@ -475,6 +525,51 @@ const policyCases: PolicyCase[] = [
     verdict: "undetermined",
     says: "resolve to are not known statically",
   },
+  // fqdn-filtering-network-rules.md: "To use FQDNs in your network rules, you must enable DNS Proxy".
+  {
+    name: "a network allow by FQDN without DNS proxy only may allow: undetermined, saying why and what to do",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ name: "arm-by-name", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] }))],
+    flow: arm,
+    verdict: "undetermined",
+    says: 'needs DNS proxy, which policy "hub-policy" (dnsSettings.enableProxy) does not enable',
+  },
+  {
+    name: "the same rule with DNS proxy enabled allows",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ name: "arm-by-name", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] }))],
+    settings: { dnsProxyEnabled: true },
+    flow: arm,
+    verdict: "allowed",
+    rule: "arm-by-name",
+  },
+  {
+    name: "without DNS proxy a network allow by FQDN before an application allow changes nothing: the application rule allows",
+    groups: [
+      group(
+        "egress",
+        200,
+        collection({ name: "net", priority: 100, rules: [networkRule({ name: "arm-by-name", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] }),
+        allowBridge({ priority: 300 }),
+      ),
+    ],
+    flow: arm,
+    verdict: "allowed",
+    rule: "bridge",
+  },
+  {
+    name: "without DNS proxy a network deny by FQDN only may deny",
+    groups: [group("egress", 200, collection({ name: "deny-arm", action: "Deny", priority: 100, rules: [networkRule({ name: "no-arm", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] }), allowBridge({ priority: 300 }))],
+    flow: arm,
+    verdict: "undetermined",
+    says: "enable DNS proxy, or allow management.azure.com with an application rule",
+  },
+  {
+    name: "DNS proxy set on the parent policy is inherited by a child that does not set it",
+    groups: [group("egress", 200, collection({ rules: [networkRule({ name: "arm-by-name", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] }))],
+    parentSettings: { dnsProxyEnabled: true },
+    parentGroups: [],
+    flow: arm,
+    verdict: "allowed",
+  },
   {
     name: "a wildcard-only network FQDN rule against the time server's address matches nothing",
     groups: [group("egress", 200, collection({ rules: [networkRule({ destinationAddresses: [], destinationFqdns: ["*.windows.com"] })] }))],
@@ -511,6 +606,7 @@ describe("evaluateFirewallPolicy", () => {
 
 interface ClassicCase extends Expected {
   name: string;
+  settings?: Partial<AzureFirewall>;
   network?: RuleCollection[];
   application?: RuleCollection[];
   flow?: Flow;
@@ -538,6 +634,21 @@ const classicCases: ClassicCase[] = [
     says: "share priority 100",
   },
   {
+    name: "classic: a network allow by FQDN without DNS proxy (additionalProperties) only may allow",
+    network: [collection({ collectionKind: "network", rules: [networkRule({ name: "arm-by-name", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] })],
+    flow: arm,
+    verdict: "undetermined",
+    says: 'firewall "hub-fw" (additionalProperties["Network.DNS.EnableProxy"]) does not enable',
+  },
+  {
+    name: "classic: the same rule with Network.DNS.EnableProxy true allows",
+    network: [collection({ collectionKind: "network", rules: [networkRule({ name: "arm-by-name", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] })],
+    settings: { dnsProxyEnabled: true },
+    flow: arm,
+    verdict: "allowed",
+    rule: "arm-by-name",
+  },
+  {
     name: "classic network collection allows UDP 123 to the time server",
     network: [collection({ collectionKind: "network", rules: [networkRule()] })],
     flow: ntpFlow(),
@@ -548,7 +659,7 @@ const classicCases: ClassicCase[] = [
 
 describe("evaluateClassicFirewall", () => {
   it.each(classicCases)("$name", (c) => {
-    const firewall = azureFirewall({ firewallPolicyId: undefined, networkRuleCollections: c.network ?? [], applicationRuleCollections: c.application ?? [] });
+    const firewall = azureFirewall({ firewallPolicyId: undefined, networkRuleCollections: c.network ?? [], applicationRuleCollections: c.application ?? [], ...c.settings });
     const verdict = evaluateClassicFirewall(firewall, c.flow ?? usage);
     expectVerdict(verdict, c);
     if (c.verdict !== "undetermined") expect(verdict.decidedBy?.resource).toEqual(firewall.ref);

@@ -80,10 +80,30 @@ describe("egressGates: policies", () => {
   it("reports threat intelligence, IDPS and explicit proxy of the policy in force", () => {
     const policy = firewallPolicy({ threatIntelMode: "Deny", threatIntelWhitelistFqdns: ["*.trafficmanager.net"], intrusionDetectionMode: "Deny", explicitProxyEnabled: true });
     const [gate] = egressGates(resourceSet(azureFirewall(), policy), []);
-    expect(gate!.threatIntel).toEqual({ mode: "Deny", whitelistFqdns: ["*.trafficmanager.net"], ref: policy.ref });
-    expect(gate!.idps).toEqual({ mode: "Deny", ref: policy.ref });
+    expect(gate!.threatIntel).toEqual({ mode: "Deny", whitelistFqdns: ["*.trafficmanager.net"], whitelistIpAddresses: [], ref: policy.ref, whitelist: "policy" });
+    expect(gate!.idps).toEqual({ mode: "Deny", ref: policy.ref, bypass: [], signatureOverrides: [] });
     expect(gate!.explicitProxy).toEqual({ ref: policy.ref });
-    expect(gate!.explicitProxy).toEqual({ ref: policy.ref });
+  });
+
+  // resources.md / Azure Firewall Manager policy inheritance: a child runs at least its parent's threat-intel mode.
+  it.each([
+    ["Deny", "Alert", "Deny", "base-policy"],
+    ["Deny", undefined, "Deny", "base-policy"],
+    ["Alert", "Deny", "Deny", "hub-policy"],
+    ["Off", undefined, "Alert", "hub-policy"],
+    ["Alert", "Off", "Alert", "base-policy"],
+  ])("threat intelligence: parent %s, child %s: the stricter, %s, set by %s", (parentMode, childMode, mode, by) => {
+    const base = firewallPolicy({ ref: ref("FirewallPolicy", "base-policy"), armId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hub/providers/Microsoft.Network/firewallPolicies/base-policy", threatIntelMode: parentMode, threatIntelWhitelistFqdns: ["*.trafficmanager.net"] });
+    const child = firewallPolicy({ basePolicyId: base.armId, threatIntelMode: childMode, threatIntelWhitelistFqdns: ["management.azure.com"] });
+    const [gate] = egressGates(resourceSet(azureFirewall(), child, base), []);
+    expect(gate!.threatIntel).toMatchObject({ mode, whitelistFqdns: ["*.trafficmanager.net", "management.azure.com"] });
+    expect(gate!.threatIntel?.ref.name).toBe(by);
+  });
+
+  it("a classic firewall's threat-intel allow list and DNS proxy come from additionalProperties", () => {
+    const classic = azureFirewall({ firewallPolicyId: undefined, threatIntelMode: "Deny", threatIntelWhitelistFqdns: ["*.trafficmanager.net"], threatIntelWhitelistIpAddresses: ["20.3.4.5"] });
+    const [gate] = egressGates(resourceSet(classic), []);
+    expect(gate!.threatIntel).toEqual({ mode: "Deny", whitelistFqdns: ["*.trafficmanager.net"], whitelistIpAddresses: ["20.3.4.5"], ref: classic.ref, whitelist: "additionalProperties" });
   });
 
   it("threat intelligence defaults to Alert", () => {

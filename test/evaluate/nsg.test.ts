@@ -60,6 +60,29 @@ const cases: NsgCase[] = [
     rule: "AllowVnetOutBound",
     says: "VirtualNetwork tag",
   },
+  // service-tags-overview.md: AzureStack is "Azure Stack Bridge services ... the Azure Stack Bridge service endpoint per
+  // region"; the catalog gives it to the usage hosts (endpoints.md), not to ARM or identity.
+  {
+    name: "allow AzureStack before a deny of the Internet allows the usage endpoint",
+    rules: [securityRule({ name: "allow-bridge-tag", destinationAddressPrefixes: ["AzureStack"] }), deny({ priority: 4000, destinationAddressPrefixes: ["Internet"] })],
+    flow: httpsFlow("*.cloudapp.azure.com", { destination: { kind: "fqdn", host: "*.cloudapp.azure.com", serviceTags: ["AzureStack"] } }),
+    verdict: "allowed",
+    rule: "allow-bridge-tag",
+  },
+  {
+    name: "AzureStack does not hold ARM: the deny of the Internet decides (denied, not undetermined)",
+    rules: [securityRule({ name: "allow-bridge-tag", destinationAddressPrefixes: ["AzureStack"] }), deny({ priority: 4000, destinationAddressPrefixes: ["Internet"] })],
+    flow: httpsFlow("management.azure.com", { destination: { kind: "fqdn", host: "management.azure.com", serviceTags: ["AzureResourceManager"] } }),
+    verdict: "denied",
+    rule: "deny",
+  },
+  {
+    name: "AzureStack does not hold the identity endpoints",
+    rules: [securityRule({ name: "allow-bridge-tag", destinationAddressPrefixes: ["AzureStack"] }), deny({ priority: 4000, destinationAddressPrefixes: ["Internet"] })],
+    flow: loginFlow(),
+    verdict: "denied",
+    rule: "deny",
+  },
   { name: "private DNS server allowed by its CIDR", rules: [securityRule({ protocol: "*", destinationAddressPrefixes: ["10.50.0.0/16"], destinationPortRanges: ["53"] })], flow: dnsFlow(), verdict: "allowed" },
 ];
 

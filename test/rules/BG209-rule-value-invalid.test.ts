@@ -51,6 +51,23 @@ describe("BG209 rule-value-invalid", () => {
       expect(findings.find((f) => f.rule.id === "BG209")!.evidence.join("\n")).not.toContain("bad-inbound");
     });
 
+    // service-tags-overview.md: Internet "Can use with Azure Firewall? No"; service tags are destinations only there.
+    it("5. Internet as a firewall rule's destination and a service tag as its source; the same Internet in the NSG is fine", () => {
+      const rule = { ruleType: "NetworkRule" as const, name: "to-internet", ipProtocols: ["TCP"], sourceAddresses: ["VirtualNetwork"], sourceIpGroups: [], destinationAddresses: ["Internet"], destinationIpGroups: [], destinationFqdns: [], destinationPorts: ["443"] };
+      const findings = audit(withCollection({ name: "web", priority: 70, action: "Allow", collectionKind: "filter", rules: [rule] }));
+      assertHasFinding(findings, {
+        rule: "BG209",
+        severity: "warning",
+        resourceName: GROUP,
+        evidence: [
+          'collection "web" > rule "to-internet": source "VirtualNetwork" is a service tag: Azure Firewall takes service tags as destinations only',
+          'collection "web" > rule "to-internet": destination "Internet" is not valid in an Azure Firewall rule: the service-tags table says Internet cannot be used with Azure Firewall',
+        ],
+      });
+      // The healthy NSG denies "Internet": valid there, so the NSG has no BG209 finding.
+      expect(findings.filter((f) => f.rule.id === "BG209" && f.resource.name === NSG)).toEqual([]);
+    });
+
     it("4. a standalone SecurityRule resource with a bad source", () => {
       const standalone = standaloneSecurityRule({
         ref: ref("SecurityRule", "bad-source"),

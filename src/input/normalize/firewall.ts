@@ -1,5 +1,5 @@
-import type { AzureFirewall, FirewallPolicy, RuleCollectionGroup } from "../../model/resource";
-import { isPresent, readBoolean, readInteger, readObject, readObjectArray, readString, readStringArray } from "../values";
+import type { AzureFirewall, FirewallPolicy, IdpsBypass, IdpsSignatureOverride, RuleCollectionGroup } from "../../model/resource";
+import { canonical, isPresent, readBoolean, readInteger, readObject, readObjectArray, readString, readStringArray, type Node, type ReadContext } from "../values";
 import { idPrefixThrough, nameAfter } from "./armId";
 import { baseOf, required, type SourceResource } from "./common";
 import { classicCollections, policyCollections, UNKNOWN_PRIORITY } from "./rules";
@@ -36,10 +36,64 @@ export function normalizeAzureFirewall(src: SourceResource): AzureFirewall {
   if (hubIp !== undefined && !ips.includes(hubIp)) ips.push(hubIp);
   fw.privateIpAddresses = ips;
 
+  readAdditionalProperties(ctx, node, fw);
+
   fw.applicationRuleCollections = classicCollections(ctx, node, "applicationRuleCollections", "application");
   fw.networkRuleCollections = classicCollections(ctx, node, "networkRuleCollections", "network");
   fw.natRuleCollections = classicCollections(ctx, node, "natRuleCollections", "nat");
   return fw;
+}
+
+/** A comma-separated list as `az network firewall threat-intel-allowlist` writes it (`"a.com, *.b.com"`). */
+function commaList(value: string): string[] {
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+}
+
+/**
+ * The settings a firewall without policy keeps in `additionalProperties` (a string map): DNS proxy
+ * (`"Network.DNS.EnableProxy": "true"`; the Azure CLI writes it lower-case) and the threat-intel allow list.
+ */
+function readAdditionalProperties(ctx: ReadContext, node: Node, fw: AzureFirewall): void {
+  const extra = readObject(ctx, node, "additionalProperties");
+  if (!extra) return;
+  const proxy = readString(ctx, extra, "Network.DNS.EnableProxy");
+  if (proxy !== undefined) fw.dnsProxyEnabled = proxy.trim().toLowerCase() === "true";
+  const fqdns = readString(ctx, extra, "ThreatIntel.Whitelist.FQDNs");
+  if (fqdns !== undefined) fw.threatIntelWhitelistFqdns = commaList(fqdns);
+  const ips = readString(ctx, extra, "ThreatIntel.Whitelist.IpAddresses");
+  if (ips !== undefined) fw.threatIntelWhitelistIpAddresses = commaList(ips);
+}
+
+const BYPASS_PROTOCOLS = ["TCP", "UDP", "ICMP", "ANY"] as const;
+const IDPS_MODES = ["Off", "Alert", "Deny"] as const;
+
+/** `intrusionDetection.configuration`: bypass entries and signature overrides (FirewallPolicyIntrusionDetectionConfiguration). */
+function readIdpsConfiguration(ctx: ReadContext, ids: Node, p: FirewallPolicy): void {
+  const configuration = readObject(ctx, ids, "configuration");
+  if (!configuration) return;
+  const bypass = readObjectArray(ctx, configuration, "bypassTrafficSettings");
+  if (bypass) {
+    p.idpsBypass = bypass.map(
+      (b): IdpsBypass => ({
+        name: readString(ctx, b, "name") ?? "",
+        protocol: canonical(readString(ctx, b, "protocol") ?? "ANY", BYPASS_PROTOCOLS),
+        sourceAddresses: readStringArray(ctx, b, "sourceAddresses") ?? [],
+        sourceIpGroups: readStringArray(ctx, b, "sourceIpGroups") ?? [],
+        destinationAddresses: readStringArray(ctx, b, "destinationAddresses") ?? [],
+        destinationIpGroups: readStringArray(ctx, b, "destinationIpGroups") ?? [],
+        destinationPorts: readStringArray(ctx, b, "destinationPorts") ?? [],
+      }),
+    );
+  }
+  const overrides = readObjectArray(ctx, configuration, "signatureOverrides");
+  if (overrides) {
+    p.idpsSignatureOverrides = overrides.map(
+      (o): IdpsSignatureOverride => ({ id: readString(ctx, o, "id") ?? "", mode: canonical(readString(ctx, o, "mode") ?? "", IDPS_MODES) }),
+    );
+  }
 }
 
 /** `azure-native:network:FirewallPolicy` / `Microsoft.Network/firewallPolicies`. */
@@ -71,6 +125,10 @@ export function normalizeFirewallPolicy(src: SourceResource): FirewallPolicy {
   const ids = readObject(ctx, node, "intrusionDetection");
   const idsMode = ids ? readString(ctx, ids, "mode") : undefined;
   if (idsMode !== undefined) p.intrusionDetectionMode = idsMode;
+  if (ids) readIdpsConfiguration(ctx, ids, p);
+  const dns = readObject(ctx, node, "dnsSettings");
+  const dnsProxy = dns ? readBoolean(ctx, dns, "enableProxy") : undefined;
+  if (dnsProxy !== undefined) p.dnsProxyEnabled = dnsProxy;
   // The CA certificate (a Key Vault secret id) is what lets a Premium policy terminate TLS. Its
   // presence is all that matters; an unknown or secret value is recorded by readObject.
   const tls = readObject(ctx, node, "transportSecurity");
