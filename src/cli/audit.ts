@@ -85,7 +85,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .addOption(docsUrlOption())
     .option("-q, --quiet", "errors only: the text report counts warnings and suppressed findings instead of showing them, and stderr gets no notices")
     .addOption(maxInputSizeOption())
-    .option("--backend <url>", "audit the stacks of a Pulumi state backend, no Pulumi CLI needed: file://DIR or https://api.pulumi.com (with PULUMI_ACCESS_TOKEN)")
+    .option("--backend <url>", "audit the stacks of a Pulumi state backend, no Pulumi CLI needed: file://DIR, azblob://CONTAINER (with AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN, as pulumi login reads them) or https://api.pulumi.com (with PULUMI_ACCESS_TOKEN)")
     .option("--stack <glob>", "with --backend: audit the stacks this glob selects (project/stack, or a stack name in any project); repeatable", (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option("--state <file>", "the stack's `pulumi stack export` (or backend checkpoint) that a `pulumi preview --json` without --show-sames is laid over")
     .option("--source-root <dir>", "SARIF/github: prefix for program source paths (Pulumi's sourcePosition is relative to the project root, the directory of Pulumi.yaml)")
