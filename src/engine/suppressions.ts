@@ -14,10 +14,10 @@
  *
  * Pure: `today` is handed in (`todayUtc()` for the real clock), so tests can pin it.
  */
-import picomatch from "picomatch";
 import { ERROR_CODES } from "../catalog/codes";
 import type { SuppressionConfig } from "../config/types";
 import { formatPath, quoteKey } from "../config/validate";
+import { compileGlob, type Glob, GlobSyntaxError, isGlob } from "./glob";
 import { UserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
 import type { RuleMeta } from "../rules/types";
@@ -51,26 +51,36 @@ export function checkSuppressions(suppressions: readonly SuppressionConfig[] | u
     }
     if (s.justification.trim() === "") throw UserError.at(file, at("justification"), "expected a justification, not blanks");
     if (s.expires !== undefined && !isIsoDate(s.expires)) throw UserError.at(file, at("expires"), "expected a calendar date YYYY-MM-DD");
+    resourceGlob(s.resource, file, at("resource"));
   });
 }
 
-/** Glob characters picomatch gives a meaning to; a pattern without them is compared as it is. */
-function isGlob(pattern: string): boolean {
-  return picomatch.scan(pattern).isGlob;
+/** The compiled glob of a `resource` that is one; a pattern the language refuses is a UserError at `where`. */
+function resourceGlob(pattern: string, file: string | undefined, where: string): Glob | undefined {
+  if (!isGlob(pattern)) return undefined;
+  try {
+    return compileGlob(pattern);
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) throw UserError.at(file, where, `expected a glob (see "Suppressions" in docs/ci-at-scale.md): ${error.message}`);
+    throw error;
+  }
 }
 
 interface Compiled {
   index: number;
   config: SuppressionConfig;
   rule: string;
-  /** `*` matches any characters, `/` and `:` included: URNs and ARM ids are identifiers, not paths. */
-  glob?: (value: string) => boolean;
+  /**
+   * The `resource` glob, when it is one (`./glob.ts`): `*` matches any characters, `/` and `:` included,
+   * since URNs and ARM ids are identifiers, not paths; matched in linear time, whatever the name.
+   */
+  glob?: Glob;
   expired: boolean;
   /** Findings it matched (suppressing them, or, when expired, no longer). */
   matched: number;
 }
 
-function compile(config: SuppressionConfig, index: number, today: string): Compiled {
+function compile(config: SuppressionConfig, index: number, today: string, source: string | undefined): Compiled {
   const compiled: Compiled = {
     index,
     config,
@@ -78,7 +88,8 @@ function compile(config: SuppressionConfig, index: number, today: string): Compi
     expired: config.expires !== undefined && config.expires <= today,
     matched: 0,
   };
-  if (isGlob(config.resource)) compiled.glob = picomatch(config.resource, { bash: true, dot: true });
+  const glob = resourceGlob(config.resource, source, formatPath(["suppressions", index, "resource"]));
+  if (glob) compiled.glob = glob;
   return compiled;
 }
 
@@ -90,7 +101,7 @@ function matchesResource(s: Compiled, finding: Finding): boolean {
   const { urn, name } = finding.resource;
   const wanted = s.config.resource;
   if (wanted === urn || wanted === name) return true;
-  return s.glob !== undefined && (s.glob(urn) || s.glob(name));
+  return s.glob !== undefined && (s.glob.match(urn) || s.glob.match(name));
 }
 
 /** `suppressions[2] (rule BG201, resource "hub-*")`, for notices. */
@@ -122,7 +133,7 @@ export interface SuppressionOutcome {
  * its `resource` equals the resource's URN or name, or is a glob matching either.
  */
 export function applySuppressions(findings: readonly Finding[], suppressions: readonly SuppressionConfig[] | undefined, options: SuppressionOptions): SuppressionOutcome {
-  const compiled = (suppressions ?? []).map((s, i) => compile(s, i, options.today));
+  const compiled = (suppressions ?? []).map((s, i) => compile(s, i, options.today, options.source));
   if (compiled.length === 0) return { findings: [...findings], notices: [] };
   const out = findings.map((finding) => {
     let accepted: Compiled | undefined;
