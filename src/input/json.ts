@@ -55,8 +55,13 @@ export function inputName(file: string): string {
   return file === STDIN ? "(stdin)" : file;
 }
 
-/** First chunk for a file whose size is unknown (a pipe, or a file that stats as 0 bytes). */
-const FIRST_CHUNK = 64 * 1024;
+/**
+ * Reads ask for whole multiples of this, and the buffer always has room for one more chunk past the limit:
+ * some files take only aligned reads (`/proc/self/pagemap` answers EINVAL to a length that is not a multiple
+ * of 8), so a read of `limit + 1 - total` bytes would end in an error instead of "larger than the limit".
+ */
+const CHUNK = 64 * 1024;
+const ALIGN = 4096;
 
 /** Waits `ms` without spinning (a non-blocking standard input with nothing to read yet). */
 function pause(ms: number): void {
@@ -68,8 +73,8 @@ function pause(ms: number): void {
  * read, not on the size the file reports: a regular file larger than the limit is refused before anything
  * is read, but the size is only a hint for the buffer, since files in procfs, sysfs or FUSE say 0 bytes
  * (`/proc/self/pagemap` reads on for gigabytes) and an export still being written grows. Reading stops
- * one byte past the limit, whatever the file is: a regular file, a pipe (`<(pulumi stack export)`) or a
- * device (`/dev/zero`).
+ * at most one chunk past the limit, whatever the file is: a regular file, a pipe (`<(pulumi stack export)`),
+ * a device (`/dev/zero`) or a procfs file that takes only aligned reads.
  */
 export function readBounded(file: string, limit: number, onError: (error: unknown) => Error, onTooLarge: (size: number | undefined) => Error): Buffer {
   const own = file !== STDIN;
@@ -88,18 +93,20 @@ export function readBounded(file: string, limit: number, onError: (error: unknow
     }
     if (stat.isDirectory()) throw onError(Object.assign(new Error("directory"), { code: "EISDIR" }));
     if (stat.isFile() && stat.size > limit) throw onTooLarge(stat.size);
-    // A regular file of the size it says fits its buffer and one byte more (to see the end in one read).
-    let buffer = Buffer.allocUnsafe(Math.min(limit + 1, stat.isFile() && stat.size > 0 ? stat.size + 1 : FIRST_CHUNK));
+    // A regular file of the size it says fits its buffer with a chunk to spare (to see the end in one read).
+    let buffer = Buffer.allocUnsafe(Math.min(limit, stat.isFile() ? stat.size : 0) + CHUNK);
     let total = 0;
     for (;;) {
-      if (total === buffer.length) {
-        const grown = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+      if (buffer.length - total < CHUNK) {
+        // total <= limit here (else it threw), so this leaves at least a chunk free.
+        const grown = Buffer.allocUnsafe(Math.min(limit + CHUNK, buffer.length * 2));
         buffer.copy(grown, 0, 0, total);
         buffer = grown;
       }
+      const room = buffer.length - total;
       let read: number;
       try {
-        read = fs.readSync(fd, buffer, total, buffer.length - total, null);
+        read = fs.readSync(fd, buffer, total, room - (room % ALIGN), null);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
           pause(10);

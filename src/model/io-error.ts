@@ -14,6 +14,7 @@ export function describeIoError(error: unknown): string {
     EDQUOT: "disk quota exceeded",
     EROFS: "read-only file system",
     EIO: "input/output error",
+    EINVAL: "invalid argument (a special file that cannot be read as a regular one)",
     EMFILE: "too many open files",
     ENAMETOOLONG: "file name too long",
     ELOOP: "too many levels of symbolic links",

@@ -221,6 +221,29 @@ describe("size limits", () => {
     expectOneLineError(run, "--ca-file /dev/zero", "/dev/zero: --ca-file: larger than the 16 MiB a certificate bundle can be");
   });
 
+  describe.skipIf(process.platform !== "linux")("a file that says it is 0 bytes and reads without end (/proc/self/pagemap)", () => {
+    // The limits hold on the bytes read, not on the size a file reports: procfs, sysfs and FUSE files stat
+    // as 0 bytes. pagemap reads on for gigabytes (1.27 GB in 20 s, before) and takes only reads whose length
+    // is a multiple of 8 (a read of "limit + 1" bytes ended in EINVAL). The run's 20 s time limit is the
+    // guard against reading on; the message is what says the limit, not an error, stopped it.
+    const PAGEMAP = "/proc/self/pagemap";
+    it("stats as a 0-byte regular file", () => {
+      const stat = fs.statSync(PAGEMAP);
+      expect(stat.isFile()).toBe(true);
+      expect(stat.size).toBe(0);
+    });
+
+    it.each([
+      ["the input", ["audit", PAGEMAP, "--max-input-size", "8MiB"], `${PAGEMAP}: is larger than the 8 MiB limit (raise it with --max-input-size)`],
+      ["--config", ["audit", HEALTHY, "--config", PAGEMAP], `${PAGEMAP}: is larger than the 16 MiB limit of a configuration file`],
+      ["--baseline", ["audit", HEALTHY, "--config", CONFIG, "--baseline", PAGEMAP, "--max-input-size", "8MiB"], `${PAGEMAP}: is larger than the 8 MiB limit (raise it with --max-input-size)`],
+      ["probe --ca-file", ["probe", "--ca-file", PAGEMAP, "--only", "login.microsoftonline.com:443"], `${PAGEMAP}: --ca-file: larger than the 16 MiB a certificate bundle can be`],
+    ])("as %s: exit 2, one line naming the limit", async (what, args, line) => {
+      const run = await runCli(args, { timeoutMs: 20_000 });
+      expectOneLineError(run, `${PAGEMAP} as ${what}`, line);
+    });
+  });
+
   it("a 1 GiB bridgeguard.yaml (sparse) fails at once", async () => {
     const file = path.join(dir, "huge.yaml");
     fs.writeFileSync(file, "");
