@@ -17,13 +17,28 @@ export interface Run {
   timedOut: boolean;
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<Run> {
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  cwd?: string;
+  /** Run as this user and group (the test process must be root to switch): for permission tests. */
+  uid?: number;
+  gid?: number;
+}
+
+export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   if (!options.env || !("FORCE_COLOR" in options.env)) delete env.FORCE_COLOR;
   if (!options.env || !("NO_COLOR" in options.env)) delete env.NO_COLOR;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "bridgeguard.js"), ...args], { cwd: options.cwd ?? ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "bin", "bridgeguard.js"), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
+    });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
