@@ -21,7 +21,7 @@ import { adoPipeline } from "./ado-pipeline";
 import { DEFAULT_COLUMNS, terminalWidth } from "./terminal";
 import { cloudOption, docsUrlOption, maxInputSizeOption } from "./options";
 import { formatTargetsOption, reportTargets, writeReports, type FormatSpec } from "./output";
-import { stderrLine } from "./terminal-safe";
+import { stderrLine } from "../model/terminal-safe";
 import { writeFileAtomic } from "./write-file";
 
 /** The audit's exit codes (see `EXIT` in main.ts): findings at the gate 1, bad usage or input 2. */

@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stderrLine } from "../model/terminal-safe";
 
 export const CONFIG_FILE_NAME = "bridgeguard.yaml";
 
@@ -54,6 +55,6 @@ export function resolveConfigFile(flag: ConfigFlag, stderr: { write(text: string
   const found = findConfigFile(cwd);
   if (found === undefined) return undefined;
   const shown = path.relative(cwd, found) || CONFIG_FILE_NAME;
-  stderr.write(`bridgeguard: using the configuration ${shown} (found in ${path.dirname(shown) === "." ? "the working directory" : "a parent directory"}; --config FILE or --no-config to choose)\n`);
+  stderr.write(stderrLine(`using the configuration ${shown} (found in ${path.dirname(shown) === "." ? "the working directory" : "a parent directory"}; --config FILE or --no-config to choose)`));
   return shown;
 }

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { isUserError } from "../model/errors";
 import { TOOL_VERSION } from "../version";
-import { stderrLine, terminalSafe } from "./terminal-safe";
+import { stderrLine, terminalSafe } from "../model/terminal-safe";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see above */
 const commander = () => require("commander") as typeof import("commander");

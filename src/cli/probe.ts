@@ -4,6 +4,7 @@ import type { EndpointPurpose } from "../catalog/endpoints";
 import { loadConfig } from "../engine/config";
 import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
+import { stderrLine } from "../model/terminal-safe";
 import { describeIoError } from "../model/io-error";
 import { parseConnectTo } from "../probe/connect-to";
 import { formatDuration } from "../model/observations";
@@ -341,7 +342,7 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
     unsubscribe();
   }
   const hint = wildcardHint(observations);
-  if (hint) io.stderr.write(`bridgeguard: ${hint}\n`);
+  if (hint) io.stderr.write(stderrLine(hint));
 
   // Findings, and what was measured for every endpoint (the JSON report keeps it, passing ones too).
   const report = { ...probeReport(observations, config), probe: probeResults(observations) };
@@ -356,7 +357,7 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
 
   const failure = probeFailure(observations, dnsServers);
   if (failure) {
-    io.stderr.write(`bridgeguard: probe could not run: ${redactText(failure, [...secrets])}\n`);
+    io.stderr.write(stderrLine(`probe could not run: ${redactText(failure, [...secrets])}`));
     setExitCode(PROBE_EXIT.probe);
     return;
   }
@@ -367,7 +368,7 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
   }
   const untested = nothingTested(observations);
   if (untested) {
-    io.stderr.write(`bridgeguard: probe could not run: ${redactText(untested, [...secrets])}\n`);
+    io.stderr.write(stderrLine(`probe could not run: ${redactText(untested, [...secrets])}`));
     setExitCode(PROBE_EXIT.probe);
     return;
   }

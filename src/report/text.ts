@@ -25,6 +25,7 @@
  * the error that kept it from being audited) and ends with the total.
  */
 import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../model/finding";
+import { terminalSafe } from "../model/terminal-safe";
 import { countOf, describeEndpoints, groupByResource, summaryLine, wrap } from "./common";
 import { fixLines } from "./fix";
 
@@ -76,16 +77,14 @@ export function shouldUseColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessE
   return stream.isTTY === true;
 }
 
-/** C0 controls but newline, DEL, and C1 controls. */
-const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
-
 /**
  * Input text made safe for a terminal: a resource name or property value from a stack export could
- * carry escape sequences that recolour, retitle or rewrite the operator's terminal. Control characters
- * other than newline are shown as `\xNN`; a tab becomes a space.
+ * carry escape sequences that recolour, retitle or rewrite the operator's terminal, or bidirectional
+ * controls that reorder what it shows. Those are shown as escapes (`terminalSafe`: `\xNN`, `\uNNNN`);
+ * newlines are kept, and a tab becomes a space.
  */
 export function printable(text: string): string {
-  return text.replace(/\r\n/g, "\n").replace(CONTROL, (c) => (c === "\t" ? " " : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  return terminalSafe(text.replace(/\r\n/g, "\n").replace(/\t/g, " "), { keepNewlines: true });
 }
 
 /** One labelled block: the first line carries the label, the rest align under its value. */

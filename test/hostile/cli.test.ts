@@ -112,6 +112,14 @@ describe("fuzz cases through the built CLI", () => {
   });
 });
 
+/** `text` in UTF-32, as PowerShell's `Out-File -Encoding utf32` writes it (little-endian, with a BOM). */
+function utf32(text: string, order: "le" | "be", bom: boolean): Buffer {
+  const chars = Array.from(bom ? `\uFEFF${text}` : text);
+  const out = Buffer.alloc(chars.length * 4);
+  chars.forEach((c, i) => (order === "le" ? out.writeUInt32LE(c.codePointAt(0)!, i * 4) : out.writeUInt32BE(c.codePointAt(0)!, i * 4)));
+  return out;
+}
+
 describe("hand-made worst cases through the built CLI", () => {
   const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(CANARY) };
   const cases: [string, () => string, RegExp][] = [
@@ -135,6 +143,11 @@ describe("hand-made worst cases through the built CLI", () => {
       return write("huge-name.json", JSON.stringify(exp));
     }, /rules\[0\]\.name: expected at most 8192 characters/],
     ["UTF-16 (PowerShell 5's `>`)", () => write("utf16.json", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(fs.readFileSync(HEALTHY, "utf8"), "utf16le")])), /UTF-16/],
+    // UTF-32 was called UTF-16 (its little-endian mark FF FE 00 00 begins with UTF-16's FF FE).
+    ["UTF-32LE with its BOM (Out-File -Encoding utf32)", () => write("utf32le.json", utf32(fs.readFileSync(HEALTHY, "utf8"), "le", true)), /the file is UTF-32, expected UTF-8 JSON/],
+    ["UTF-32BE with its BOM", () => write("utf32be.json", utf32(fs.readFileSync(HEALTHY, "utf8"), "be", true)), /the file is UTF-32, expected UTF-8 JSON/],
+    ["UTF-32LE without a BOM", () => write("utf32le-nobom.json", utf32(fs.readFileSync(HEALTHY, "utf8"), "le", false)), /the file is UTF-32, expected UTF-8 JSON/],
+    ["UTF-16LE without a BOM", () => write("utf16-nobom.json", Buffer.from(fs.readFileSync(HEALTHY, "utf8"), "utf16le")), /the file is UTF-16, expected UTF-8 JSON/],
     ["invalid UTF-8 between two tokens", () => write("bad-utf8.json", Buffer.concat([Buffer.from('{"version": 3,'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(' "deployment": {}}')])), /:1:15: invalid JSON/],
     ["invalid UTF-8 inside a key", () => write("bad-utf8-key.json", Buffer.concat([Buffer.from('{"version": 3, "deploy'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('ment": {}}')])), /expected a Pulumi stack export/],
     ["a BOM twice", () => write("bom2.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), fs.readFileSync(HEALTHY)])), /:1:1: invalid JSON/],
@@ -183,6 +196,22 @@ describe("hostile bridgeguard.yaml through the built CLI", () => {
       }
     });
   }
+});
+
+describe("--jobs has an upper bound", () => {
+  // Each job is a worker thread holding a whole file: --jobs 100000 would start as many threads as files.
+  it.each(["65", "100000", "9007199254740993"])("--jobs %s is bad usage naming the bound", async (jobs) => {
+    const run = await runCli(["audit", HEALTHY, "--jobs", jobs]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/--jobs.*expected a whole number from 1 to 64/);
+  });
+
+  it("--jobs 64, the bound, is accepted", async () => {
+    const run = await runCli(["audit", HEALTHY, "--jobs", "64", "--config", CONFIG]);
+    expectNoCrash(run, "--jobs 64");
+    expect(run.status).toBe(0);
+  });
 });
 
 describe("size limits", () => {
