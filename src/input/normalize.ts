@@ -10,7 +10,7 @@ import { normalizeRegistration } from "./normalize/registration";
 import { normalizeRoute, normalizeRouteTable } from "./normalize/routes";
 import { validateStackExport } from "./schema";
 import { parseSourcePosition } from "./source-position";
-import { armNode, at, checkLength, flatNode, isObject, locString, pulumiTopNode, readString, type Loc, type Node, type ReadContext } from "./values";
+import { armNode, at, checkLength, flatNode, isObject, locString, MAX_VALUE_LENGTH, pulumiTopNode, readString, type Loc, type Node, type ReadContext } from "./values";
 
 /*
  * Both input shapes into the engine's one resource model (src/model/resource.ts):
@@ -57,9 +57,20 @@ const ARM_KINDS: Record<string, KnownKind> = {
  * azure-native v2 state (`azure-native:network/v20230901:AzureFirewall`, `.../v20230201preview:...`).
  */
 export function kindOfPulumiType(token: string): ResourceKind {
-  const m = /^azure-native:([A-Za-z0-9]+)(?:\/v[0-9A-Za-z]+)?:([A-Za-z0-9]+)$/.exec(token);
-  return (m && PULUMI_KINDS[`${m[1]}:${m[2]}`]) || "other";
+  // A stack holds few distinct types and many resources of each: each token is matched once.
+  let kind = pulumiKindCache.get(token);
+  if (kind === undefined) {
+    const m = /^azure-native:([A-Za-z0-9]+)(?:\/v[0-9A-Za-z]+)?:([A-Za-z0-9]+)$/.exec(token);
+    kind = (m && PULUMI_KINDS[`${m[1]}:${m[2]}`]) || "other";
+    if (pulumiKindCache.size >= MAX_CACHED_TYPES) pulumiKindCache.clear();
+    pulumiKindCache.set(token, kind);
+  }
+  return kind;
 }
+
+/** Kinds of the type tokens seen; bounded, since a hostile file may name a new type per resource. */
+const pulumiKindCache = new Map<string, ResourceKind>();
+const MAX_CACHED_TYPES = 4096;
 
 export function kindOfArmType(type: string): ResourceKind {
   const key = type.toLowerCase();
@@ -142,6 +153,8 @@ interface PendingOperation {
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const RESOURCES: Loc = at("deployment", "resources");
 const isProviderType = (type: string) => type.startsWith("pulumi:providers:");
+/** What names a stack resource in every finding and message. */
+const IDENTITY_KEYS = ["urn", "type", "id", "provider"] as const;
 
 /** Normalizes a parsed `pulumi stack export` (validated here against the project's schema). */
 export function normalizeStackExport(json: unknown, file: string): ResourceSet {
@@ -178,7 +191,12 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
     if (r.delete === true || isProviderType(r.type) || r.type === STACK_TYPE) return;
     const base = at(RESOURCES, index);
     // What names the resource in every finding and message: bounded like any value the checks read.
-    for (const key of ["urn", "type", "id", "provider"] as const) checkLength(file, locString(at(base, key)), r[key]);
+    // (The path is spelled out only for a value that fails: building it for every key of every resource
+    // was most of the time spent reading a large export.)
+    for (const key of IDENTITY_KEYS) {
+      const value = r[key];
+      if (typeof value === "string" && value.length > MAX_VALUE_LENGTH) checkLength(file, locString(at(base, key)), value);
+    }
     // Pulumi keeps one live resource per URN. Copies of one resource would each be evaluated against all
     // the others (every copy of a policy owns every copy of its rule collection groups): quadratic work
     // for a file that no `pulumi stack export` writes.
