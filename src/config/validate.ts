@@ -1,39 +1,28 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
-import ipaddr from "ipaddr.js";
+import type Ajv from "ajv";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import { RETIRED_CLOUDS } from "../catalog/clouds";
 import { UserError } from "../model/errors";
 import { redactUserInfo } from "../model/redact";
+import { precompiledValidator } from "../schemas/precompiled";
+import { CONFIG_FORMATS, isHostOrIp, isIpOrCidr } from "../schemas/config-formats";
 import type { BridgeguardConfig } from "./types";
 
-export function isIpOrCidr(value: string): boolean {
-  if (ipaddr.isValid(value)) return true;
-  try {
-    ipaddr.parseCIDR(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isHostOrIp, isIpOrCidr };
 
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-/** A host name or address, optionally with `:port` (the probe's SNTP target may use another port). */
-export function isHostOrIp(value: string): boolean {
-  const match = /^(.*?)(?::(\d{1,5}))?$/.exec(value);
-  const host = match?.[1] ?? value;
-  const port = match?.[2];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
-  return ipaddr.isValid(value) || ipaddr.isValid(host) || HOST_NAME.test(host);
-}
-
-export function createAjv(): Ajv {
+/**
+ * The ajv instance every configuration-shaped schema is compiled with (the configuration, the baseline).
+ * `extra` adds options: the build passes `code` options to emit the same validators as modules.
+ */
+export function createAjv(extra: Options = {}): Ajv {
+  // Loaded here, not at the top: a built CLI validates with the validators compiled at build time.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const AjvClass = (require("ajv") as typeof import("ajv")).default;
+  const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   // verbose: errors carry their schema, so a pattern error can say what the pattern means.
-  const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
+  const ajv = new AjvClass({ allErrors: false, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true, ...extra });
   addFormats(ajv, ["uuid", "ipv4", "ipv6"]);
-  ajv.addFormat("ip-or-cidr", { type: "string", validate: isIpOrCidr });
-  ajv.addFormat("ip", { type: "string", validate: (v: string) => ipaddr.isValid(v) });
-  ajv.addFormat("host-or-ip", { type: "string", validate: isHostOrIp });
+  for (const [name, format] of Object.entries(CONFIG_FORMATS)) ajv.addFormat(name, format);
   return ajv;
 }
 
@@ -165,7 +154,7 @@ export function validateConfig(value: unknown, file: string, schema: object): Br
   }
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = createAjv().compile(schema);
+    validate = precompiledValidator("config", schema) ?? createAjv().compile(schema);
     compiled.set(schema, validate);
   }
   const copy = structuredClone(value);

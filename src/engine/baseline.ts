@@ -18,6 +18,7 @@ import { readJsonFile, type ReadOptions } from "../input/json";
 import { UserError } from "../model/errors";
 import type { Finding } from "../model/finding";
 import baselineSchema from "../schemas/baseline.schema.json";
+import { precompiledValidator } from "../schemas/precompiled";
 import { TOOL_VERSION } from "../version";
 import { endpointKey, fingerprintFor, v1Fingerprints } from "./fingerprint";
 
@@ -94,7 +95,7 @@ function describe(error: ErrorObject): { path: string; problem: string } {
 
 /** Checks a parsed baseline against its schema; a UserError names `file` and the path inside it. */
 export function parseBaseline(value: unknown, file: string): Baseline {
-  validator ??= createAjv().compile(baselineSchema);
+  validator ??= precompiledValidator("baseline", baselineSchema) ?? createAjv().compile(baselineSchema);
   if (!validator(value)) {
     const first = validator.errors?.[0];
     const { path, problem } = first ? describe(first) : { path: "(top level)", problem: "is invalid" };

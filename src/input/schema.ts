@@ -1,13 +1,27 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import stackExportSchema from "../schemas/stack-export.schema.json";
+import { precompiledValidator } from "../schemas/precompiled";
 import { describeKind, InputError, joinPath, pointerToPath, TOP_LEVEL } from "./errors";
 import { isObject } from "./values";
 
+/** How the stack export schema is compiled, at build time (scripts/precompile-validators.js) or here. */
+export const STACK_EXPORT_AJV_OPTIONS: Options = { allErrors: false, strict: true };
+
 let validator: ValidateFunction | undefined;
 
-/** Compiled once, on first use: most runs read one kind of file, and compiling costs more than validating. */
+/**
+ * The validator compiled at build time, else compiled with ajv once, on first use: most runs read one kind
+ * of file, and loading ajv and compiling cost more than validating.
+ */
 function stackExportValidator(): ValidateFunction {
-  if (!validator) validator = new Ajv({ allErrors: false, strict: true }).compile(stackExportSchema);
+  if (!validator) {
+    validator = precompiledValidator("stack-export", stackExportSchema);
+    if (!validator) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- ajv only when nothing was compiled ahead
+      const Ajv = (require("ajv") as typeof import("ajv")).default;
+      validator = new Ajv(STACK_EXPORT_AJV_OPTIONS).compile(stackExportSchema);
+    }
+  }
   return validator;
 }
 
