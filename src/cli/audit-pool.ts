@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
-import { auditResourceSet } from "../engine/run";
+import { evaluate } from "../engine/pipeline";
 import { loadAuditInput, locateRefs, type LoadedInput, type LoadOptions } from "../input";
 import { isUserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
@@ -48,19 +48,19 @@ export function auditFailure(file: string, error: unknown): FileAudit {
 export function auditLoaded(file: string, input: LoadedInput, config: BridgeguardConfig): FileAudit {
   const partial = input.preview?.coverage === "changes-only";
   const rules = partial ? AUDIT_RULES.filter((rule) => rule.meta.scope === "resource" || rule.meta.scope === "plan") : AUDIT_RULES;
-  const report = auditResourceSet(input.set, config, rules);
+  const evaluation = evaluate({ kind: "resources", set: input.set, rules }, config);
   // Each finding's line in its file, looked up only for resources with findings.
-  locateRefs(input.text, report.findings.map((f) => f.resource));
+  locateRefs(input.text, evaluation.findings.map((f) => f.resource));
   const notices: ReportNotice[] = partial ? [changesOnlyNotice(file, input.preview!.changes)] : [];
   return {
     file,
     ok: true,
-    findings: report.findings,
-    resources: report.summary.resources,
-    endpoints: report.summary.endpoints,
+    findings: evaluation.findings,
+    resources: evaluation.resources,
+    endpoints: evaluation.endpoints,
     ...(notices.length > 0 ? { notices } : {}),
     // A preview of the changes only does not show the path (the egress checks did not run).
-    ...(report.path && !partial ? { path: report.path } : {}),
+    ...(evaluation.path && !partial ? { path: evaluation.path } : {}),
   };
 }
 

@@ -1,14 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { CloudName } from "../catalog/clouds";
 import type { BridgeguardConfig, FailOn } from "../config/types";
-import { applyBaseline, createBaseline, loadBaselineFile, renderBaseline, type Baseline } from "../engine/baseline";
+import { loadBaselineFile, renderBaseline, type Baseline } from "../engine/baseline";
 import { loadConfig } from "../engine/config";
-import { FAIL_ON, gateFails } from "../engine/gate";
-import { buildReport, isRuleEnabled } from "../engine/run";
-import { applySuppressions, checkSuppressions, todayUtc } from "../engine/suppressions";
+import { FAIL_ON } from "../engine/gate";
+import { judge, type RunInput } from "../engine/pipeline";
+import { isRuleEnabled } from "../engine/run";
 import { UserError } from "../model/errors";
-import type { Finding, Report, ReportNotice, ReportSummary, StackSummary } from "../model/finding";
-import { compareFindings, summarize } from "../model/finding";
 import { inputName } from "../input/json";
 import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDetails } from "../report";
 import { auditRuleMetas } from "../rules";
@@ -108,57 +106,6 @@ function sarifAutomationDetails(category: string): SarifAutomationDetails {
   return { id: category };
 }
 
-/**
- * One notice when `egress.sourceAddresses` is not set: without the stamp's public VIP range, a rule that
- * matches on source addresses cannot be decided, and each flow it covers is an "undetermined" warning.
- */
-function configurationNotice(config: BridgeguardConfig, findings: readonly Finding[], endpoints: number): ReportNotice | undefined {
-  if (config.egress.sourceAddresses !== undefined || endpoints === 0) return undefined;
-  // The evaluator says so in the evidence of each flow it could not decide (evaluate/addresses.ts).
-  const undecided = findings.filter((f) => f.severity === "warning" && [f.message, ...f.evidence].some((line) => line.includes("egress.sourceAddresses not configured"))).length;
-  const effect =
-    undecided > 0
-      ? `a rule that matches on source addresses cannot be decided: ${undecided} warning(s) below ("may deny") are undecided for that reason`
-      : "a rule that matches on source addresses cannot be decided";
-  return {
-    level: "warning",
-    kind: "configuration-incomplete",
-    message: `egress.sourceAddresses is not configured: the stamp's public VIP range is unknown, so ${effect}. Set egress.sourceAddresses in bridgeguard.yaml to the public VIP /27.`,
-  };
-}
-
-/** Suppressed and baselined findings, which count neither as errors nor as warnings. */
-function acceptedCounts(findings: readonly Finding[], withBaseline: boolean): Pick<ReportSummary, "suppressed" | "baselined"> {
-  let suppressed = 0;
-  let baselined = 0;
-  for (const f of findings) {
-    if (f.suppression) suppressed++;
-    else if (f.baselineState === "unchanged") baselined++;
-  }
-  return withBaseline ? { suppressed, baselined } : { suppressed };
-}
-
-function stackSummaries(results: readonly FileAudit[], findings: readonly Finding[], withBaseline: boolean): StackSummary[] {
-  const byFile = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const list = byFile.get(f.file ?? "");
-    if (list) list.push(f);
-    else byFile.set(f.file ?? "", [f]);
-  }
-  return results.map((result): StackSummary => {
-    if (!result.ok) {
-      return { file: inputName(result.file), summary: { ...summarize([], 0, 0), ...acceptedCounts([], withBaseline) }, error: result.error };
-    }
-    const own = byFile.get(inputName(result.file)) ?? [];
-    return {
-      file: inputName(result.file),
-      summary: { ...summarize(own, result.resources, result.endpoints), ...acceptedCounts(own, withBaseline) },
-      // With one stack the path is the report's own (`report.path`): said once.
-      ...(result.path && results.length > 1 ? { path: result.path } : {}),
-    };
-  });
-}
-
 /** Every file this run writes, and every file it reads: no output may be one of the inputs. */
 function checkFiles(files: readonly string[], configFile: string | undefined, options: AuditOptions, targets: readonly { file?: string; flag: string }[]): void {
   const outputs: NamedOutput[] = targets.flatMap((t) => (t.file === undefined ? [] : [{ file: t.file, flag: t.flag }]));
@@ -187,72 +134,51 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   try {
     config = loadConfig(configFile);
     if (options.cloud) config.cloud = options.cloud;
-    checkSuppressions(config.suppressions, configFile ?? "(defaults)", auditRuleMetas());
     baseline = options.baseline ? loadBaselineFile(options.baseline, options.maxInputSize ? { maxBytes: options.maxInputSize } : {}) : undefined;
     results = files.length > 0 ? await pool.audit(config) : [];
     if (options.backend) results.push(...(await auditBackend(options.backend, options.stack, config, read)));
   } finally {
     pool.close();
   }
-  const failOn: FailOn = options.failOn ?? config.failOn ?? "error";
-  const failed = results.filter((r): r is Extract<FileAudit, { ok: false }> => !r.ok);
-  for (const result of failed) stderr(result.error);
   // Nothing could be audited: a report would only say "no problems found" about nothing.
-  if (failed.length === results.length) return EXIT_INPUT;
-
-  let findings: Finding[] = [];
-  let resources = 0;
-  let endpoints = 0;
-  for (const result of results) {
-    if (!result.ok) continue;
-    // The findings are this run's own (fresh from the worker or the engine): tag them in place.
-    for (const finding of result.findings) {
-      finding.file = inputName(result.file);
-      findings.push(finding);
-    }
-    resources += result.resources;
-    endpoints = Math.max(endpoints, result.endpoints);
+  if (results.every((r) => !r.ok)) {
+    for (const result of results) if (!result.ok) stderr(result.error);
+    return EXIT_INPUT;
   }
 
-  const suppressed = applySuppressions(findings, config.suppressions, {
-    today: todayUtc(),
-    source: configFile,
-    reportStale: failed.length === 0,
+  // The rules that ran: SARIF lists them, JUnit has a testcase for each (a disabled rule is neither).
+  const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
+  const inputs: RunInput[] = results.map((r) =>
+    r.ok
+      ? {
+          subject: "resources",
+          rules,
+          file: inputName(r.file),
+          findings: r.findings,
+          resources: r.resources,
+          endpoints: r.endpoints,
+          ...(r.notices ? { notices: r.notices } : {}),
+          ...(r.path ? { path: r.path } : {}),
+        }
+      : { file: inputName(r.file), error: r.error },
+  );
+  const judgement = judge(inputs, config, {
+    ...(configFile !== undefined ? { suppressionSource: configFile } : {}),
+    ...(baseline ? { baseline } : {}),
+    createBaseline: options.createBaseline !== undefined,
+    ...(options.failOn ? { failOn: options.failOn } : {}),
   });
-  findings = suppressed.findings;
-  // What an input could not show (a preview's unchanged resources), then what the suppressions say.
-  const notices = [...results.flatMap((r) => (r.ok ? (r.notices ?? []) : [])), ...suppressed.notices];
-  if (!options.quiet) for (const notice of notices) stderr(`${notice.level}: ${notice.message}`);
-  // What the configuration lacks: said once, at the top of the report, instead of in every finding it
-  // leaves undecided (on stdout only: it is part of the report, not a problem with the run).
-  const lacking = configurationNotice(config, findings, endpoints);
-  if (lacking) notices.unshift(lacking);
+  const { report, failOn } = judgement;
+  for (const failure of judgement.failed) stderr(failure.error);
+  // What an input could not show and what the suppressions say go to stderr as well; what the
+  // configuration lacks is part of the report only (it is not a problem with the run).
+  if (!options.quiet) for (const notice of report.notices ?? []) if (notice.kind !== "configuration-incomplete") stderr(`${notice.level}: ${notice.message}`);
 
   let baselineError: string | undefined;
   if (options.createBaseline) {
-    if (failed.length > 0) {
-      baselineError = `${options.createBaseline}: baseline not written: ${failed.length} input file(s) could not be audited, and their findings would be missing from it`;
-    } else {
-      const created = createBaseline(findings.filter((f) => !f.suppression));
-      baseline = created;
-      writeFileAtomic(options.createBaseline, renderBaseline(created), "the baseline");
-    }
+    if (judgement.createdBaseline) writeFileAtomic(options.createBaseline, renderBaseline(judgement.createdBaseline), "the baseline");
+    else baselineError = `${options.createBaseline}: baseline not written: ${judgement.baselineRefused ?? "no baseline"}`;
   }
-  if (baseline) findings = applyBaseline(findings, baseline);
-
-  findings.sort(compareFindings);
-  const base = buildReport(findings, resources, endpoints);
-  const report: Report = {
-    ...base,
-    summary: { ...base.summary, ...acceptedCounts(findings, baseline !== undefined) },
-    stacks: stackSummaries(results, findings, baseline !== undefined),
-    notices,
-  };
-  // One stack: its path is the report's (a multi-file audit keeps one per stack, in `stacks`).
-  const only = results.length === 1 ? results[0] : undefined;
-  if (only?.ok && only.path) report.path = only.path;
-  // The rules that ran: SARIF lists them, JUnit has a testcase for each (a disabled rule is neither).
-  const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
   writeReports(targets, (format, toStdout) =>
     renderReport(format, report, rules, {
       color: toStdout && shouldUseColor(process.stdout, process.env),
@@ -266,7 +192,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   );
   if (baselineError) stderr(baselineError);
 
-  if (failed.length > 0 || baselineError) return EXIT_INPUT;
+  if (judgement.failed.length > 0 || baselineError) return EXIT_INPUT;
   if (options.softFail) return EXIT_OK;
-  return gateFails(report.summary, failOn) ? EXIT_FINDINGS : EXIT_OK;
+  return judgement.fails ? EXIT_FINDINGS : EXIT_OK;
 }

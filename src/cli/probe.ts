@@ -2,6 +2,9 @@ import { Option, type Command } from "commander";
 import type { CloudName } from "../catalog/clouds";
 import type { EndpointPurpose } from "../catalog/endpoints";
 import { loadConfig } from "../engine/config";
+import { FAIL_ON } from "../engine/gate";
+import { runPipeline } from "../engine/pipeline";
+import type { FailOn } from "../config/types";
 import { formatBytes, readBounded } from "../input/json";
 import { UserError } from "../model/errors";
 import { stderrLine } from "../model/terminal-safe";
@@ -10,7 +13,6 @@ import { parseConnectTo } from "../probe/connect-to";
 import { formatDuration } from "../model/observations";
 import { MAX_TIMER_MS, parseDuration } from "../probe/deadline";
 import { describeResolver, isDnsServer } from "../probe/dns";
-import { probeReport } from "../probe/findings";
 import type { ProbeObservations } from "../model/observations";
 import { hostPort } from "../model/observations";
 import { LiveStatus, progressLine, timeProgressLine } from "../probe/progress";
@@ -96,6 +98,7 @@ interface ProbeOptions {
   format: OutputFormat;
   output?: string;
   softFail?: boolean;
+  failOn?: FailOn;
 }
 
 // No default value: commander would print "(default: [])" in the help.
@@ -222,6 +225,7 @@ export function registerProbe(program: Command, setExitCode: (code: number) => v
     .option("--concurrency <n>", `endpoints probed at once (default ${DEFAULT_CONCURRENCY})`)
     .addOption(formatOption(FORMATS))
     .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .addOption(new Option("--fail-on <severity>", "lowest severity that fails the run (exit 1); overrides failOn in the config (default: error)").choices(FAIL_ON))
     .option("--soft-fail", "report findings but exit 0 (exit 3, the probe could not run, is kept)")
     .addOption(new Option("--no-progress", "no per-endpoint progress on stderr (shown only on a terminal anyway)"))
     .action(async (given: ProbeOptions & { progress?: boolean }) => {
@@ -344,11 +348,18 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
   const hint = wildcardHint(observations);
   if (hint) io.stderr.write(stderrLine(hint));
 
-  // Findings, and what was measured for every endpoint (the JSON report keeps it, passing ones too).
-  const report = { ...probeReport(observations, config), probe: probeResults(observations) };
+  // The engine's pipeline, as for the audit: the probe rules, the configuration's suppressions, the summary
+  // and the verdict of failOn. Then what was measured for every endpoint (the JSON report keeps it, passing ones too).
+  const judgement = runPipeline({ kind: "observations", observations }, config, {
+    ...(givenConfig !== undefined ? { suppressionSource: givenConfig } : {}),
+    ...(options.failOn ? { failOn: options.failOn } : {}),
+  });
+  const report = { ...judgement.report, probe: probeResults(observations) };
+  for (const notice of report.notices ?? []) io.stderr.write(`${notice.level}: ${redactText(notice.message, [...secrets])}\n`);
   const rendered = renderReport(options.format, report, probeRuleMetas(), {
     color: !options.output && shouldUseColor(io.stdout, io.env),
     width: io.stdout.columns,
+    failOn: judgement.failOn,
   });
   // Last line of defence: no proxy password or authorization value leaves the process.
   const text = redactText(rendered, [...secrets]);
@@ -372,5 +383,5 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
     setExitCode(PROBE_EXIT.probe);
     return;
   }
-  setExitCode(report.summary.errors > 0 && !options.softFail ? PROBE_EXIT.findings : PROBE_EXIT.ok);
+  setExitCode(judgement.fails && !options.softFail ? PROBE_EXIT.findings : PROBE_EXIT.ok);
 }

@@ -119,6 +119,12 @@ export interface SuppressionOptions {
    * the findings a suppression was written for may be in the file that failed.
    */
   reportStale?: boolean;
+  /**
+   * The rules that ran. A suppression that names another rule (by id or slug) is for another front end (a
+   * probe rule's, read by the audit from the same `bridgeguard.yaml`): it is never stale here. Absent: every
+   * suppression that matches nothing is stale.
+   */
+  rules?: readonly RuleMeta[];
 }
 
 export interface SuppressionOutcome {
@@ -147,6 +153,9 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
     return { ...finding, suppression };
   });
 
+  const ran = options.rules ? new Set(options.rules.flatMap((meta) => [meta.id.toLowerCase(), meta.slug.toLowerCase()])) : undefined;
+  const codes = new Set<string>(ERROR_CODES.map((code) => code.toLowerCase()));
+  const forThisRun = (s: Compiled): boolean => ran === undefined || codes.has(s.rule) || ran.has(s.rule);
   const where = options.source ? `${options.source}: ` : "";
   const notices: ReportNotice[] = [];
   for (const s of compiled) {
@@ -156,7 +165,7 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
           ? `${s.matched === 1 ? "the finding it matched is" : `the ${s.matched} findings it matched are`} no longer suppressed`
           : "it matches no finding: remove it";
       notices.push({ level: "warning", kind: "suppression-expired", message: `${where}${describe(s)} expired on ${s.config.expires}: ${what}` });
-    } else if (s.matched === 0 && options.reportStale !== false) {
+    } else if (s.matched === 0 && options.reportStale !== false && forThisRun(s)) {
       notices.push({
         level: "warning",
         kind: "suppression-stale",

@@ -35,14 +35,14 @@ import type {
 import type { BridgeguardConfig } from "../config/types";
 import { ERROR_CODE_INFO } from "../catalog/codes";
 import { parseConfig } from "../engine/config";
-import { docsPath, toFinding } from "../engine/run";
-import { applySuppressions, checkSuppressions, todayUtc } from "../engine/suppressions";
+import { acceptViolations } from "../engine/pipeline";
+import { docsPath } from "../engine/run";
 import { kindOfPulumiType, normalizePulumiResource, type PulumiProviderInput, type PulumiResourceInput } from "../input";
 import { isUserError } from "../model/errors";
 import type { Finding } from "../model/finding";
 import type { Resource, ResourceKind, ResourceSet } from "../model/resource";
 import { resolveDocs } from "../report/common";
-import { ALL_RULES, allRuleMetas } from "../rules";
+import { ALL_RULES } from "../rules";
 import type { ResourceRule, Rule, RuleMeta, StackRule, Violation } from "../rules/types";
 import { enforcementLevelOf, policyConfigSchema } from "./config";
 import { violationMessage } from "./message";
@@ -173,7 +173,6 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
     try {
       const where = `policy pack config of ${meta.id}`;
       const config = parseConfig(raw, where);
-      checkSuppressions(config.suppressions, where, allRuleMetas());
       const same = json === undefined ? undefined : shared.get(json);
       if (json !== undefined && !same) shared.set(json, config);
       result = { config: same ?? config };
@@ -187,7 +186,8 @@ export function bridgeguardPolicies(options: PackOptions = {}): BridgeguardPolic
 
   /** One finding as one violation: the policy's level, or advisory when it would not fail the audit. */
   function report(reportViolation: ReportViolation, meta: RuleMeta, violation: Violation, config: BridgeguardConfig): void {
-    const [finding] = applySuppressions([toFinding(meta, violation, config)], config.suppressions, { today: todayUtc(), reportStale: false }).findings;
+    // The engine pipeline's share for one policy: the finding, suppressions marked (Pulumi gates the rest).
+    const [finding] = acceptViolations(meta, [violation], config);
     const body = violationMessage(finding!, options.docsBaseUrl);
     const urn = isPulumiUrn(finding!.resource.urn) ? finding!.resource.urn : undefined;
     if (!isAdvisoryOnly(meta, violation, finding!, config)) {

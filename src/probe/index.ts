@@ -6,7 +6,6 @@
 export { runProbe, hasExternalInterface, type ProbeRunOptions } from "./run";
 export { planTargets, parseHostFor, wildcardCovers, type PlannedTarget, type HostFor, type TargetPlan } from "./targets";
 export { parseConnectTo, applyConnectTo, type ConnectTo } from "./connect-to";
-export { probeFindings, probeReport } from "./findings";
 export { classifyFailure, classifySkew, renderClassificationTable, FAILURES, LOGIN_FAILURE, CLOCK_SKEW, TIME_SERVER_SILENT, NOT_TESTED, EXPLICIT_PROXY } from "../rules/probe/classify";
 export { parseDuration, withDeadline, StageTimeoutError, RunAbortedError } from "./deadline";
 export { formatDuration } from "../model/observations";

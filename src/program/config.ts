@@ -8,9 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BridgeguardConfig, RegistrationExpectation } from "../config/types";
 import { CONFIG_SCHEMA, parseConfig } from "../engine/config";
-import { checkSuppressions } from "../engine/suppressions";
 import { UserError } from "../model/errors";
-import { ruleMetas } from "../rules";
 
 export const CONFIG_NAMESPACE = "bridgeguard";
 
@@ -89,7 +87,6 @@ export function parseProgramConfig(raw: Record<string, unknown>): BridgeguardCon
   let config: BridgeguardConfig;
   try {
     config = parseConfig(raw, WHERE);
-    checkSuppressions(config.suppressions, WHERE, ruleMetas());
   } catch (error) {
     if (error instanceof UserError) throw programConfigError(error);
     throw error;

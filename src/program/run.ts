@@ -14,8 +14,7 @@ import type { EndpointPurpose } from "../catalog/endpoints";
 import type { BridgeguardConfig, FailOn } from "../config/types";
 import { bridgeFlows } from "../analysis/flows";
 import { gateFails } from "../engine/gate";
-import { auditResourceSet, buildReport } from "../engine/run";
-import { applySuppressions, todayUtc } from "../engine/suppressions";
+import { runPipeline } from "../engine/pipeline";
 import { isUserError } from "../model/errors";
 import type { Finding, FindingEndpoint, Report, ReportNotice, ReportSummary, Severity } from "../model/finding";
 import type { BridgePath } from "../model/path";
@@ -43,9 +42,9 @@ export interface AllowListEntry {
 export interface ProgramOutputs {
   /** The JSON report's findings (the documented contract, stable order); suppressed ones carry `suppression`. */
   findings: Finding[];
-  /** `suppressed` is there when `suppressions` are configured. */
+  /** As the audit's: active errors and warnings, and `suppressed`. */
   summary: ReportSummary;
-  /** Expired and stale suppressions, in the audit's words (empty when there are none). */
+  /** What the configuration lacks, expired and stale suppressions, in the audit's words (empty when there are none). */
   notices: ReportNotice[];
   allowList: AllowListEntry[];
   /** The bridge's path through the looked-up resources: the gates evaluated and why, those left out and why. */
@@ -57,8 +56,8 @@ export interface Verification {
   /** What the rules read: the looked-up resources, normalized. */
   resources: ResourceSet;
   /**
-   * The JSON report of the rules over `resources`, suppressions applied. When `suppressions` are
-   * configured it has `summary.suppressed` and `notices`, as the audit's report does.
+   * The engine pipeline's report over `resources` (suppressions applied, `summary.suppressed`, `notices`), as
+   * the JSON contract: the same as the audit's report of the same resources and configuration.
    */
   report: Report;
   /** `failOn` of the config, default `error`: which active findings fail the update. */
@@ -140,20 +139,6 @@ export function failureMessage(report: Report, failures: readonly LookupFailure[
 /** How notices name where the suppressions were written (`Pulumi config: suppressions[0] (rule ...) ...`). */
 const PROGRAM_CONFIG = "Pulumi config";
 
-/**
- * The rules' report with the config's suppressions applied, by the engine's `applySuppressions` as the
- * audit applies them: suppressed findings marked (they no longer count), notices for expired and stale
- * suppressions. Stale ones are not reported when a lookup failed: what a suppression was written for may
- * be in what could not be looked up.
- */
-export function suppressedReport(report: Report, config: BridgeguardConfig, options: { today: string; reportStale: boolean }): Report {
-  if (!config.suppressions || config.suppressions.length === 0) return report;
-  const outcome = applySuppressions(report.findings, config.suppressions, { today: options.today, source: PROGRAM_CONFIG, reportStale: options.reportStale });
-  const base = buildReport(outcome.findings, report.summary.resources, report.summary.endpoints);
-  const suppressed = outcome.findings.filter((f) => f.suppression !== undefined).length;
-  return toJsonReport({ ...base, summary: { ...base.summary, suppressed }, notices: outcome.notices, ...(report.path ? { path: report.path } : {}) });
-}
-
 /** Looks everything up, runs the rules, applies suppressions, and decides whether the update fails. Never rejects for a lookup's sake. */
 export async function verify(
   config: BridgeguardConfig,
@@ -186,9 +171,16 @@ export async function verify(
   const set = toResourceSet(resources);
   // A registration that could not be looked up is not a missing one: its lookup failure is reported instead.
   const rules = lookups.registration === "failed" ? ALL_RULES.filter((rule) => rule !== registrationMissing) : ALL_RULES;
-  const audited = toJsonReport(auditResourceSet(set, config, rules));
-  const report = suppressedReport(audited, config, { today: options.today ?? todayUtc(), reportStale: failures.length === 0 });
-  const failOn = config.failOn ?? "error";
+  // The engine's one pipeline, as the audit runs it: rules, suppressions, the configuration's notice, the
+  // summary and the fail verdict. Stale suppressions are not reported when a lookup failed: what one was
+  // written for may be in what could not be looked up. The outputs are its report as the JSON contract, built once.
+  const judgement = runPipeline({ kind: "resources", set, rules }, config, {
+    ...(options.today !== undefined ? { today: options.today } : {}),
+    suppressionSource: PROGRAM_CONFIG,
+    reportStale: failures.length === 0,
+  });
+  const report = toJsonReport(judgement.report);
+  const failOn = judgement.failOn;
   const verification: Verification = { config, resources: set, report, failOn, allowList: allowListOf(config), failures };
   const failure = failureMessage(report, failures, failOn);
   if (failure !== undefined) verification.failure = failure;

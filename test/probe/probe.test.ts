@@ -253,6 +253,56 @@ describe("bridgeguard probe: TLS", () => {
   });
 });
 
+describe("bridgeguard probe: suppressions and failOn, through the engine's pipeline as in audit", () => {
+  /** A bridgeguard.yaml in the test directory. */
+  function configFile(name: string, lines: string[]): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, [...lines, ""].join("\n"));
+    return file;
+  }
+
+  it("a suppression in the config accepts a probe finding: reported with its justification, exit 0", async () => {
+    const port = await closedPort();
+    const config = configFile("suppress-bg602.yaml", [
+      "suppressions:",
+      "  - rule: probe-connection-failed",
+      `    resource: "${USAGE}:*"`,
+      '    justification: "usage host blocked on this jump box only (CHG-9)"',
+      "  - rule: BG605",
+      '    resource: "nowhere:443"',
+      '    justification: "a suppression that matches nothing"',
+    ]);
+    const run = await probeCli(["--config", config, ...base(...usage(`${USAGE}:443:127.0.0.1:${port}`))]);
+    const report = jsonReport(run);
+    expect(report.findings.map((f) => [f.rule.id, f.suppression?.justification])).toEqual([["BG602", "usage host blocked on this jump box only (CHG-9)"]]);
+    expect(report.summary).toMatchObject({ errors: 0, suppressed: 1 });
+    // The one that matches nothing is stale, in the report and on stderr, as in audit.
+    expect(report.notices?.map((n) => n.kind)).toEqual(["suppression-stale"]);
+    expect(run.stderr).toContain(`warning: ${config}: suppressions[1] (rule BG605, resource "nowhere:443") matches no finding (stale)`);
+    expect(run.code).toBe(0);
+  });
+
+  it("failOn decides the exit code: none passes an error, warning fails on a warning (config or --fail-on)", async () => {
+    const port = await closedPort();
+    const none = configFile("fail-on-none.yaml", ["failOn: none"]);
+    const refused = await probeCli(["--config", none, ...base(...usage(`${USAGE}:443:127.0.0.1:${port}`))]);
+    expect(jsonReport(refused).summary).toMatchObject({ errors: 1 });
+    expect(refused.code).toBe(0);
+
+    const server = await startHandshakeCloser();
+    const closed = usage(`${USAGE}:443:127.0.0.1:${server.port}`);
+    const warning = configFile("fail-on-warning.yaml", ["failOn: warning"]);
+    const byConfig = await probeCli(["--config", warning, ...base(...closed)]);
+    expect(jsonReport(byConfig).findings.map((f) => [f.rule.id, f.severity])).toEqual([["BG606", "warning"]]);
+    expect(byConfig.code).toBe(1);
+    const byFlag = await probeCli(["--no-config", "--fail-on", "warning", ...base(...closed)]);
+    expect(byFlag.code).toBe(1);
+    // The flag overrides the config, as in audit.
+    const overridden = await probeCli(["--config", warning, "--fail-on", "error", ...base(...closed)]);
+    expect(overridden.code).toBe(0);
+  });
+});
+
 describe("bridgeguard probe: explicit proxies", () => {
   it("open proxy: tunnels, and the report says the bridge cannot use an explicit proxy (BG611)", async () => {
     const server = await startTlsServer({ leaf: leaves[USAGE]! });

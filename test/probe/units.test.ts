@@ -8,7 +8,7 @@ import type { BridgeguardConfig } from "../../src/config/types";
 import { FAILURES, LOGIN_FAILURE, TIME_SERVER_SILENT, EXPLICIT_PROXY, CLOCK_SKEW, NOT_TESTED, classifyFailure, renderClassificationTable } from "../../src/rules/probe/classify";
 import { applyConnectTo, parseConnectTo } from "../../src/probe/connect-to";
 import { RunAbortedError, StageTimeoutError, parseDuration, withDeadline } from "../../src/probe/deadline";
-import { probeFindings, probeReport } from "../../src/probe/findings";
+import { evaluate, runPipeline } from "../../src/engine/pipeline";
 import type { EndpointObservation, FailureKind, ProbeObservations } from "../../src/model/observations";
 import { progressLine } from "../../src/probe/progress";
 import { ProxyEndpoint } from "../../src/probe/proxy";
@@ -265,8 +265,8 @@ describe("classification: one table", () => {
     expect(classifyFailure("connection-refused", legacy)).toMatchObject({ code: "NetworkError", severity: "warning" });
   });
 
-  it("the rules are pure functions of observations, through the engine's toFinding", () => {
-    const report = probeReport(observations([failed("*.trafficmanager.net", "no-answer")]), config);
+  it("the rules are pure functions of observations, through the engine's pipeline", () => {
+    const { report } = runPipeline({ kind: "observations", observations: observations([failed("*.trafficmanager.net", "no-answer")]) }, config);
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ code: "RequestTimedOut", rule: { id: "BG604" }, docs: "docs/rules/BG604.md", resource: { urn: "x.trafficmanager.net:443", type: "probe" } });
     expect(report.summary).toMatchObject({ errors: 1, resources: 1, endpoints: 1 });
@@ -274,14 +274,57 @@ describe("classification: one table", () => {
 
   it("a rule disabled in the config reports nothing", () => {
     const disabled = { ...config, rules: { "probe-no-answer": { enabled: false } } };
-    expect(probeFindings(observations([failed("*.trafficmanager.net", "no-answer")]), disabled)).toEqual([]);
+    expect(evaluate({ kind: "observations", observations: observations([failed("*.trafficmanager.net", "no-answer")]) }, disabled).findings).toEqual([]);
   });
 
   it("not tested stays a warning even when the configuration raises the rule", () => {
     const raised = { ...config, rules: { "probe-not-tested": { severity: "error" as const } } };
     const plan = planTargets({ cloud: "AzureCloud", hostFor: [], connectTo: [], proxyFor: () => undefined, only: ["*.trafficmanager.net"] });
-    const findings = probeFindings(observations(plan.untested), raised);
+    const { findings } = evaluate({ kind: "observations", observations: observations(plan.untested) }, raised);
     expect(findings.map((f) => [f.code, f.severity])).toEqual([["NetworkError", "warning"]]);
+  });
+
+  it("suppressions and failOn of the configuration apply to probe findings, as to the audit's", () => {
+    const seen = observations([failed("*.trafficmanager.net", "no-answer"), failed("*.cloudapp.azure.com", "connection-refused")]);
+    const plain = runPipeline({ kind: "observations", observations: seen }, config);
+    expect(plain.report.findings.map((f) => f.rule.id).sort()).toEqual(["BG602", "BG604"]);
+    expect(plain.fails).toBe(true);
+
+    const suppressing = parseConfig(
+      { suppressions: [{ rule: "BG604", resource: "x.trafficmanager.net:443", justification: "Traffic Manager probe blocked on this jump host only (CHG-1)" }] },
+      "bridgeguard.yaml",
+    );
+    const judged = runPipeline({ kind: "observations", observations: seen }, suppressing, { today: "2026-01-01" });
+    const bg604 = judged.report.findings.find((f) => f.rule.id === "BG604")!;
+    expect(bg604.suppression?.justification).toMatch(/CHG-1/);
+    expect(judged.report.summary).toMatchObject({ errors: 1, suppressed: 1 });
+    expect(judged.fails).toBe(true);
+
+    // Both suppressed: nothing active is left at the gate.
+    const both = parseConfig({ suppressions: [{ rule: "NetworkError", resource: "*", justification: "lab network" }, ...suppressing.suppressions!] }, "bridgeguard.yaml");
+    expect(runPipeline({ kind: "observations", observations: seen }, both, { today: "2026-01-01" }).fails).toBe(false);
+    // failOn: none passes what would fail; failOn: warning fails on a warning alone.
+    expect(runPipeline({ kind: "observations", observations: seen }, { ...config, failOn: "none" }).fails).toBe(false);
+    const warningOnly = observations([failed("*.cloudapp.azure.com", "protocol-error")]);
+    expect(runPipeline({ kind: "observations", observations: warningOnly }, config).report.summary).toMatchObject({ errors: 0, warnings: 1 });
+    expect(runPipeline({ kind: "observations", observations: warningOnly }, config).fails).toBe(false);
+    expect(runPipeline({ kind: "observations", observations: warningOnly }, { ...config, failOn: "warning" }).fails).toBe(true);
+  });
+
+  it("a suppression of an audit rule is not stale in a probe run, one of a probe rule that matches nothing is", () => {
+    const shared = parseConfig(
+      {
+        suppressions: [
+          { rule: "BG203", resource: "*", justification: "legacy host retired (CHG-2)" },
+          { rule: "BG601", resource: "nowhere:443", justification: "typo'd host (CHG-3)" },
+        ],
+      },
+      "bridgeguard.yaml",
+    );
+    const { report } = runPipeline({ kind: "observations", observations: observations([failed("management.azure.com", "connection-refused")]) }, shared, {
+      suppressionSource: "bridgeguard.yaml",
+    });
+    expect(report.notices?.map((n) => [n.kind, n.message.includes("suppressions[1]")])).toEqual([["suppression-stale", true]]);
   });
 
   it.each(["docs/probe.md", "README.md"])("%s prints the table as the code has it", (file) => {

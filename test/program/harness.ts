@@ -13,13 +13,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { vi } from "vitest";
 import { stringify } from "yaml";
 import { loadConfig } from "../../src/engine/config";
-import { auditResourceSet, buildReport } from "../../src/engine/run";
-import { applySuppressions, checkSuppressions, todayUtc } from "../../src/engine/suppressions";
+import { runPipeline } from "../../src/engine/pipeline";
+import { todayUtc } from "../../src/engine/suppressions";
 import { loadResourceFile } from "../../src/input";
 import type { Finding, Report } from "../../src/model/finding";
 import type { ProgramOutputs, Verification, VerifyOptions } from "../../src/program/run";
 import { toJsonReport } from "../../src/report/json";
-import { ruleMetas } from "../../src/rules";
 import { FakeArm, healthyConfig, pulumiConfig, type ArmBody, type FakeArmOptions } from "./arm";
 
 export interface ProgramRun {
@@ -97,8 +96,8 @@ export async function runVerify(options: RunOptions, verifyOptions: VerifyOption
 export const AUDIT_CONFIG_NAME = "bridgeguard.yaml";
 
 /**
- * `bridgeguard audit arm.json --config bridgeguard.yaml`, in process: the same loaders, the same engine,
- * and the same steps as the CLI's audit for suppressions (checked, applied with today's date, counted as
+ * `bridgeguard audit arm.json --config bridgeguard.yaml`, in process: the same loaders and the engine's one
+ * pipeline, as the CLI's audit runs it (suppressions checked on loading, applied with `today`, counted as
  * `summary.suppressed`, notices in the report).
  */
 export function auditArm(bodies: readonly ArmBody[], config: Record<string, unknown> = healthyConfig(), today: string = todayUtc()): Report {
@@ -110,13 +109,8 @@ export function auditArm(bodies: readonly ArmBody[], config: Record<string, unkn
     fs.writeFileSync(armFile, JSON.stringify(unique, null, 2));
     fs.writeFileSync(configFile, stringify(config));
     const loaded = loadConfig(configFile);
-    checkSuppressions(loaded.suppressions, AUDIT_CONFIG_NAME, ruleMetas());
-    const report = auditResourceSet(loadResourceFile(armFile), loaded);
-    if (!loaded.suppressions || loaded.suppressions.length === 0) return toJsonReport(report);
-    const outcome = applySuppressions(report.findings, loaded.suppressions, { today, source: AUDIT_CONFIG_NAME });
-    const base = buildReport(outcome.findings, report.summary.resources, report.summary.endpoints);
-    const suppressed = outcome.findings.filter((f) => f.suppression).length;
-    return toJsonReport({ ...base, summary: { ...base.summary, suppressed }, notices: outcome.notices });
+    const { report } = runPipeline({ kind: "resources", set: loadResourceFile(armFile) }, loaded, { today, suppressionSource: AUDIT_CONFIG_NAME });
+    return toJsonReport(report);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -58,7 +58,7 @@ describe("verification program: healthy setup", () => {
     const run = await scenario({ bodies: healthyBodies() });
     expect(run.error).toBeUndefined();
     expect(run.outputs?.findings).toEqual([]);
-    expect(run.outputs?.summary).toEqual({ errors: 0, warnings: 0, resources: 9, endpoints: expect.any(Number) });
+    expect(run.outputs?.summary).toEqual({ errors: 0, warnings: 0, resources: 9, endpoints: expect.any(Number), suppressed: 0 });
     expect(run.outputs?.summary.endpoints).toBeGreaterThan(0);
 
     const counts = Object.fromEntries(

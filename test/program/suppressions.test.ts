@@ -89,6 +89,28 @@ describe("verification program: suppressions", () => {
     expectAuditAgrees(run, config);
   });
 
+  it("builds its outputs once: one pipeline run, suppressions applied once, the JSON contract shaped once", async () => {
+    // Spies on the modules the program imports (loaded afresh after vi.resetModules, before the program).
+    const pipeline = await import("../../src/engine/pipeline");
+    const suppressions = await import("../../src/engine/suppressions");
+    const json = await import("../../src/report/json");
+    const run$ = vi.spyOn(pipeline, "runPipeline");
+    const apply = vi.spyOn(suppressions, "applySuppressions");
+    const shape = vi.spyOn(json, "toJsonReport");
+    const config = withConfig({ suppressions: [{ rule: "BG101", resource: IDS.registration, justification: JUSTIFICATION }] });
+    const run = await runProgram({ bodies: NO_REGISTRATION(), config });
+    expect(run.error).toBeUndefined();
+    expect(run$).toHaveBeenCalledTimes(1);
+    expect(apply).toHaveBeenCalledTimes(1);
+    expect(shape).toHaveBeenCalledTimes(1);
+    // The outputs are that one report's parts, not a copy rebuilt from it.
+    const built = shape.mock.results[0]!.value as ReturnType<typeof json.toJsonReport>;
+    expect(run.outputs!.findings).toBe(built.findings);
+    expect(run.outputs!.summary).toBe(built.summary);
+    expect(built.summary).toMatchObject({ errors: 0, suppressed: 1 });
+    expectAuditAgrees(run, config);
+  });
+
   it("matches by rule slug and a glob over the resource name, as the audit does", async () => {
     const config = withConfig({ suppressions: [{ rule: "login-endpoint-blocked", resource: "bridge-*", justification: "CHG-1, proxy handles login", expires: "2999-01-01" }] });
     const run = await runProgram({ bodies: loginDenied(), config });
@@ -162,9 +184,9 @@ describe("verification program: suppressions", () => {
     expect(run.report?.notices).toEqual([]);
   });
 
-  it("without suppressions, the outputs carry no suppressed count and no notices", async () => {
+  it("without suppressions, the outputs count none suppressed (as the audit's summary does) and carry no notices", async () => {
     const run = await runProgram({ bodies: healthyBodies() });
-    expect(run.outputs?.summary).not.toHaveProperty("suppressed");
+    expect(run.outputs?.summary.suppressed).toBe(0);
     expect(run.outputs?.notices).toEqual([]);
     expect(run.infos).toEqual([]);
     expect(run.warnings).toEqual([]);
