@@ -355,7 +355,7 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
     ...(options.failOn ? { failOn: options.failOn } : {}),
   });
   const report = { ...judgement.report, probe: probeResults(observations) };
-  for (const notice of report.notices ?? []) io.stderr.write(`${notice.level}: ${redactText(notice.message, [...secrets])}\n`);
+  for (const notice of report.notices ?? []) io.stderr.write(stderrLine(`${notice.level}: ${redactText(notice.message, [...secrets])}`));
   const rendered = renderReport(options.format, report, probeRuleMetas(), {
     color: !options.output && shouldUseColor(io.stdout, io.env),
     width: io.stdout.columns,
