@@ -28,6 +28,7 @@ export function renderRulePage(meta: RuleMeta): string {
     "",
     meta.remediation,
     "",
+    ...(meta.grouping ? ["## One finding per cause", "", meta.grouping, ""] : []),
     `## What \`${meta.code}\` means`,
     "",
     `${code.issue} Documented remediation: ${code.remediation}`,

@@ -29,6 +29,11 @@ export interface RuleMeta {
   scope: "resource" | "stack" | "probe" | "plan";
   /** The resource kinds the rule reads. */
   appliesTo: ResourceKind[];
+  /**
+   * How the rule's findings are grouped when that is not "one per resource": the reachability rules share
+   * one check and report each cause once across them (`rules/shared/reachability.ts`). On the rule's page.
+   */
+  grouping?: string;
 }
 
 /** What a check found; the engine turns it into a finding with the rule's code, docs and remediation. */

@@ -32,14 +32,27 @@ describe("bridgeguard audit on the bundled examples", () => {
     const codes = new Set(report.findings.map((f) => f.code));
     expect([...codes].sort()).toEqual(["CertificateValidationError", "LoginError", "NetworkError", "RequestTimedOut", "Unauthorized"]);
     const rules = new Set(report.findings.map((f) => f.rule.id));
-    for (const id of ["BG102", "BG106", "BG108", "BG202", "BG207", "BG301", "BG401", "BG501"]) expect(rules).toContain(id);
+    for (const id of ["BG102", "BG106", "BG108", "BG201", "BG207", "BG301", "BG401", "BG501"]) expect(rules).toContain(id);
+    // One finding per cause and code: the issue's bar, and no cause reported twice.
+    expect(report.findings.length).toBeLessThanOrEqual(12);
+    const keys = report.findings.map((f) => `${f.rule.id}|${f.resource.urn}|${f.code}|${f.severity}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const causes = report.findings.filter((f) => f.cause !== undefined).map((f) => `${f.resource.urn}|${f.code}|${f.cause}`);
+    expect(new Set(causes).size).toBe(causes.length);
+    // Each endpoint a cause breaks is reported once for that cause, whatever purposes the catalog lists it for.
+    for (const cause of new Set(report.findings.map((f) => `${f.resource.urn}|${f.cause ?? f.rule.id}`))) {
+      const endpoints = report.findings.filter((f) => `${f.resource.urn}|${f.cause ?? f.rule.id}` === cause).flatMap((f) => f.endpoints.map((e) => `${e.host}:${e.port}`));
+      expect(new Set(endpoints).size, cause).toBe(endpoints.length);
+    }
   });
 
   it("names the rule that decided a denial and the resource that holds it", () => {
     const report = jsonAudit(misconfigured);
-    const arm = report.findings.find((f) => f.rule.id === "BG202" && f.severity === "error");
+    // Rule "no-portal" denies the usage host and the ARM endpoint: one NetworkError cause, under BG201.
+    const arm = report.findings.find((f) => f.rule.id === "BG201" && f.severity === "error");
     expect(arm?.resource.name).toBe("azure-stack-bridge");
     expect(arm?.endpoints).toContainEqual({ host: "management.azure.com", port: 443, protocol: "https", purpose: "registration" });
+    expect(report.findings.filter((f) => f.endpoints.some((e) => e.host === "management.azure.com" && e.port === 443))).toHaveLength(1);
     expect(arm?.evidence.join("\n")).toMatch(/block-management.*150/);
     const tls = report.findings.find((f) => f.rule.id === "BG501");
     expect(tls?.code).toBe("CertificateValidationError");

@@ -80,8 +80,11 @@ describe("BG201 usage-endpoint-blocked", () => {
         ...usage,
         evidence: [`rule "deny-web" (priority 150, Deny) of NSG "${NSG}" matches TCP 443 (Https)`],
         // The AzureStack service tag covers the usage endpoint (service-tags-overview.md, "Azure Stack Bridge services").
-        remediation: `Add an outbound security rule to ${NSG} that allows TCP 443 from 203.0.113.0/27 to AzureStack with a priority below 150`,
+        // The ARM endpoint (AzureResourceManager) is denied by the same rule: the same cause, the same code.
+        remediation: `Add an outbound security rule to ${NSG} that allows TCP 443 from 203.0.113.0/27 to AzureStack, AzureResourceManager with a priority below 150`,
       });
+      assertHasFinding(audit(withNsgRule(nsgRule("deny-web", 150, "Deny", "Internet"))), { rule: "BG201", severity: "error", resourceName: NSG, host: "management.azure.com", port: 443 });
+      assertNoFindings(audit(withNsgRule(nsgRule("deny-web", 150, "Deny", "Internet"))), "BG202");
     });
 
     it("5. an NSG outbound deny on *: error on the NSG", () => {
@@ -151,6 +154,8 @@ describe("BG201 usage-endpoint-blocked", () => {
         ["warning", GROUP, "*.trafficmanager.net"],
         ["warning", NSG, "*.cloudapp.azure.com"],
         ["warning", NSG, "*.trafficmanager.net"],
+        // The NSG's rule may also deny the ARM endpoint: the same cause, so the same finding.
+        ["warning", NSG, "management.azure.com"],
       ]);
     });
 

@@ -1,10 +1,11 @@
-import type { EndpointPurpose } from "../../catalog/endpoints";
-import { analyzeEgress, type GateVerdict } from "../../analysis/egress";
+import { BRIDGE_PURPOSES, type EndpointPurpose } from "../../catalog/endpoints";
+import type { BridgeguardConfig } from "../../config/types";
+import { analyzeEgress, type EgressAnalysis, type GateVerdict } from "../../analysis/egress";
 import { describeEndpoint } from "../../analysis/flows";
 import type { DecidingRule } from "../../evaluate/types";
 import type { FindingEndpoint, Severity } from "../../model/finding";
 import type { ResourceSet } from "../../model/resource";
-import type { RuleContext, RuleMeta, StackRule, Violation } from "../types";
+import type { RuleMeta, StackRule, Violation } from "../types";
 import { fixForCause } from "./fixes";
 
 /**
@@ -37,11 +38,11 @@ export function endpointsPhrase(endpoints: readonly FindingEndpoint[]): string {
   return `${endpoints.length} ${purposes.join(" and ")} endpoints`;
 }
 
-/** The endpoints of a cause's results, each once, in catalog order. */
+/** The endpoints of a cause's results, each host, port and protocol once (under its first purpose), in catalog order. */
 export function endpointsOf(results: readonly GateVerdict[]): FindingEndpoint[] {
   const seen = new Map<string, FindingEndpoint>();
   for (const { flow } of results) {
-    const key = `${flow.endpoint.host}|${flow.endpoint.port}|${flow.endpoint.protocol}|${flow.endpoint.purpose}`;
+    const key = `${flow.endpoint.host}|${flow.endpoint.port}|${flow.endpoint.protocol}`;
     if (!seen.has(key)) seen.set(key, flow.endpoint);
   }
   return [...seen.values()];
@@ -78,39 +79,121 @@ export function groupByCause(results: Iterable<GateVerdict>, levelOf: (r: GateVe
 }
 
 /**
- * The check shared by every "endpoint blocked" rule: each bridge flow of the given purposes through each
- * egress gate, one violation per cause (the deciding rule or default) with every endpoint it breaks.
- * Denied is the flows' own severity; undetermined is a warning that says why. Intercepted flows are
- * allowed as far as reachability goes (the TLS rule reports them).
+ * A rule whose whole check is "these endpoints get through every egress gate", as the shared check knows
+ * it: its id, slug and code, and the purposes it covers.
  */
-export function reachabilityViolations(set: ResourceSet, context: RuleContext, purposes: readonly EndpointPurpose[]): Violation[] {
-  const blocked = analyzeEgress(set, context.config).results.filter(
-    (r) => purposes.includes(r.flow.endpoint.purpose) && (r.verdict.verdict === "denied" || r.verdict.verdict === "undetermined"),
-  );
-  return groupByCause(blocked, (r) => (r.verdict.verdict === "undetermined" ? "undetermined" : r.flow.severity)).map((results): Violation => {
-    const { gate, verdict } = results[0]!;
-    const endpoints = endpointsOf(results);
-    const undetermined = verdict.verdict === "undetermined";
-    const cause = causeOf(verdict.decidedBy);
-    const fix = fixForCause(results, set, context.config);
-    return {
-      resource: verdict.decidedBy?.resource ?? gate.ref,
-      endpoints,
-      ...(cause !== undefined || undetermined ? { cause: `${undetermined ? "may deny: " : ""}${cause ?? verdict.reason}` } : {}),
-      message: `${gate.label} ${undetermined ? "may deny" : "denies"} ${endpointsPhrase(endpoints)}${undetermined ? " (undetermined)" : ""}: ${reasonOf(results)}`,
-      evidence: causeEvidence(results),
-      ...(undetermined ? { undetermined: true } : { severity: results[0]!.flow.severity }),
-      fix: undetermined && typeof fix === "object" ? { ...fix, description: `Make the rules decide ${endpoints.length === 1 ? endpoints[0]!.host : "these endpoints"} unambiguously: ${fix.description}` } : fix,
-    };
-  });
+interface ReachabilityEntry {
+  meta: Pick<RuleMeta, "id" | "slug" | "code">;
+  purposes: readonly EndpointPurpose[];
 }
+
+/** Every reachability rule, registered by `reachabilityRule` as the rule modules load. */
+const REACHABILITY_RULES: ReachabilityEntry[] = [];
+
+/** Whether the configuration leaves a rule on (`rules.<id>` or `rules.<slug>` with `enabled: false` turns it off). */
+function isEnabled(meta: ReachabilityEntry["meta"], config: BridgeguardConfig): boolean {
+  return { ...config.rules[meta.slug], ...config.rules[meta.id] }.enabled !== false;
+}
+
+/** The purposes in the order that decides which rule reports an endpoint listed under several. */
+function purposeRank(purpose: EndpointPurpose): number {
+  const rank = BRIDGE_PURPOSES.indexOf(purpose);
+  return rank < 0 ? BRIDGE_PURPOSES.length : rank;
+}
+
+/** The enabled rule that covers a purpose, if any. */
+function ownerOf(purpose: EndpointPurpose, entries: readonly ReachabilityEntry[]): ReachabilityEntry | undefined {
+  return entries.find((e) => e.purposes.includes(purpose));
+}
+
+/** A cause's blocked results as one violation (the code and owner are the caller's). */
+function causeViolation(results: readonly GateVerdict[], set: ResourceSet, config: BridgeguardConfig): Violation {
+  const { gate, verdict } = results[0]!;
+  const endpoints = endpointsOf(results);
+  const undetermined = verdict.verdict === "undetermined";
+  const cause = causeOf(verdict.decidedBy);
+  const fix = fixForCause(results, set, config);
+  return {
+    resource: verdict.decidedBy?.resource ?? gate.ref,
+    endpoints,
+    ...(cause !== undefined || undetermined ? { cause: `${undetermined ? "may deny: " : ""}${cause ?? verdict.reason}` } : {}),
+    message: `${gate.label} ${undetermined ? "may deny" : "denies"} ${endpointsPhrase(endpoints)}${undetermined ? " (undetermined)" : ""}: ${reasonOf(results)}`,
+    evidence: causeEvidence(results),
+    ...(undetermined ? { undetermined: true } : { severity: results[0]!.flow.severity }),
+    fix: undetermined && typeof fix === "object" ? { ...fix, description: `Make the rules decide ${endpoints.length === 1 ? endpoints[0]!.host : "these endpoints"} unambiguously: ${fix.description}` } : fix,
+  };
+}
+
+const causesMemo = new WeakMap<EgressAnalysis, Map<string, Violation[]>>();
+
+/**
+ * Every blocked bridge flow of the stack as causes, each reported ONCE across the reachability rules:
+ * - an endpoint listed under several purposes (`management.azure.com:443` is both the registration and an
+ *   identity endpoint) counts once per gate, under its first purpose in the catalog's order (usage,
+ *   registration, identity, time, dns), so the same deny is never reported under BG202 and BG301;
+ * - the flows one deciding rule (or default deny) blocks make one cause, split by the code their loss
+ *   raises (error-codes.md): one finding per cause and code, never one per endpoint or per rule;
+ * - the cause is reported by the rule of its first purpose (usage endpoints and the ARM endpoint denied by
+ *   one rule are one BG201 finding, NetworkError); a disabled rule's purposes are not checked.
+ * Returns the violations by rule id, computed once per egress analysis.
+ */
+function reachabilityCauses(set: ResourceSet, config: BridgeguardConfig): Map<string, Violation[]> {
+  const analysis = analyzeEgress(set, config);
+  const cached = causesMemo.get(analysis);
+  if (cached) return cached;
+  const entries = REACHABILITY_RULES.filter((e) => isEnabled(e.meta, config));
+  const kept = new Map<string, GateVerdict>();
+  for (const r of analysis.results) {
+    if (r.verdict.verdict !== "denied" && r.verdict.verdict !== "undetermined") continue;
+    if (!ownerOf(r.flow.endpoint.purpose, entries)) continue;
+    const { host, port, protocol } = r.flow.endpoint;
+    const key = `${r.gate.ref.urn}|${host}|${port}|${protocol}`;
+    const other = kept.get(key);
+    if (!other || purposeRank(r.flow.endpoint.purpose) < purposeRank(other.flow.endpoint.purpose)) kept.set(key, r);
+  }
+  const blocked = [...kept.values()].sort((a, b) => purposeRank(a.flow.endpoint.purpose) - purposeRank(b.flow.endpoint.purpose));
+  const byRule = new Map<string, Violation[]>();
+  for (const group of groupByCause(blocked, (r) => (r.verdict.verdict === "undetermined" ? "undetermined" : r.flow.severity))) {
+    const byCode = new Map<string, GateVerdict[]>();
+    for (const r of group) {
+      const code = ownerOf(r.flow.endpoint.purpose, entries)!.meta.code;
+      byCode.set(code, [...(byCode.get(code) ?? []), r]);
+    }
+    for (const results of byCode.values()) {
+      // Sorted by purpose: the first result's purpose names the rule that reports the cause.
+      const owner = ownerOf(results[0]!.flow.endpoint.purpose, entries)!;
+      byRule.set(owner.meta.id, [...(byRule.get(owner.meta.id) ?? []), causeViolation(results, set, config)]);
+    }
+  }
+  causesMemo.set(analysis, byRule);
+  return byRule;
+}
+
+/** The rule pages' account of `reachabilityCauses`. */
+const GROUPING = [
+  "A finding is a cause: the rule that decides (or a firewall's default deny, an NSG's DenyAllOutBound) at one",
+  "gate, with every bridge endpoint it breaks. BG108, BG201, BG202, BG204 and BG301 share one check, so a cause",
+  "is reported once whichever of them list its endpoints: an endpoint listed for several purposes",
+  "(`management.azure.com:443` serves registration and identity) counts under its first purpose in the order",
+  "usage, registration, identity, time, dns; the cause's endpoints are then split by the code their loss raises",
+  "(one finding per cause and code), and each finding is reported by the rule of its first purpose. A deny of",
+  "the usage hosts and the ARM endpoint is one BG201 `NetworkError` finding; a default deny of the identity",
+  "endpoints and the time server is one BG301 `LoginError` and one BG108 `Unauthorized` finding. Turning a",
+  "rule off (`enabled: false`) leaves its purposes unchecked.",
+].join(" ");
 
 const EGRESS_KINDS: RuleMeta["appliesTo"] = ["azureFirewall", "firewallPolicy", "ruleCollectionGroup", "networkSecurityGroup", "securityRule"];
 
-/** A rule whose whole check is "these endpoints get through every egress gate". */
-export function reachabilityRule(meta: Omit<RuleMeta, "scope" | "appliesTo">, purposes: readonly EndpointPurpose[]): StackRule {
+/**
+ * A rule whose whole check is "these endpoints get through every egress gate". The rules share one check
+ * (`reachabilityCauses`): each reports the causes whose first purpose it covers, so that a deny is one
+ * finding whichever rules list its endpoints. Denied is the flows' own severity; undetermined is a warning
+ * that says why. Intercepted flows are allowed as far as reachability goes (the TLS rule reports them).
+ */
+export function reachabilityRule(meta: Omit<RuleMeta, "scope" | "appliesTo" | "grouping">, purposes: readonly EndpointPurpose[]): StackRule {
+  REACHABILITY_RULES.push({ meta, purposes });
   return {
-    meta: { ...meta, scope: "stack", appliesTo: EGRESS_KINDS },
-    check: (set, context) => reachabilityViolations(set, context, purposes),
+    meta: { ...meta, scope: "stack", appliesTo: EGRESS_KINDS, grouping: GROUPING },
+    check: (set, context) => reachabilityCauses(set, context.config).get(meta.id) ?? [],
   };
 }
