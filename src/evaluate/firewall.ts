@@ -15,6 +15,7 @@ import type {
   RuleCollection,
   RuleCollectionGroup,
 } from "../model/resource";
+import { UNKNOWN_PRIORITY } from "../model/resource";
 import { equalsIgnoreCase } from "./case";
 import { destinationInterval, matchIpGroups } from "./addresses";
 import { firewallDestinationProblem, firewallSourceProblem, matchFirewallDestinations, matchFirewallSources } from "./firewall-addresses";
@@ -233,8 +234,16 @@ function matchApplicationRule(rule: ApplicationRule, flow: Flow): Match {
 
 // ---- ordering ---------------------------------------------------------------------------------------
 
-function byPriority<T extends { priority: number }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => a.priority - b.priority); // stable: equal priorities keep their order
+/** Where a unit without priority goes: last (the input's order) or first; see `UNKNOWN_PRIORITY`. */
+type UnknownPlace = "last" | "first";
+
+function byPriority<T extends { priority: number }>(items: readonly T[], unknown: UnknownPlace = "last"): T[] {
+  const key = (p: number) => (p === UNKNOWN_PRIORITY && unknown === "first" ? -1 : p);
+  return [...items].sort((a, b) => key(a.priority) - key(b.priority)); // stable: equal priorities keep their order
+}
+
+function priorityText(priority: number): string {
+  return priority === UNKNOWN_PRIORITY ? "no priority" : `priority ${priority}`;
 }
 
 /** NAT collections (`Dnat`/`Snat`) never decide an outbound flow. */
@@ -243,7 +252,7 @@ function isFilter(collection: RuleCollection): boolean {
 }
 
 function collectionLabel(c: RuleCollection): string {
-  return `collection "${c.name}" (priority ${c.priority}, ${c.action})`;
+  return `collection "${c.name}" (${priorityText(c.priority)}, ${c.action})`;
 }
 
 /** Premium terminates TLS only with a CA certificate (`transportSecurity.certificateAuthority`). */
@@ -251,14 +260,14 @@ function canInspectTls(policy: FirewallPolicy): boolean {
   return policy.hasTlsInspectionCertificate && (policy.skuTier === undefined || policy.skuTier.toLowerCase() === "premium");
 }
 
-function placePolicyCollections(chain: readonly PolicyWithGroups[]): PlacedCollection[] {
+function placePolicyCollections(chain: readonly PolicyWithGroups[], unknown: UnknownPlace): PlacedCollection[] {
   const leaf = chain[chain.length - 1]?.policy;
   return chain.flatMap(({ policy, groups }) => {
     const policyName = azureName(policy);
     const prefix = chain.length > 1 ? `policy "${policyName}" > ` : "";
-    return byPriority(groups).flatMap((group) => {
+    return byPriority(groups, unknown).flatMap((group) => {
       const groupName = azureName(group);
-      return byPriority(group.ruleCollections.filter(isFilter)).map((collection): PlacedCollection => ({
+      return byPriority(group.ruleCollections.filter(isFilter), unknown).map((collection): PlacedCollection => ({
         collection,
         where: {
           resource: group.ref,
@@ -268,7 +277,7 @@ function placePolicyCollections(chain: readonly PolicyWithGroups[]): PlacedColle
           collection: collection.name,
           collectionPriority: collection.priority,
         },
-        label: `${prefix}rule collection group "${groupName}" (priority ${group.priority}) > ${collectionLabel(collection)}`,
+        label: `${prefix}rule collection group "${groupName}" (${priorityText(group.priority)}) > ${collectionLabel(collection)}`,
         ties: (layer) => [
           { key: `${layer}/${policyName}/groups@${group.priority}`, what: "rule collection group", unit: groupName, priority: group.priority },
           {
@@ -286,9 +295,9 @@ function placePolicyCollections(chain: readonly PolicyWithGroups[]): PlacedColle
   });
 }
 
-function placeClassicCollections(firewall: AzureFirewall): PlacedCollection[] {
+function placeClassicCollections(firewall: AzureFirewall, unknown: UnknownPlace): PlacedCollection[] {
   const place = (kind: Layer, collections: readonly RuleCollection[]) =>
-    byPriority(collections.filter(isFilter)).map((collection): PlacedCollection => ({
+    byPriority(collections.filter(isFilter), unknown).map((collection): PlacedCollection => ({
       collection,
       where: { resource: firewall.ref, collection: collection.name, collectionPriority: collection.priority },
       label: `${kind} rule ${collectionLabel(collection)}`,
@@ -299,9 +308,41 @@ function placeClassicCollections(firewall: AzureFirewall): PlacedCollection[] {
   return [...place("network", firewall.networkRuleCollections), ...place("application", firewall.applicationRuleCollections)];
 }
 
-/** Placement depends only on the resources, not the flow: computed once per chain or firewall. */
-const placedPolicyCollections = memoizeByObject(placePolicyCollections);
-const placedClassicCollections = memoizeByObject(placeClassicCollections);
+/** Placement depends only on the resources, not the flow: computed once per chain or firewall (and place of the unknown). */
+const placedPolicyCollections = memoizeByObject((chain: readonly PolicyWithGroups[]) => placePolicyCollections(chain, "last"));
+const placedPolicyCollectionsUnknownFirst = memoizeByObject((chain: readonly PolicyWithGroups[]) => placePolicyCollections(chain, "first"));
+const placedClassicCollections = memoizeByObject((firewall: AzureFirewall) => placeClassicCollections(firewall, "last"));
+const placedClassicCollectionsUnknownFirst = memoizeByObject((firewall: AzureFirewall) => placeClassicCollections(firewall, "first"));
+
+/** The groups and collections whose priority the input does not give, as a person finds them. */
+const unplacedUnits = memoizeByObject((units: { groups: readonly RuleCollectionGroup[]; collections: readonly RuleCollection[] }): string[] => [
+  ...units.groups.filter((g) => g.priority === UNKNOWN_PRIORITY).map((g) => `rule collection group "${azureName(g)}"`),
+  ...units.collections.filter((c) => isFilter(c) && c.priority === UNKNOWN_PRIORITY).map((c) => `collection "${c.name}"`),
+]);
+
+const policyUnits = memoizeByObject((chain: readonly PolicyWithGroups[]) => {
+  const groups = chain.flatMap((p) => p.groups);
+  return unplacedUnits({ groups, collections: groups.flatMap((g) => g.ruleCollections) });
+});
+const classicUnits = memoizeByObject((firewall: AzureFirewall) => unplacedUnits({ groups: [], collections: [...firewall.networkRuleCollections, ...firewall.applicationRuleCollections] }));
+
+/**
+ * Azure orders rule collection groups and collections by priority. One the input gives no priority could
+ * sit anywhere: the verdict with it last and with it first must agree, else it is undetermined and says so.
+ */
+function withUnknownPlaces(unplaced: readonly string[], last: Verdict, first: () => Verdict): Verdict {
+  if (unplaced.length === 0) return last;
+  const other = first();
+  const note = `${unplaced.join(", ")} ${unplaced.length === 1 ? "has" : "have"} no priority, so where Azure places ${unplaced.length === 1 ? "it" : "them"} is not known`;
+  if (other.verdict === last.verdict) return { ...last, evidence: [...last.evidence, `${note}; first or last, the verdict is the same`] };
+  return {
+    verdict: "undetermined",
+    ...(other.decidedBy ?? last.decidedBy ? { decidedBy: other.decidedBy ?? last.decidedBy! } : {}),
+    reason: `${note}: placed first, ${other.reason}; placed last, ${last.reason}`,
+    evidence: [note, ...other.evidence.map((e) => `placed first: ${e}`), ...last.evidence.map((e) => `placed last: ${e}`)],
+    possible: [...new Set([...(other.possible ?? [other.verdict]), ...(last.possible ?? [last.verdict])].filter((v): v is Exclude<typeof v, "undetermined"> => v !== "undetermined"))],
+  };
+}
 
 function effectOf(placed: PlacedCollection, rule: ApplicationRule | NetworkRule, flow: Flow): Effect {
   if (placed.collection.action === "Deny") return "denied";
@@ -369,12 +410,16 @@ export function evaluateFirewallPolicy(chain: readonly PolicyWithGroups[], flow:
   const leaf = chain[chain.length - 1];
   if (!leaf) throw new Error("evaluateFirewallPolicy needs at least one policy");
   const dns = withResolverDoubt(policyDnsProxy(chain.map((p) => p.policy)), options);
-  return firstMatch(candidates(placedPolicyCollections(chain), flow, dns), defaultDeny(leaf.policy.ref, azureName(leaf.policy)), flow);
+  const fallback = defaultDeny(leaf.policy.ref, azureName(leaf.policy));
+  const last = firstMatch(candidates(placedPolicyCollections(chain), flow, dns), fallback, flow);
+  return withUnknownPlaces(policyUnits(chain), last, () => firstMatch(candidates(placedPolicyCollectionsUnknownFirst(chain), flow, dns), fallback, flow));
 }
 
 /** Evaluate a classic Azure Firewall (rule collections on the firewall itself, no firewall policy). */
 export function evaluateClassicFirewall(firewall: AzureFirewall, flow: Flow, options: FirewallEvaluationOptions = {}): Verdict {
-  return firstMatch(candidates(placedClassicCollections(firewall), flow, withResolverDoubt(classicDnsProxy(firewall), options)), defaultDeny(firewall.ref), flow);
+  const dns = withResolverDoubt(classicDnsProxy(firewall), options);
+  const last = firstMatch(candidates(placedClassicCollections(firewall), flow, dns), defaultDeny(firewall.ref), flow);
+  return withUnknownPlaces(classicUnits(firewall), last, () => firstMatch(candidates(placedClassicCollectionsUnknownFirst(firewall), flow, dns), defaultDeny(firewall.ref), flow));
 }
 
 function withResolverDoubt(dns: DnsProxyState, options: FirewallEvaluationOptions): DnsProxyState {

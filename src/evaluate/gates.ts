@@ -80,6 +80,90 @@ function groupsOf(set: ResourceSet, policy: FirewallPolicy): RuleCollectionGroup
   );
 }
 
+/**
+ * Rule collection groups whose firewall policy is not in the input (what `az network firewall policy
+ * rule-collection-group list` returns: the groups' ARM ids name the policy), one set per policy, in input
+ * order. They are evaluated as far as they go, never skipped (resources.md, "Partial inputs").
+ */
+export interface PolicyWithoutResource {
+  /** The policy's ARM id, when the groups' ids or inputs give one. */
+  policyId?: string;
+  /** The policy's name (from the ids, or Pulumi's `firewallPolicyName`). */
+  policyName: string;
+  /** The resource group the groups (and so their policy) live in, when known. */
+  resourceGroup?: string;
+  groups: RuleCollectionGroup[];
+}
+
+/** The rule collection groups no firewall policy of the set claims, grouped by the policy they name. */
+export function groupsWithoutPolicy(set: ResourceSet): PolicyWithoutResource[] {
+  const policies = ofKind(set, "firewallPolicy");
+  const claimed = new Set(policies.flatMap((p) => groupsOf(set, p)));
+  const byPolicy = new Map<string, PolicyWithoutResource>();
+  for (const group of ofKind(set, "ruleCollectionGroup")) {
+    if (claimed.has(group)) continue;
+    const policyName = group.firewallPolicyName ?? (group.firewallPolicyId !== undefined ? lastSegment(group.firewallPolicyId) : "(unnamed policy)");
+    const key = (group.firewallPolicyId ?? `${group.resourceGroup ?? ""}/${policyName}`).toLowerCase();
+    const entry = byPolicy.get(key);
+    if (entry) entry.groups.push(group);
+    else {
+      byPolicy.set(key, {
+        ...(group.firewallPolicyId !== undefined ? { policyId: group.firewallPolicyId } : {}),
+        ...(group.resourceGroup !== undefined ? { resourceGroup: group.resourceGroup } : {}),
+        policyName,
+        groups: [group],
+      });
+    }
+  }
+  return [...byPolicy.values()];
+}
+
+/** Whether a firewall runs the (absent) policy those groups belong to. */
+export function runsPolicyOf(firewall: AzureFirewall, missing: PolicyWithoutResource): boolean {
+  const id = firewall.firewallPolicyId;
+  if (id === undefined) return false;
+  if (missing.policyId !== undefined) return sameArmId(id, missing.policyId);
+  return lastSegment(id).toLowerCase() === missing.policyName.toLowerCase() && sameGroup(resourceGroupOf(id), missing.resourceGroup);
+}
+
+/**
+ * The absent policy as the evaluator needs it: its settings are not known (`dnsSettings` unknown, so
+ * network-rule FQDNs stay doubtful), and it carries no parent, since none is shown.
+ */
+function standInPolicy(missing: PolicyWithoutResource): FirewallPolicy {
+  return {
+    kind: "firewallPolicy",
+    ref: { urn: missing.policyId ?? missing.policyName, type: "Microsoft.Network/firewallPolicies", name: missing.policyName },
+    ...(missing.policyId !== undefined ? { armId: missing.policyId } : {}),
+    unknowns: ["dnsSettings"],
+    threatIntelWhitelistFqdns: [],
+    threatIntelWhitelistIpAddresses: [],
+    explicitProxyEnabled: false,
+    hasTlsInspectionCertificate: false,
+  };
+}
+
+/**
+ * The groups of a policy that is not in the input, evaluated as far as they go. What they allow is
+ * reported as allowed; what they deny (by a rule, or because none of their rules matches) is undetermined:
+ * a parent policy (`basePolicy`) the input does not show runs its rules first and could allow.
+ */
+function evaluateWithoutPolicy(missing: PolicyWithoutResource): (flow: Flow) => Verdict {
+  const chain: PolicyWithGroups[] = [{ policy: standInPolicy(missing), groups: missing.groups }];
+  const why = `firewall policy ${missing.policyName} is not in the input (only its rule collection groups ${missing.groups.map((g) => `"${azureName(g)}"`).join(", ")} are): a parent policy it may have runs its rules first and could allow`;
+  return (flow) => {
+    const verdict = evaluateFirewallPolicy(chain, flow);
+    if (verdict.verdict !== "denied") return verdict;
+    return {
+      verdict: "undetermined",
+      ...(verdict.decidedBy ? { decidedBy: verdict.decidedBy } : {}),
+      reason: `${verdict.reason}; but ${why}`,
+      evidence: [...verdict.evidence, why],
+      possible: ["denied", "allowed"],
+    };
+  };
+}
+
 function findPolicy(set: ResourceSet, armId: string): FirewallPolicy | undefined {
   return ofKind(set, "firewallPolicy").find((p) => refersTo(armId, p));
 }
@@ -120,10 +204,20 @@ const RELEVANT_PROPERTIES: Readonly<Partial<Record<Resource["kind"], readonly st
   ],
 };
 
+/**
+ * A firewall's rule collection (group) priority that is absent or unknown: the evaluator tries the unit
+ * first and last (`UNKNOWN_PRIORITY`), so it makes a verdict undetermined only where the place matters.
+ */
+function isFirewallPriority(resource: Resource, path: string): boolean {
+  if (resource.kind !== "ruleCollectionGroup" && resource.kind !== "azureFirewall") return false;
+  return /^(properties\.)?(priority|[A-Za-z]*[cC]ollections\[\d+\]\.(properties\.)?priority)$/.test(path);
+}
+
 function relevantUnknowns(resources: readonly Resource[]): string[] {
   return resources.flatMap((r) => {
     const relevant = RELEVANT_PROPERTIES[r.kind] ?? [];
     return r.unknowns
+      .filter((path) => !isFirewallPriority(r, path))
       .filter((path) => relevant.includes(path.replace(/^properties\./, "").split(/[.[]/)[0] ?? ""))
       .map((path) => `${r.ref.name}.${path}`);
   });
@@ -232,6 +326,14 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: Ga
     };
   }
   const policy = findPolicy(set, firewall.firewallPolicyId);
+  const groupsOnly = policy ? undefined : groupsWithoutPolicy(set).find((m) => runsPolicyOf(firewall, m));
+  if (groupsOnly) {
+    return {
+      ...base,
+      label: `Azure Firewall ${name} (policy ${groupsOnly.policyName}, not in the input; its rule collection groups are)`,
+      evaluate: guardUnknowns([firewall, ...groupsOnly.groups], evaluateWithoutPolicy(groupsOnly)),
+    };
+  }
   if (!policy) {
     return {
       ...base,
@@ -288,9 +390,17 @@ export function egressGates(set: ResourceSet, selection: readonly string[] | ((r
   const isUsed = (policy: FirewallPolicy): boolean =>
     firewalls.some((f) => f.firewallPolicyId !== undefined && refersTo(f.firewallPolicyId, policy)) ||
     policies.some((p) => p !== policy && p.basePolicyId !== undefined && refersTo(p.basePolicyId, policy));
+  const withoutPolicy = groupsWithoutPolicy(set).filter((m) => !firewalls.some((f) => runsPolicyOf(f, m)) && m.groups.some(keep));
   const gates = [
     ...firewalls.filter(keep).map((f) => firewallGate(set, f, options)),
     ...policies.filter((p) => keep(p) && !isUsed(p)).map((p) => policyGate(set, p)),
+    ...withoutPolicy.map((m): EgressGate => ({
+      ref: m.groups[0]!.ref,
+      kind: "firewallPolicy",
+      label: `Firewall policy ${m.policyName} (not in the input; its rule collection groups are, and no firewall in the input runs it)`,
+      evaluate: guardUnknowns(m.groups, evaluateWithoutPolicy(m)),
+      privateIpAddresses: [],
+    })),
     ...ofKind(set, "networkSecurityGroup").filter(keep).map((n) => nsgGate(set, n)),
   ];
   return gates;

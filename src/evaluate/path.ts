@@ -31,7 +31,7 @@ import type {
 import { ofKind } from "../model/resource";
 import type { BridgePath, PathBasis, PathGate, PathRouteTable } from "../model/path";
 import { parseAddressEntry, type AddressInterval } from "./addresses";
-import { isSelected, refersTo, type EgressGateKind } from "./gates";
+import { groupsWithoutPolicy, isSelected, refersTo, runsPolicyOf, type EgressGateKind, type PolicyWithoutResource } from "./gates";
 import { azureName, lastSegment, sameArmId } from "./names";
 import { routeForDestination, type RouteDecision } from "./routes";
 import type { Flow } from "./types";
@@ -229,6 +229,8 @@ interface Gates {
   firewalls: AzureFirewall[];
   /** Policies no firewall and no other policy of the stack points at: gates of their own. */
   unattachedPolicies: FirewallPolicy[];
+  /** Rule collection groups of policies that are not in the input, which no firewall of the stack runs. */
+  groupsWithoutPolicy: PolicyWithoutResource[];
   nsgs: NetworkSecurityGroup[];
 }
 
@@ -242,7 +244,12 @@ function gatesOf(set: ResourceSet): Gates {
     const parent = child.basePolicyId !== undefined ? index.find(child.basePolicyId) : undefined;
     if (parent && parent !== child) used.add(parent);
   }
-  return { firewalls, unattachedPolicies: policies.filter((p) => !used.has(p)), nsgs: ofKind(set, "networkSecurityGroup") };
+  return {
+    firewalls,
+    unattachedPolicies: policies.filter((p) => !used.has(p)),
+    groupsWithoutPolicy: groupsWithoutPolicy(set).filter((m) => !firewalls.some((f) => runsPolicyOf(f, m))),
+    nsgs: ofKind(set, "networkSecurityGroup"),
+  };
 }
 
 function bySelection(set: ResourceSet, gates: Gates, selection: readonly string[]): PathSelection {
@@ -259,6 +266,14 @@ function bySelection(set: ResourceSet, gates: Gates, selection: readonly string[
   };
   gates.firewalls.forEach((f) => add(f, "azureFirewall"));
   gates.unattachedPolicies.forEach((p) => add(p, "firewallPolicy"));
+  for (const m of gates.groupsWithoutPolicy) {
+    if (m.groups.some((g) => isSelected(g, selection))) {
+      m.groups.forEach((g) => on.add(g));
+      onPath.push(gateEntry(m.groups[0]!, "firewallPolicy", "selected", `named in egress.resources (a rule collection group of policy ${m.policyName}, which is not in the input)`));
+    } else {
+      leftOut.push(gateEntry(m.groups[0]!, "firewallPolicy", "not-selected", "not named in egress.resources"));
+    }
+  }
   gates.nsgs.forEach((n) => add(n, "networkSecurityGroup"));
   void set;
   return {
@@ -335,6 +350,21 @@ export function selectPath(set: ResourceSet, input: PathInput): PathSelection {
       keep(policy, gateEntry(policy, "firewallPolicy", "assumed", "a firewall's policy is unknown until apply: it may run this one"));
     } else {
       leftOut.push(gateEntry(policy, "firewallPolicy", "unattached-policy", `attached to no firewall of the stack, which has ${gates.firewalls.length} firewall(s)`));
+    }
+  }
+  // -- Rule collection groups whose policy is not in the input: the same, as the policy they belong to.
+  for (const m of gates.groupsWithoutPolicy) {
+    const first = m.groups[0]!;
+    const keepAll = (entry: PathGate) => {
+      m.groups.forEach((g) => on.add(g));
+      onPath.push(entry);
+    };
+    if (gates.firewalls.length === 0) {
+      keepAll(gateEntry(first, "firewallPolicy", "assumed", `rule collection group(s) of policy ${m.policyName}, which is not in the input; the stack has no firewall`));
+    } else if (firewallPolicyUnknown) {
+      keepAll(gateEntry(first, "firewallPolicy", "assumed", `rule collection group(s) of policy ${m.policyName}; a firewall's policy is unknown until apply: it may run this one`));
+    } else {
+      leftOut.push(gateEntry(first, "firewallPolicy", "unattached-policy", `rule collection group(s) of policy ${m.policyName}, which no firewall of the stack runs`));
     }
   }
   if (gates.firewalls.length === 0 && gates.unattachedPolicies.length > 0) {

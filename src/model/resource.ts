@@ -99,6 +99,13 @@ export interface NetworkRule {
 export type FirewallRule = ApplicationRule | NetworkRule;
 
 /**
+ * The priority of a rule collection or rule collection group the input does not give (absent, as in some
+ * REST examples, or unknown until apply). Azure orders by priority, so such a collection's place is not
+ * known: the evaluator tries it first and last, and the verdict stands only where both agree.
+ */
+export const UNKNOWN_PRIORITY = Number.MAX_SAFE_INTEGER;
+
+/**
  * A rule collection, classic or policy. NAT collections are kept (with `action: "Dnat"`/`"Snat"`) only
  * so that evidence can name them; they never decide an outbound flow.
  */

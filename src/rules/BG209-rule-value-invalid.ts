@@ -5,7 +5,8 @@ import type { ResourceRule } from "./types";
 
 /**
  * Values Azure's semantics make match nothing: a `*` anywhere but the far left of an FQDN pattern, a
- * wildcard in a network rule's FQDNs, a port or address that is not one. Each verdict names them when it
+ * wildcard in a network rule's FQDNs, a port or address that is not one, a service tag Azure Firewall does not take
+ * (`Internet`, source tags). Each verdict names them when it
  * walks past such a rule; this reports them whatever the verdicts, because a rule meant for the bridge
  * that matches nothing is a rule the next change relies on in vain (resources.md: "report it").
  */
@@ -16,8 +17,9 @@ export const ruleValueInvalid: ResourceRule = {
     code: "NetworkError",
     severity: "warning",
     title: "Every firewall and NSG rule value is one Azure matches",
-    why: "Azure Firewall accepts `*` only at the far left of an application-rule FQDN and matches network-rule FQDNs exactly; a port or address it cannot read matches no traffic. A rule written to let the bridge out that holds such a value lets nothing out, and the bridge sees NetworkError when no other rule covers it.",
-    remediation: "Correct the value (`*.example.com`, not `login.*.com`; an application rule for wildcard FQDNs; ports as `443` or `443-444`) or remove it.",
+    why: "Azure Firewall accepts `*` only at the far left of an application-rule FQDN and matches network-rule FQDNs exactly; a port or address it cannot read matches no traffic. Service tags are NSG and firewall vocabulary with differences: `Internet`, `VirtualNetwork` and the other tags the service-tags table marks \"Can use with Azure Firewall: No\" mean nothing to a firewall rule, and a firewall takes service tags as destinations only. A rule written to let the bridge out that holds such a value lets nothing out, and the bridge sees NetworkError when no other rule covers it.",
+    remediation:
+      "Correct the value (`*.example.com`, not `login.*.com`; an application rule for wildcard FQDNs; ports as `443` or `443-444`; in a firewall rule `*` or the service's own tag instead of `Internet`, and addresses instead of a source tag) or remove it.",
     scope: "resource",
     appliesTo: ["ruleCollectionGroup", "azureFirewall", "networkSecurityGroup", "securityRule"],
   },

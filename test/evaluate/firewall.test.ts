@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type PolicyWithGroups } from "../../src/evaluate/firewall";
 import type { Flow, Verdict, VerdictKind } from "../../src/evaluate/types";
-import type { AzureFirewall, FirewallPolicy, RuleCollection, RuleCollectionGroup } from "../../src/model/resource";
+import { UNKNOWN_PRIORITY, type AzureFirewall, type FirewallPolicy, type RuleCollection, type RuleCollectionGroup } from "../../src/model/resource";
 import {
   applicationRule,
   azureFirewall,
@@ -579,6 +579,42 @@ const policyCases: PolicyCase[] = [
   },
 ];
 
+// Some REST examples and partial inputs give a collection no priority; Azure orders by it (rule-processing.md),
+// so such a collection's place is unknown: the verdict stands only where first and last agree.
+policyCases.push(
+  {
+    name: "a deny collection without priority beside an allow: undetermined, saying which has no priority",
+    groups: [group("egress", 200, allowBridge({ priority: 300 }), { ...denyApp(), priority: UNKNOWN_PRIORITY })],
+    verdict: "undetermined",
+    says: 'collection "deny-web" has no priority, so where Azure places it is not known',
+  },
+  {
+    name: "an allow collection without priority and nothing else that matches: allowed first or last",
+    groups: [group("egress", 200, allowBridge({ priority: UNKNOWN_PRIORITY }), denyAllWeb(100))],
+    flow: loginFlow({ port: 80, appProtocol: "Http" }),
+    verdict: "denied",
+    isDefault: true,
+  },
+  {
+    name: "a group without priority holding a network deny: network rules come first whatever the group order, so denied",
+    groups: [group("egress", 200, allowBridge()), group("deny-all", UNKNOWN_PRIORITY, denyAllWeb())],
+    verdict: "denied",
+    rule: "all-web",
+  },
+  {
+    name: "a group without priority whose application deny only matters if it comes first",
+    groups: [group("egress", 200, allowBridge()), group("deny-all", UNKNOWN_PRIORITY, denyApp())],
+    verdict: "undetermined",
+    says: 'rule collection group "deny-all" has no priority',
+  },
+  {
+    name: "two collections without priority that agree: the verdict stands",
+    groups: [group("egress", 200, allowBridge({ priority: UNKNOWN_PRIORITY }), allowBridge({ name: "again", priority: UNKNOWN_PRIORITY }))],
+    verdict: "allowed",
+    says: "first or last, the verdict is the same",
+  },
+);
+
 describe("evaluateFirewallPolicy", () => {
   it.each(policyCases)("$name", (c) => {
     expectVerdict(evaluateFirewallPolicy(chainOf(c), c.flow ?? usage), c);
@@ -647,6 +683,14 @@ const classicCases: ClassicCase[] = [
     flow: arm,
     verdict: "allowed",
     rule: "arm-by-name",
+  },
+  {
+    name: "classic: a network deny collection without priority before or after the application allow: undetermined",
+    application: [collection({ collectionKind: "application" })],
+    network: [{ ...denyAllWeb(UNKNOWN_PRIORITY), collectionKind: "network" }],
+    verdict: "denied",
+    rule: "all-web",
+    says: 'collection "deny-internet" has no priority',
   },
   {
     name: "classic network collection allows UDP 123 to the time server",

@@ -18,12 +18,49 @@ describe("egressGates: joining a firewall to its policy and groups", () => {
       group: ruleCollectionGroup({ firewallPolicyName: undefined, armId: `${policyId}/ruleCollectionGroups/egress` }),
       verdict: "allowed",
     },
-    { name: "group of another policy is not joined", group: ruleCollectionGroup({ firewallPolicyName: "other-policy" }), verdict: "denied" },
-    { name: "group in another resource group is not joined", group: ruleCollectionGroup({ resourceGroup: "spoke" }), verdict: "denied" },
-  ])("$name", ({ group, verdict }) => {
+    // Not joined, and not ignored either: a group whose policy is not in the input is a gate of its own.
+    { name: "group of another policy is not joined", group: ruleCollectionGroup({ firewallPolicyName: "other-policy" }), verdict: "denied", kinds: ["azureFirewall", "firewallPolicy"] },
+    { name: "group in another resource group is not joined", group: ruleCollectionGroup({ resourceGroup: "spoke" }), verdict: "denied", kinds: ["azureFirewall", "firewallPolicy"] },
+  ])("$name", ({ group, verdict, kinds }) => {
     const gates = egressGates(resourceSet(azureFirewall(), firewallPolicy(), group), []);
-    expect(gates.map((g) => g.kind)).toEqual(["azureFirewall"]);
+    expect(gates.map((g) => g.kind)).toEqual(kinds ?? ["azureFirewall"]);
     expect(gates[0]!.evaluate(usage).verdict).toBe(verdict);
+  });
+
+  describe("rule collection groups whose policy is not in the input (az network firewall policy rule-collection-group list)", () => {
+    const otherPolicy = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/hub/providers/Microsoft.Network/firewallPolicies/edge-policy";
+    const denyGroup = ruleCollectionGroup({
+      armId: `${otherPolicy}/ruleCollectionGroups/deny-first`,
+      firewallPolicyName: "edge-policy",
+      firewallPolicyId: otherPolicy,
+      ref: ref("FirewallPolicyRuleCollectionGroup", "deny-first"),
+      priority: 100,
+      ruleCollections: [collection({ name: "deny-all", action: "Deny", rules: [networkRule({ name: "everything", ipProtocols: ["Any"], destinationAddresses: ["*"], destinationPorts: ["*"] })] })],
+    });
+
+    it("alone: a gate of their own; what they deny is undetermined (a parent policy could allow first), never skipped", () => {
+      const gates = egressGates(resourceSet(denyGroup), []);
+      expect(gates.map((g) => [g.kind, g.label])).toEqual([["firewallPolicy", "Firewall policy edge-policy (not in the input; its rule collection groups are, and no firewall in the input runs it)"]]);
+      const verdict = gates[0]!.evaluate(usage);
+      expect(verdict.verdict).toBe("undetermined");
+      expect(verdict.possible).toEqual(["denied", "allowed"]);
+      expect(verdict.decidedBy?.rule).toBe("everything");
+      expect(verdict.reason).toContain('firewall policy edge-policy is not in the input (only its rule collection groups "deny-first" are)');
+    });
+
+    it("alone: what they allow is allowed", () => {
+      const allow = ruleCollectionGroup({ armId: `${otherPolicy}/ruleCollectionGroups/egress`, firewallPolicyName: "edge-policy", firewallPolicyId: otherPolicy });
+      expect(egressGates(resourceSet(allow), [])[0]!.evaluate(usage).verdict).toBe("allowed");
+    });
+
+    it("beside the firewall that runs their policy: the firewall evaluates them instead of giving up", () => {
+      const gates = egressGates(resourceSet(azureFirewall({ firewallPolicyId: otherPolicy }), denyGroup), []);
+      expect(gates.map((g) => g.kind)).toEqual(["azureFirewall"]);
+      expect(gates[0]!.label).toBe("Azure Firewall hub-fw (policy edge-policy, not in the input; its rule collection groups are)");
+      const verdict = gates[0]!.evaluate(usage);
+      expect(verdict.verdict).toBe("undetermined");
+      expect(verdict.decidedBy?.rule).toBe("everything");
+    });
   });
 
   it("labels the firewall with its policy", () => {

@@ -10,8 +10,9 @@ import { required } from "./common";
  * flattened; the `arm` node shape reads the nested form with the same code.
  */
 
-/** Sorted last when a priority is not known; its path is in `unknowns`. */
-export const UNKNOWN_PRIORITY = Number.MAX_SAFE_INTEGER;
+/** A priority that is not known; its path is in `unknowns` (see the model). */
+export { UNKNOWN_PRIORITY } from "../../model/resource";
+import { UNKNOWN_PRIORITY } from "../../model/resource";
 
 const IP_PROTOCOLS = ["TCP", "UDP", "Any", "ICMP"] as const;
 const APP_PROTOCOLS = ["Http", "Https", "Mssql"] as const;
