@@ -20,6 +20,7 @@ import { DEFAULT_COLUMNS, terminalWidth } from "./terminal";
 import { cloudOption, docsUrlOption, maxInputSizeOption } from "./options";
 import { formatTargetsOption, reportTargets, writeReports, type FormatSpec } from "./output";
 import { stderrLine } from "../model/terminal-safe";
+import { fileShardIdentity, inShard, parseShard, type Shard } from "./shard";
 import { writeFileAtomic } from "./write-file";
 
 /** The audit's exit codes (see `EXIT` in main.ts): findings at the gate 1, bad usage or input 2. */
@@ -53,6 +54,7 @@ interface AuditOptions {
   quiet?: boolean;
   backend?: string;
   stack: string[];
+  shard?: Shard;
 }
 
 function parseJobs(value: string): number {
@@ -85,6 +87,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .addOption(maxInputSizeOption())
     .option("--backend <url>", "audit the stacks of a Pulumi state backend, no Pulumi CLI needed: file://DIR, azblob://CONTAINER (with AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN, as pulumi login reads them) or https://api.pulumi.com (with PULUMI_ACCESS_TOKEN)")
     .option("--stack <glob>", "with --backend: audit the stacks this glob selects (project/stack, or a stack name in any project); repeatable", (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option("--shard <I/N>", "audit only share I of N of the inputs (files, or a backend's stacks), chosen by a hash of each input's path or project/stack, the same on every machine; combine the shards' JSON reports with bridgeguard merge", parseShard)
     .option("--state <file>", "the stack's `pulumi stack export` (or backend checkpoint) that a `pulumi preview --json` without --show-sames is laid over")
     .option("--source-root <dir>", "SARIF/github: prefix for program source paths (Pulumi's sourcePosition is relative to the project root, the directory of Pulumi.yaml)")
     .action(async (args: string[], options: AuditOptions) => {
@@ -97,7 +100,7 @@ function stderr(line: string): void {
 }
 
 /** `automationDetails` of a SARIF report: the Azure DevOps pipeline's identity in one, else `category`. */
-function sarifAutomationDetails(category: string): SarifAutomationDetails {
+export function sarifAutomationDetails(category: string): SarifAutomationDetails {
   const pipeline = adoPipeline(process.env);
   if (pipeline.kind === "pipeline") return pipeline.automationDetails;
   if (pipeline.kind === "partial") {
@@ -123,7 +126,8 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   const targets = reportTargets(options.format, options.output, "text");
   const configFile = resolveConfigFile(options.config);
   // The configuration and the baseline are read, not audited, when a directory or glob reaches them.
-  const files = args.length === 0 ? [] : expandInputs(args, { exclude: [options.baseline, configFile, options.state] });
+  const everyFile = args.length === 0 ? [] : expandInputs(args, { exclude: [options.baseline, configFile, options.state] });
+  const files = inShard(everyFile, options.shard, (file) => fileShardIdentity(file));
   checkFiles(files, configFile, options, targets);
   // The workers load the engine while this thread reads the configuration and the baseline.
   const read = { ...(options.maxInputSize ? { maxBytes: options.maxInputSize } : {}), ...(options.state ? { state: options.state } : {}) };
@@ -136,12 +140,14 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     if (options.cloud) config.cloud = options.cloud;
     baseline = options.baseline ? loadBaselineFile(options.baseline, options.maxInputSize ? { maxBytes: options.maxInputSize } : {}) : undefined;
     results = files.length > 0 ? await pool.audit(config) : [];
-    if (options.backend) results.push(...(await auditBackend(options.backend, options.stack, config, read)));
+    if (options.backend) results.push(...(await auditBackend(options.backend, options.stack, config, read, options.shard)));
   } finally {
     pool.close();
   }
-  // Nothing could be audited: a report would only say "no problems found" about nothing.
-  if (results.every((r) => !r.ok)) {
+  // Nothing could be audited: a report would only say "no problems found" about nothing. A shard that
+  // holds no input is not that: its report (no stacks, `shard`) says so, and merge counts it.
+  const emptyShard = options.shard !== undefined && results.length === 0;
+  if (results.every((r) => !r.ok) && !emptyShard) {
     for (const result of results) if (!result.ok) stderr(result.error);
     return EXIT_INPUT;
   }
@@ -179,6 +185,8 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     if (judgement.createdBaseline) writeFileAtomic(options.createBaseline, renderBaseline(judgement.createdBaseline), "the baseline");
     else baselineError = `${options.createBaseline}: baseline not written: ${judgement.baselineRefused ?? "no baseline"}`;
   }
+  if (options.shard) report.shard = options.shard;
+  if (emptyShard && !options.quiet) stderr(`shard ${options.shard!.index}/${options.shard!.count} holds none of the inputs: an empty report`);
   writeReports(targets, (format, toStdout) =>
     renderReport(format, report, rules, {
       color: toStdout && shouldUseColor(process.stdout, process.env),

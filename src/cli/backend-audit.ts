@@ -9,6 +9,7 @@ import { loadDocument, parseJsonBytes, type LoadOptions } from "../input";
 import { openBackend, type BackendStack } from "../input/backends";
 import { UserError } from "../model/errors";
 import { auditFailure, auditLoaded, type FileAudit } from "./audit-pool";
+import { inShard, type Shard } from "./shard";
 
 /** Stacks fetched at once: network backends answer faster in parallel; memory stays a few stacks' worth. */
 const CONCURRENCY = 8;
@@ -26,12 +27,14 @@ export function selectStacks(stacks: readonly BackendStack[], globs: readonly st
   });
 }
 
-export async function auditBackend(url: string, globs: readonly string[], config: BridgeguardConfig, read: LoadOptions = {}): Promise<FileAudit[]> {
+export async function auditBackend(url: string, globs: readonly string[], config: BridgeguardConfig, read: LoadOptions = {}, shard?: Shard): Promise<FileAudit[]> {
   const backend = openBackend(url);
-  const stacks = selectStacks(await backend.list(), globs);
-  if (stacks.length === 0) {
+  const selected = selectStacks(await backend.list(), globs);
+  if (selected.length === 0) {
     throw new UserError(globs.length > 0 ? `${backend.url}: no stack matches --stack ${globs.join(", ")}` : `${backend.url}: the backend holds no stack`, backend.url);
   }
+  // A stack's share is a hash of its `project/stack`, never its place in the listing.
+  const stacks = inShard(selected, shard, (stack) => stack.name);
   const results = new Array<FileAudit>(stacks.length);
   let next = 0;
   const worker = async (): Promise<void> => {

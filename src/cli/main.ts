@@ -19,6 +19,7 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, probe: 3 } as const;
 function buildProgram(setExitCode: (code: number) => void): Command {
   const { registerAudit } = require("./audit") as typeof import("./audit");
   const { registerCatalogCommands } = require("./catalog-commands") as typeof import("./catalog-commands");
+  const { registerMerge } = require("./merge") as typeof import("./merge");
   const { registerPolicyConfig } = require("./policy-config") as typeof import("./policy-config");
   const { registerProbe } = require("./probe") as typeof import("./probe");
   const program = new (commander().Command)("bridgeguard")
@@ -29,6 +30,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     // commander's errors quote the argument they are about (`unknown option '...'`): escaped like ours.
     .configureOutput({ writeErr: (s) => process.stderr.write(terminalSafe(s, { keepNewlines: true })) });
   registerAudit(program, setExitCode);
+  registerMerge(program, setExitCode);
   registerProbe(program, setExitCode);
   registerCatalogCommands(program);
   registerPolicyConfig(program);

@@ -84,6 +84,12 @@ export interface ReportSummary {
   baselined?: number;
 }
 
+/** One share of a sharded audit's inputs: share `index` (1-based) of `count`. */
+export interface ReportShard {
+  index: number;
+  count: number;
+}
+
 /** One audited input file of a multi-file audit: its own counts, or why it could not be audited. */
 export interface StackSummary {
   file: string;
@@ -170,6 +176,8 @@ export interface Report {
   stacks?: StackSummary[];
   /** Expired and stale suppressions (CLI audit). */
   notices?: ReportNotice[];
+  /** The share of the inputs this report covers (`audit --shard I/N`); `bridgeguard merge` checks that every share is there once. */
+  shard?: ReportShard;
   /** What the probe measured for every endpoint, passing ones too (probe only). */
   probe?: ProbeResults;
   /**

@@ -108,6 +108,7 @@ export function toJsonReport(report: Report): Report {
     summary: summaryOf(summary),
     ...(report.stacks ? { stacks: report.stacks.map(stackOf) } : {}),
     ...(report.notices ? { notices: report.notices.map(noticeOf) } : {}),
+    ...(report.shard ? { shard: { index: report.shard.index, count: report.shard.count } } : {}),
     // Built field by field by the probe (`probe/results.ts`) and held to the schema by its tests.
     ...(report.probe ? { probe: report.probe } : {}),
     ...(report.path ? { path: pathOf(report.path) } : {}),
