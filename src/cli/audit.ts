@@ -185,7 +185,8 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     if (judgement.createdBaseline) writeFileAtomic(options.createBaseline, renderBaseline(judgement.createdBaseline), "the baseline");
     else baselineError = `${options.createBaseline}: baseline not written: ${judgement.baselineRefused ?? "no baseline"}`;
   }
-  if (options.shard) report.shard = options.shard;
+  // A sharded report always lists its stacks, none included: merge tells an audit report by them.
+  if (options.shard) Object.assign(report, { stacks: report.stacks ?? [], shard: options.shard });
   if (emptyShard && !options.quiet) stderr(`shard ${options.shard!.index}/${options.shard!.count} holds none of the inputs: an empty report`);
   writeReports(targets, (format, toStdout) =>
     renderReport(format, report, rules, {
