@@ -1,19 +1,25 @@
 /**
- * One engine, one verdict: for every stack export in examples/ and test/fixtures/, the pack driven as
+ * One engine, one verdict: for every stack export in examples/ (and test/fixtures/), the pack driven as
  * `pulumi policy analyze` drives it (`analyze` on each resource's inputs, then `analyzeStack` on the
  * outputs), configured with `bridgeguard policy-config` of a bridgeguard.yaml, reports the same findings
- * as `bridgeguard audit --config` of that file: the same code, rule, resource, endpoint and message,
- * `mandatory` exactly where the finding fails the audit (an unsuppressed error, or warning under
- * `failOn: warning`) and `advisory` everywhere else.
+ * as `bridgeguard audit --config` of that file (its own code path: `auditOneFile`, then the engine
+ * pipeline's `judge`): the same code, rule, resource, endpoints and message, `mandatory` exactly where the
+ * audit's pipeline says the finding fails the run (`findingFails`: active, at or above `failOn`, with the
+ * configuration's severity overrides) and `advisory` everywhere else. A violation carries no severity of
+ * its own (Pulumi's `severity` is one per policy): the level is how the pack says what the audit's
+ * severity and gate decide, so severity is compared through it.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditOneFile } from "../../src/cli/audit-pool";
 import { loadConfig } from "../../src/engine/config";
-import { runRules } from "../../src/engine/run";
-import { applySuppressions, todayUtc } from "../../src/engine/suppressions";
-import { detectInput, loadResourceFile, readJsonFile } from "../../src/input";
+import { findingFails } from "../../src/engine/gate";
+import { judge, type Judgement } from "../../src/engine/pipeline";
+import { isRuleEnabled } from "../../src/engine/run";
+import { detectInput, readJsonFile } from "../../src/input";
+import { auditRuleMetas } from "../../src/rules";
 import type { BridgeguardConfig } from "../../src/config/types";
 import { policyPackConfig } from "../../src/pack/config";
 import { describeEndpoints } from "../../src/report/common";
@@ -21,9 +27,18 @@ import { EXAMPLE_CONFIG, seen } from "./fixtures";
 import { PackHarness, ROOT, type Diagnostic } from "./harness";
 import { stackRequestsFromFile } from "./stack-export";
 
-/** Every stack export the repository ships (ARM JSON files are not Pulumi stacks: no pack sees them). */
+/** Every `*.json` below `dir`. */
+function jsonFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return jsonFiles(full);
+    return entry.name.endsWith(".json") ? [full] : [];
+  });
+}
+
+/** Every stack export the repository ships (ARM JSON files and previews are not stacks a pack sees). */
 const STACK_EXPORTS = [path.join(ROOT, "examples"), path.join(ROOT, "test", "fixtures")]
-  .flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.join(dir, f)))
+  .flatMap((dir) => (dir.endsWith("examples") ? jsonFiles(dir) : fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.join(dir, f))))
   .filter((file) => detectInput(readJsonFile(file), file).format === "stack-export")
   .sort();
 
@@ -86,21 +101,23 @@ interface Verdict {
   phase: "audit" | "analyze" | "analyzeStack";
 }
 
-/**
- * The audit's findings, with its suppressions applied, each as whether it fails the audit: an active
- * (unsuppressed) finding at or above `failOn`. That is what the pack's `mandatory` means.
- */
+/** `bridgeguard audit <file>` in process: the CLI's loader and evaluation of one file, then the pipeline's judgement. */
+function audit(file: string, config: BridgeguardConfig): Judgement {
+  const result = auditOneFile(file, config);
+  if (!result.ok) throw new Error(result.error);
+  const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
+  const { findings, resources, endpoints } = result;
+  return judge([{ subject: "resources", rules, findings, resources, endpoints }], config);
+}
+
+/** The audit's findings, each as whether the pipeline's gate fails the run on it: what the pack's `mandatory` means. */
 function auditVerdicts(file: string, config: BridgeguardConfig): Verdict[] {
-  const { findings } = applySuppressions(runRules(loadResourceFile(file), config), config.suppressions, { today: todayUtc() });
-  const failOn = config.failOn ?? "error";
-  return findings.map((f) => {
-    const fails = f.suppression === undefined && (failOn === "warning" || (failOn === "error" && f.severity === "error"));
-    return {
-      key: [f.code, f.rule.id, f.resource.urn, describeEndpoints(f.endpoints).join("; "), fails ? "mandatory" : "advisory"].join(" | "),
-      message: f.message,
-      phase: "audit",
-    };
-  });
+  const { report, failOn } = audit(file, config);
+  return report.findings.map((f) => ({
+    key: [f.code, f.rule.id, f.resource.urn, describeEndpoints(f.endpoints).join("; "), findingFails(f, failOn) ? "mandatory" : "advisory"].join(" | "),
+    message: f.message,
+    phase: "audit",
+  }));
 }
 
 async function packVerdicts(file: string): Promise<Verdict[]> {
@@ -117,7 +134,7 @@ async function packVerdicts(file: string): Promise<Verdict[]> {
 }
 
 /**
- * The same findings: (code, rule, resource, endpoint, severity) as a multiset, and the same messages.
+ * The same findings: (code, rule, resource, endpoints, level) as a multiset, and the same messages.
  * One allowance: a violation a resource policy reported from the inputs (in `analyze`, before the
  * resource exists) keeps the inputs' wording when the final state words the same observation better
  * (registration-name-unconventional names the expected `AzureStack-<cloudId>` only once `cloudId`, an
@@ -133,7 +150,10 @@ function compare(audit: Verdict[], fromPack: Verdict[]): void {
 }
 
 describe("the pack agrees with bridgeguard audit", () => {
-  it("finds the stack exports to compare", () => {
+  it("finds the stack exports to compare: every one in examples/", () => {
+    const examples = jsonFiles(path.join(ROOT, "examples")).filter((file) => detectInput(readJsonFile(file), file).format === "stack-export");
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const file of examples) expect(STACK_EXPORTS).toContain(file);
     expect(STACK_EXPORTS.map((f) => path.relative(ROOT, f))).toEqual(
       expect.arrayContaining(["examples/healthy-stamp.json", "examples/misconfigured-stamp.json", "test/fixtures/stack-export-v3.json", "test/fixtures/stack-export-v4.json"]),
     );
@@ -154,7 +174,7 @@ describe("the pack agrees with bridgeguard audit", () => {
 
   it("exercises what moves a verdict: suppressions that apply, one that expired, overrides both ways", () => {
     const config = loadConfig(OVERRIDES);
-    const all = STACK_EXPORTS.flatMap((file) => applySuppressions(runRules(loadResourceFile(file), config), config.suppressions, { today: todayUtc() }).findings);
+    const all = STACK_EXPORTS.flatMap((file) => audit(file, config).report.findings);
     expect(new Set(all.filter((f) => f.suppression).map((f) => f.rule.id))).toEqual(new Set(["BG102", "BG207"]));
     expect(all.filter((f) => f.rule.id === "BG201" && f.resource.name === "afw-lab" && !f.suppression).length).toBeGreaterThan(0);
     expect(all.some((f) => f.rule.id === "BG106" && f.severity === "error")).toBe(true);
