@@ -20,7 +20,7 @@ import {
   type EndpointPurpose,
 } from "../catalog/endpoints";
 import { isHostOrIp, isIpOrCidr } from "../config/validate";
-import { splitHostPort } from "../analysis/flows";
+import { configuredServers, requiredEndpoints, serverTargets } from "../analysis/flows";
 import { UserError } from "../model/errors";
 import ipaddr from "ipaddr.js";
 
@@ -243,7 +243,7 @@ function applicationRules(endpoints: readonly CatalogEndpoint[], sources: readon
 function networkRules(input: AllowRuleSetInput, sources: readonly string[], notes: string[]): AllowNetworkRule[] {
   const rules: AllowNetworkRule[] = [];
   for (const configured of CONFIGURED_ENDPOINTS) {
-    const servers = configured.configKey === "timeServer" ? (input.timeServer ? [input.timeServer] : []) : [...(input.dnsServers ?? [])];
+    const servers = configuredServers(configured, input);
     const flag = configured.configKey === "timeServer" ? "--time-server" : "--dns-server";
     if (servers.length === 0) {
       notes.push(`no ${configured.configKey} configured: no ${configured.purpose === "time" ? "NTP" : "DNS"} rule (set ${configured.configKey} in bridgeguard.yaml or pass ${flag})`);
@@ -257,13 +257,10 @@ function networkRules(input: AllowRuleSetInput, sources: readonly string[], note
     const protocols = [...new Set(configured.ports.map((p) => (p.protocol === "udp" ? "UDP" : "TCP")))] as ("TCP" | "UDP")[];
     // A server may name its own port (`10.0.0.10:1123`); group servers by port.
     const byPort = new Map<number, string[]>();
-    for (const server of servers) {
-      for (const port of configured.ports) {
-        const target = splitHostPort(server, port.port);
-        const list = byPort.get(target.port) ?? [];
-        if (!list.includes(target.host)) list.push(target.host);
-        byPort.set(target.port, list);
-      }
+    for (const target of serverTargets(configured, servers)) {
+      const list = byPort.get(target.port) ?? [];
+      if (!list.includes(target.host)) list.push(target.host);
+      byPort.set(target.port, list);
     }
     const name = configured.purpose === "time" ? "ntp" : "dns";
     for (const [port, hosts] of byPort) {
@@ -288,7 +285,7 @@ export function buildAllowRuleSet(input: AllowRuleSetInput): AllowRuleSet {
   const applicationName = checkName(input.names?.applicationCollection ?? APPLICATION_COLLECTION.name, "application collection name");
   const notes: string[] = [];
   const network = networkRules(input, sources, notes);
-  const application = applicationRules(catalogEndpoints(input.cloud, { all: input.all }), sources);
+  const application = applicationRules(input.all ? catalogEndpoints(input.cloud, { all: true }) : requiredEndpoints(input.cloud), sources);
   const collections: AllowCollection[] = [];
   if (network.length > 0) collections.push({ name: networkName, priority: NETWORK_COLLECTION.priority, action: "Allow", rules: network });
   collections.push({ name: applicationName, priority: APPLICATION_COLLECTION.priority, action: "Allow", rules: application });
@@ -315,7 +312,7 @@ export function tlsBypassHosts(set: AllowRuleSet): string[] {
 
 /** The TLS-bypass list of a cloud without building a rule set (it needs no source range). */
 export function tlsBypassHostsFor(cloud: CloudName, options: { all?: boolean } = {}): string[] {
-  return httpsTargets(applicationRules(catalogEndpoints(cloud, options), []));
+  return httpsTargets(applicationRules(options.all ? catalogEndpoints(cloud, { all: true }) : requiredEndpoints(cloud), []));
 }
 
 function httpsTargets(rules: readonly AllowRule[]): string[] {

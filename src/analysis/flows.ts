@@ -1,4 +1,11 @@
-import { catalogEndpoints, CONFIGURED_ENDPOINTS, type CatalogEndpoint, type EndpointPurpose } from "../catalog/endpoints";
+/**
+ * The flows the bridge needs, expanded from the catalog in this one place: the required catalog endpoints
+ * of a cloud (`requiredEndpoints`), and the deployment's own time and DNS servers on the catalog's ports
+ * (`serverTargets`). The egress analysis evaluates these flows, the allow-list generator allows them, the
+ * route checks and the probe test these endpoints, the verification program exports them.
+ */
+import type { CloudName } from "../catalog/clouds";
+import { catalogEndpoints, CONFIGURED_ENDPOINTS, type CatalogEndpoint, type ConfiguredEndpoint, type EndpointProtocol, type EndpointPurpose } from "../catalog/endpoints";
 import type { BridgeguardConfig } from "../config/types";
 import type { Flow } from "../evaluate/types";
 import type { FindingEndpoint } from "../model/finding";
@@ -36,32 +43,56 @@ export function endpointFlows(endpoint: CatalogEndpoint, sources: string[] | und
   }));
 }
 
+/** The catalog endpoints the usage bridge needs in `cloud` (the catalog's `required`, never information only). */
+export function requiredEndpoints(cloud: CloudName): (CatalogEndpoint & { severity: Severity })[] {
+  return catalogEndpoints(cloud).filter((endpoint): endpoint is CatalogEndpoint & { severity: Severity } => endpoint.required && endpoint.severity !== "info");
+}
+
+/** One of the deployment's own servers on one of its catalog ports. */
+export interface ServerTarget {
+  /** As configured (`10.0.0.10:1123`). */
+  server: string;
+  host: string;
+  port: number;
+  protocol: EndpointProtocol;
+}
+
+/** The servers of a configured endpoint (time or DNS) on its catalog ports; a server may name its own port. */
+export function serverTargets(configured: ConfiguredEndpoint, servers: readonly string[]): ServerTarget[] {
+  const targets: ServerTarget[] = [];
+  for (const server of servers) {
+    for (const port of configured.ports) {
+      const target = splitHostPort(server, port.port);
+      targets.push({ server, host: target.host, port: target.port, protocol: port.protocol });
+    }
+  }
+  return targets;
+}
+
+/** The servers configuration names for a configured endpoint: `timeServer`, or `dnsServers`. */
+export function configuredServers(configured: ConfiguredEndpoint, config: { timeServer?: string | undefined; dnsServers?: readonly string[] | undefined }): string[] {
+  return configured.configKey === "timeServer" ? (config.timeServer ? [config.timeServer] : []) : [...(config.dnsServers ?? [])];
+}
+
 /** The flows the bridge needs for the configured cloud: catalog endpoints, then the time and DNS servers. */
 export function bridgeFlows(config: BridgeguardConfig): BridgeFlow[] {
   const sources = config.egress.sourceAddresses;
   const flows: BridgeFlow[] = [];
-  for (const endpoint of catalogEndpoints(config.cloud)) {
-    // Only what the bridge needs is checked (the catalog's `required`, from the row's requirement).
-    if (!endpoint.required || endpoint.severity === "info") continue;
-    flows.push(...endpointFlows(endpoint, sources, endpoint.severity));
-  }
+  // Only what the bridge needs is checked (the catalog's `required`, from the row's requirement).
+  for (const endpoint of requiredEndpoints(config.cloud)) flows.push(...endpointFlows(endpoint, sources, endpoint.severity));
   for (const configured of CONFIGURED_ENDPOINTS) {
-    const servers = configured.configKey === "timeServer" ? (config.timeServer ? [config.timeServer] : []) : config.dnsServers;
-    for (const server of servers) {
-      for (const port of configured.ports) {
-        const target = splitHostPort(server, port.port);
-        flows.push({
-          endpoint: { host: target.host, port: target.port, protocol: port.protocol, purpose: configured.purpose },
-          flow: {
-            sources,
-            destination: { kind: "address", address: target.host },
-            port: target.port,
-            transport: port.protocol === "udp" ? "udp" : "tcp",
-          },
-          code: configured.code,
-          severity: configured.severity,
-        });
-      }
+    for (const target of serverTargets(configured, configuredServers(configured, config))) {
+      flows.push({
+        endpoint: { host: target.host, port: target.port, protocol: target.protocol, purpose: configured.purpose },
+        flow: {
+          sources,
+          destination: { kind: "address", address: target.host },
+          port: target.port,
+          transport: target.protocol === "udp" ? "udp" : "tcp",
+        },
+        code: configured.code,
+        severity: configured.severity,
+      });
     }
   }
   return flows;

@@ -1,3 +1,4 @@
+import { requiredEndpoints } from "../analysis/flows";
 import type { Command } from "commander";
 import {
   buildAllowRuleSet,
@@ -51,7 +52,8 @@ function portsText(ports: readonly { port: number; protocol: string }[]): string
 }
 
 function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undefined, dnsServers: string[]): EndpointRow[] {
-  const rows: EndpointRow[] = catalogEndpoints(cloud, { all }).map((e) => ({
+  // Without --all, what the audit checks and the probe tests: the required endpoints, as analysis expands them.
+  const rows: EndpointRow[] = (all ? catalogEndpoints(cloud, { all: true }) : requiredEndpoints(cloud)).map((e) => ({
     purpose: e.purpose,
     host: e.host,
     path: e.path ?? "",

@@ -5,7 +5,8 @@
  * concrete host is kept as "not tested, and why": it is never silently dropped, and never a pass.
  */
 import type { CloudName } from "../catalog/clouds";
-import { catalogEndpoints, isWildcardHost, type CatalogEndpoint, type EndpointPurpose } from "../catalog/endpoints";
+import { requiredEndpoints } from "../analysis/flows";
+import { isWildcardHost, type CatalogEndpoint, type EndpointPurpose } from "../catalog/endpoints";
 import { UserError } from "../model/errors";
 import { applyConnectTo, type ConnectTo } from "./connect-to";
 import { hostPort, type EndpointObservation, type ProbeTargetInfo } from "../model/observations";
@@ -112,7 +113,7 @@ export function notTestedWildcard(endpoint: CatalogEndpoint, port: number, proto
 
 /** The probe's targets for one cloud and the user's options. */
 export function planTargets(options: TargetOptions): TargetPlan {
-  const all = catalogEndpoints(options.cloud);
+  const all = requiredEndpoints(options.cloud);
   const wildcards = new Set(all.filter((e) => isWildcardHost(e.host)).map((e) => e.host));
   checkHostFor(options.hostFor, wildcards);
   const only = options.only && options.only.length ? parseOnly(options.only) : undefined;

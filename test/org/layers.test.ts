@@ -138,6 +138,22 @@ function cycles(edges: readonly Edge[]): string[][] {
   return components;
 }
 
+describe("the required flows are expanded from the catalog in one place (src/analysis/flows.ts)", () => {
+  const files = sourceFiles(SRC).map((file) => ({ file: path.relative(SRC, file), text: fs.readFileSync(file, "utf8") }));
+  const outside = (file: string) => !file.startsWith(`catalog${path.sep}`) && file !== path.join("analysis", "flows.ts");
+
+  it("nothing else reads the catalog's required endpoints (catalogEndpoints without all), or splits a server's port", () => {
+    const readers = files.filter(({ file, text }) => outside(file) && /catalogEndpoints\([^)]*\)/.test(text.replace(/catalogEndpoints\([^)]*all: true[^)]*\)/g, "")));
+    expect(readers.map((r) => r.file)).toEqual([]);
+    expect(files.filter(({ file, text }) => outside(file) && /splitHostPort\(/.test(text)).map((r) => r.file)).toEqual([]);
+  });
+
+  it("the pattern finds a reader when there is one (the check can fail)", () => {
+    expect(/catalogEndpoints\([^)]*\)/.test("for (const e of catalogEndpoints(cloud)) {}")).toBe(true);
+    expect(files.some(({ file, text }) => !outside(file) && /catalogEndpoints\(/.test(text))).toBe(true);
+  });
+});
+
 describe("layers of src/", () => {
   const edges = crossUnitImports();
 

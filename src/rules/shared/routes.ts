@@ -1,4 +1,4 @@
-import { catalogEndpoints } from "../../catalog/endpoints";
+import { requiredEndpoints } from "../../analysis/flows";
 import type { CloudName } from "../../catalog/clouds";
 import { parseAddressEntry } from "../../evaluate/addresses";
 import { routeForDestination, type RouteDecision } from "../../evaluate/routes";
@@ -16,7 +16,7 @@ export interface EndpointRoute {
 export function bridgeRoutes(routes: readonly Route[], cloud: CloudName): EndpointRoute[] {
   const seen = new Set<string>();
   const result: EndpointRoute[] = [];
-  for (const endpoint of catalogEndpoints(cloud)) {
+  for (const endpoint of requiredEndpoints(cloud)) {
     if (endpoint.severity !== "error" || seen.has(endpoint.host)) continue;
     seen.add(endpoint.host);
     result.push({
