@@ -151,7 +151,8 @@ describe("the pack's documentation and CI examples", () => {
       expect(text).toMatch(/bridgeguard policy-config --config bridgeguard\.yaml --output policy-config\.json/);
       expect(text).toMatch(/pulumi preview [^\n]*(\\\n[^\n]*)*--policy-pack [^\n]*/);
       expect(text).toContain("--policy-pack-config");
-      expect(text).toMatch(/bridgeguard audit \S+ --config bridgeguard\.yaml --format sarif --output \S+/);
+      // The audit's SARIF: from the merge of the sharded audit's reports (test/ci/examples.test.ts has the rest).
+      expect(text).toMatch(/bridgeguard merge [^\n]*(\\\n[^\n]*)*--format "?sarif:\S+/);
     }
     expect(fs.readFileSync(path.join(ROOT, "examples", "ci", "github-actions.yml"), "utf8")).toContain("github/codeql-action/upload-sarif");
     expect(fs.readFileSync(path.join(ROOT, "examples", "ci", "azure-pipelines.yml"), "utf8")).toContain("ArtifactName: CodeAnalysisLogs");
