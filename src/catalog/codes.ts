@@ -27,7 +27,7 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
     remediation: "Check whether a firewall or proxy blocks or intercepts the usage endpoint.",
     causes: [
       "a firewall, NSG or route denies the usage or Azure Resource Manager endpoint on 443",
-      "DNS to the deployment's DNS servers is blocked",
+      "DNS to the deployment's DNS servers is blocked (by a rule, or a route with next hop None)",
       "the only path out is an explicit proxy (the bridge supports transparent proxies only)",
       "probe: the name does not resolve, the connection is refused or reset, or a proxy answers 403/407",
     ],
@@ -47,6 +47,7 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
     remediation: "Make sure the Azure AD login endpoints are reachable from all XRP VMs (the public VIP /27).",
     causes: [
       "a firewall or NSG denies an Azure AD login endpoint on 443 or 80",
+      "a route drops the login endpoints (next hop None), or forces them into a gateway or an appliance bridgeguard cannot see (warning)",
       "probe: DNS, TCP, TLS or HTTP failure on a login endpoint",
     ],
   },
@@ -66,7 +67,7 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
     causes: [
       "the registration resource is missing from the expected subscription and resource group, or sits elsewhere",
       "the registration's cloudId or objectId differs from the stamp's, or its location is not global",
-      "NTP to the configured time server is not allowed, so clocks drift past the 300 s tolerance",
+      "NTP to the configured time server is not allowed, or a route drops it (next hop None), so clocks drift past the 300 s tolerance",
       "probe: clock skew above 300 s",
     ],
   },

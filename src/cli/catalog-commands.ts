@@ -261,7 +261,11 @@ export function explain(key: string): string {
   const code = Object.keys(ERROR_CODE_INFO).find((c) => c.toLowerCase() === key.toLowerCase());
   if (code && isErrorCode(code)) {
     const info = ERROR_CODE_INFO[code];
-    const rules = allRuleMetas().filter((m) => m.code === code);
+    const rules = allRuleMetas().flatMap((m) => {
+      if (m.code === code) return [{ m, when: "" }];
+      const other = m.otherCodes?.find((o) => o.code === code);
+      return other ? [{ m, when: ` (when ${other.when})` }] : [];
+    });
     return [
       `${info.code}`,
       "",
@@ -272,7 +276,7 @@ export function explain(key: string): string {
       ...info.causes.map((c) => `  - ${c}`),
       "",
       "Rules that report it:",
-      ...rules.map((m) => `  ${m.id} ${m.slug} (${m.severity}): ${m.title}`),
+      ...rules.map(({ m, when }) => `  ${m.id} ${m.slug} (${m.severity}): ${m.title}${when}`),
       "",
       "Also check the registration: find its subscription, resource group and name in the administrator portal (Region management > Properties) and make sure the resource exists there (it is a hidden type in the Azure portal); if not, re-register.",
     ].join("\n");
@@ -282,11 +286,13 @@ export function explain(key: string): string {
   return [
     `${m.id} ${m.slug}: ${m.title}`,
     `code: ${m.code}, default severity: ${m.severity}, ${m.scope} rule`,
+    ...(m.otherCodes ?? []).map((o) => `also ${o.code} when ${o.when}: the code follows what the broken flow serves`),
     "",
     `Why: ${m.why}`,
     "",
     `Fix: ${m.remediation}`,
     `Documented remediation for ${m.code}: ${ERROR_CODE_INFO[m.code].remediation}`,
+    ...(m.otherCodes ?? []).map((o) => `Documented remediation for ${o.code}: ${ERROR_CODE_INFO[o.code].remediation}`),
     "",
     `Docs: ${docsPath(m)}`,
   ].join("\n");

@@ -11,7 +11,7 @@ export function renderRulePage(meta: RuleMeta): string {
     "",
     "| | |",
     "|---|---|",
-    `| Error code | \`${meta.code}\` |`,
+    `| Error code | \`${meta.code}\`${(meta.otherCodes ?? []).map((o) => `; \`${o.code}\` when ${o.when}`).join("")} |`,
     `| Default severity | ${meta.severity} |`,
     meta.scope === "probe"
       ? "| Reported by | `bridgeguard probe` (live network) |"
@@ -33,6 +33,12 @@ export function renderRulePage(meta: RuleMeta): string {
     "",
     `${code.issue} Documented remediation: ${code.remediation}`,
     "",
+    ...(meta.otherCodes ?? []).flatMap((o) => [
+      `## What \`${o.code}\` means`,
+      "",
+      `The code follows what the broken flow serves: \`${o.code}\` when ${o.when}. ${ERROR_CODE_INFO[o.code].issue} Documented remediation: ${ERROR_CODE_INFO[o.code].remediation}`,
+      "",
+    ]),
     "## Configure",
     "",
     "```yaml",
@@ -53,7 +59,7 @@ export function renderRuleIndex(metas: readonly RuleMeta[]): string {
     "",
     "| id | slug | code | severity | checks |",
     "|---|---|---|---|---|",
-    ...metas.map((m) => `| [${m.id}](${m.id}.md) | \`${m.slug}\` | \`${m.code}\` | ${m.severity} | ${m.title} |`),
+    ...metas.map((m) => `| [${m.id}](${m.id}.md) | \`${m.slug}\` | ${[m.code, ...(m.otherCodes ?? []).map((o) => o.code)].map((c) => `\`${c}\``).join(", ")} | ${m.severity} | ${m.title} |`),
     "",
     "_Generated from the rules' metadata by `npm run docs`; do not edit by hand._",
     "",

@@ -57,10 +57,8 @@ function probeFindings(observations: ProbeObservations, config: BridgeguardConfi
   for (const rule of rules) {
     if (!isRuleEnabled(rule.meta, config)) continue;
     for (const violation of rule.check(observations, { config })) {
-      // probe-not-tested carries the endpoint's own code, and that code's documented remediation.
-      const meta = violation.code ? { ...rule.meta, code: violation.code } : rule.meta;
-      const { code: _code, ...plain } = violation;
-      findings.push(toFinding(meta, plain, config));
+      // probe-not-tested carries the endpoint's own code (`violation.code`): toFinding uses it.
+      findings.push(toFinding(rule.meta, violation, config));
     }
   }
   return findings.sort(compareFindings);

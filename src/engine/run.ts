@@ -30,7 +30,10 @@ export function severityOverride(meta: RuleMeta, config: BridgeguardConfig): Sev
 }
 
 /** Turns a check's violation into the finding every front end reports. */
-export function toFinding(meta: RuleMeta, violation: Violation, config: BridgeguardConfig): Finding {
+export function toFinding(ruleMeta: RuleMeta, violation: Violation, config: BridgeguardConfig): Finding {
+  // A violation whose code follows the broken flow carries that code, its documented remediation and its
+  // `codes.<Code>` severity setting.
+  const meta = violation.code && violation.code !== ruleMeta.code ? { ...ruleMeta, code: violation.code } : ruleMeta;
   const override = severityOverride(meta, config);
   // An override moves the rule's level; what the check could not decide stays a warning.
   const severity = violation.undetermined ? "warning" : (override ?? violation.severity ?? meta.severity);

@@ -1,8 +1,10 @@
 /**
  * Which route of a route table carries a flow (resources.md, "Routes"): longest-prefix match decides.
  * The bridge's endpoints have no published addresses, so for an FQDN only the routes that cover every
- * public address (0.0.0.0/0) or the endpoint's service tags are sure to apply; more specific routes may
- * catch some of its addresses, and are reported.
+ * public address (0.0.0.0/0) or the endpoint's service tags are sure to apply. A more specific public
+ * route may carry some of its addresses only when it is wide enough to hold a block Microsoft's front
+ * ends are reached through (`mayHoldNameAddresses`): a host route carries one address, and cannot carry
+ * a load-balanced name's addresses (resources.md, "Routes and the five codes").
  */
 import type { Route } from "../model/resource";
 import { destinationInterval, intervalCovers, isNonPublic, parseAddressEntry, type AddressInterval } from "./addresses";
@@ -77,6 +79,26 @@ function byLongestPrefix(a: ParsedRoute, b: ParsedRoute): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/**
+ * The narrowest prefix that can plausibly carry part of an FQDN's unpublished addresses: the smallest
+ * block routed on the Internet (IPv4 /24, IPv6 /48: RFC 7454 section 6.1.3 leaves the limit to each
+ * peering, and these are the longest prefixes networks commonly accept), so Microsoft's public front ends
+ * are reached through blocks at least this wide. A longer prefix (a host route to a DNS or time server) holds a handful of
+ * addresses out of such a block; the addresses a name resolves to through Traffic Manager change, so it
+ * cannot be what decides the name's route.
+ */
+const NARROWEST_NAME_BLOCK: Readonly<Record<AddressInterval["family"], bigint>> = { ipv4: 1n << 8n, ipv6: 1n << 80n };
+
+/** Whether a public prefix is wide enough to carry some of an FQDN's addresses (see `NARROWEST_NAME_BLOCK`). */
+export function mayHoldNameAddresses(interval: AddressInterval): boolean {
+  return interval.last - interval.first + 1n >= NARROWEST_NAME_BLOCK[interval.family];
+}
+
+function prefixSize(interval: AddressInterval): string {
+  const size = interval.last - interval.first + 1n;
+  return size === 1n ? "one address" : `${size} addresses`;
+}
+
 /** Route for an FQDN (or host name): its addresses are some unknown public ones. */
 function routeForPublicName(parsed: ParsedRoute[], host: string, serviceTags: readonly string[]): RouteDecision {
   const tagRank = (tag: string): number => {
@@ -90,14 +112,21 @@ function routeForPublicName(parsed: ParsedRoute[], host: string, serviceTags: re
   const chosenKind = applying ? kindOf(applying.route) : "internet";
 
   // Routes that may catch some of the name's unpublished addresses: public prefixes and other service tags.
+  const isPublicPrefix = (p: ParsedRoute): boolean => p !== applying && p.interval !== undefined && !isNonPublic(p.interval);
   const mayCatch = (p: ParsedRoute): boolean =>
-    p !== applying && (p.tag !== undefined ? tagRank(p.tag) < 0 : p.interval !== undefined && !isNonPublic(p.interval));
+    p !== applying && (p.tag !== undefined ? tagRank(p.tag) < 0 : isPublicPrefix(p) && mayHoldNameAddresses(p.interval!));
   const differing = parsed.filter((p) => mayCatch(p) && kindOf(p.route) !== chosenKind);
+  // Narrow public routes that lead elsewhere are named, so a reader sees why they do not change the verdict.
+  const tooNarrow = parsed.filter((p) => isPublicPrefix(p) && !mayHoldNameAddresses(p.interval!) && kindOf(p.route) !== chosenKind);
   const evidence = [
     applying
       ? `${describeRoute(applying.route)} applies to ${host}${applying.tag ? ` (service tag ${applying.tag} contains it)` : " (it covers every public address)"}`
       : `no 0.0.0.0/0 route: Azure's system route sends ${host} to the Internet`,
     ...differing.map((p) => `${describeRoute(p.route)} is more specific and may carry some of ${host}'s addresses (Microsoft does not publish them)`),
+    ...tooNarrow.map(
+      (p) =>
+        `${describeRoute(p.route)} holds ${prefixSize(p.interval!)}, too few to carry ${host}: its unpublished addresses are reached through blocks of /${p.interval!.family === "ipv4" ? 24 : 48} or wider`,
+    ),
   ];
   const uncertain = differing.length > 0 ? `more specific routes may carry part of ${host}: ${differing.map((p) => p.route.name).join(", ")}` : undefined;
   const alternatives = differing.map((p) => ({ route: p.route, kind: kindOf(p.route) ?? ("blackhole" as const) }));
@@ -132,11 +161,24 @@ function routeForAddress(parsed: ParsedRoute[], address: AddressInterval): Route
   };
 }
 
+/**
+ * Route for a time or DNS server the configuration names by host name: its address is not known
+ * statically and may be private (an on-premises server reached through the virtual network's own routes),
+ * so any route of the table leaves the decision open; the public-name route is the likely one.
+ */
+function routeForHostName(parsed: ParsedRoute[], host: string): RouteDecision {
+  const decision = routeForPublicName(parsed, host, []);
+  if (parsed.length === 0) return decision;
+  const why = `${host} is a host name: its address is not known statically, and a private address would take the virtual network's own routes`;
+  return { ...decision, uncertain: decision.uncertain ? `${why}; ${decision.uncertain}` : why };
+}
+
 /** The route a flow to this destination takes through a route table's routes. */
 export function routeForDestination(routes: readonly Route[], destination: FlowDestination): RouteDecision {
   const parsed = parseRoutes(routes);
   const address = destinationInterval(destination);
   if (address) return routeForAddress(parsed, address);
   const name = fqdnOf(destination);
+  if (destination.kind === "address") return routeForHostName(parsed, name.host);
   return routeForPublicName(parsed, name.host, name.serviceTags);
 }

@@ -115,6 +115,15 @@ function isBelowRule(meta: RuleMeta, violation: Violation): boolean {
 }
 
 /**
+ * A violation whose code follows the broken flow (BG401's LoginError) under a policy whose level stands for
+ * the rule's own code (`codes.RequestTimedOut: error` makes BG401 mandatory): the pack does not see
+ * `codes`, so such a violation keeps its default level, advisory for a warning; it never raises it.
+ */
+function isOtherCodeWarning(meta: RuleMeta, violation: Violation): boolean {
+  return violation.code !== undefined && violation.code !== meta.code && (violation.severity ?? meta.severity) === "warning";
+}
+
+/**
  * Whether a finding is reported `advisory` whatever the policy's level, because it would not fail the
  * audit: a suppression accepts it, `failOn: none`, or (under the default `failOn: error`) it is a warning
  * below its rule's level. Everything else takes the policy's own level: the pack lowers, never raises,
@@ -125,7 +134,7 @@ function isAdvisoryOnly(meta: RuleMeta, violation: Violation, finding: Finding, 
   const failOn = config.failOn ?? "error";
   if (failOn === "none") return true;
   if (failOn === "warning") return false;
-  return isBelowRule(meta, violation);
+  return isBelowRule(meta, violation) || isOtherCodeWarning(meta, violation);
 }
 
 /**

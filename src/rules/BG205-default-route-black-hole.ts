@@ -1,7 +1,6 @@
 import type { ChangePropertyFix } from "../model/fix";
 import type { ResourceRef, Route } from "../model/resource";
-import type { FindingEndpoint } from "../model/finding";
-import { bridgeRoutes, dnsServerRoutes, routesOfKind, type RouteGroup } from "./shared/routes";
+import { bridgeDestinationRoutes, routesOfKind } from "./shared/routes";
 import type { ResourceRule, Violation } from "./types";
 
 export const defaultRouteBlackHole: ResourceRule = {
@@ -11,39 +10,33 @@ export const defaultRouteBlackHole: ResourceRule = {
     code: "NetworkError",
     severity: "error",
     title: "No route drops the bridge's traffic (next hop None)",
-    why: "A route with next hop None drops every packet it matches. On 0.0.0.0/0 (or any prefix that wins for public addresses) it leaves the bridge with no way out; on the prefix of a configured DNS server it leaves it unable to resolve any name: NetworkError.",
+    why: "A route with next hop None drops every packet it matches. On 0.0.0.0/0 (or any prefix that wins for public addresses) it leaves the bridge with no way out; on the prefix of a configured DNS server it leaves it unable to resolve any name: NetworkError. The code follows what the dropped flows serve: the Azure AD login endpoints give LoginError, NTP to the time server Unauthorized. A host route (/32, /128) or any prefix longer than /24 (IPv6 /48) holds too few addresses to carry an endpoint's unpublished, load-balanced addresses: beside a None default route it does not save the endpoints.",
     remediation: "Point the default route at the firewall (VirtualAppliance with the firewall's private IP) or at Internet, and remove the None route for public prefixes.",
     scope: "resource",
     appliesTo: ["routeTable", "route"],
+    otherCodes: [
+      { code: "LoginError", when: "the route drops the Azure AD login endpoints" },
+      { code: "Unauthorized", when: "the route drops NTP to the configured time server" },
+    ],
   },
   check(resource, { config }) {
     let routes: Route[];
     if (resource.kind === "routeTable") routes = resource.routes;
     else if (resource.kind === "route") routes = [resource.route];
     else return [];
-    // One finding per route (the cause), with the bridge endpoints and the DNS servers it drops: a None route
-    // to a DNS server drops every lookup, a NetworkError too (error-codes.md).
-    const causes = new Map<string, { group: RouteGroup; hosts: string[]; endpoints: FindingEndpoint[]; evidence: string[] }>();
-    const add = (group: RouteGroup, endpoint?: FindingEndpoint) => {
-      const key = group.route ? `${group.route.name}|${group.route.addressPrefix}|${group.undetermined}` : `(system)|${group.undetermined}`;
-      const cause = causes.get(key) ?? { group, hosts: [], endpoints: [], evidence: [] };
-      for (const host of group.hosts) if (!cause.hosts.includes(host)) cause.hosts.push(host);
-      for (const line of group.evidence) if (!cause.evidence.includes(line)) cause.evidence.push(line);
-      if (endpoint) cause.endpoints.push(endpoint);
-      causes.set(key, cause);
-    };
-    for (const group of routesOfKind(bridgeRoutes(routes, config.cloud), "blackhole")) add(group);
-    for (const entry of dnsServerRoutes(routes, config.dnsServers)) {
-      for (const group of routesOfKind([entry], "blackhole")) add(group, { host: entry.server, port: 53, protocol: "udp", purpose: "dns" });
-    }
-    return [...causes.values()].map(({ group, hosts, endpoints, evidence }): Violation => {
+    // One finding per route and code (the cause), with every flow it drops: the code follows what the flows
+    // serve (resources.md, "Routes and the five codes"): identity LoginError, NTP Unauthorized, usage, ARM and
+    // DNS NetworkError (a None route to a DNS server drops every lookup).
+    return routesOfKind(bridgeDestinationRoutes(routes, config), "blackhole").map((group): Violation => {
       const name = group.route ? `route "${group.route.name}" (${group.route.addressPrefix})` : "a route";
       return {
         resource: resource.ref,
-        endpoints,
+        code: group.code,
+        severity: group.severity,
+        endpoints: group.endpoints,
         cause: group.route ? `route "${group.route.name}"` : "a system route",
-        message: `${name} ${group.undetermined ? "may drop (undetermined)" : "drops"} traffic to ${hosts.join(", ")}`,
-        evidence,
+        message: `${name} ${group.undetermined ? "may drop (undetermined)" : "drops"} traffic to ${group.hosts.join(", ")}`,
+        evidence: group.evidence,
         undetermined: group.undetermined,
         fix: group.route ? nextHopFix(resource.ref, routes, group.route, resource.kind === "route") : undefined,
       };

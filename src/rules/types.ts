@@ -34,6 +34,12 @@ export interface RuleMeta {
    * one check and report each cause once across them (`rules/shared/reachability.ts`). On the rule's page.
    */
   grouping?: string;
+  /**
+   * For a rule whose code follows what the broken flow serves (a route breaks identity, NTP and usage
+   * alike): the codes its findings carry besides `code`, and for which flows. Reports, `rules`, `explain`
+   * and the rule's docs page list them.
+   */
+  otherCodes?: { code: ErrorCode; when: string }[];
 }
 
 /** What a check found; the engine turns it into a finding with the rule's code, docs and remediation. */
@@ -47,6 +53,11 @@ export interface Violation {
   cause?: string;
   message: string;
   evidence: string[];
+  /**
+   * The code when it follows the broken flow rather than the rule (a route that drops identity flows is a
+   * `LoginError`; probe-not-tested carries the endpoint's code); absent means the rule's code.
+   */
+  code?: ErrorCode;
   /** The flow's own level (a legacy endpoint is a warning); absent means the rule's level. */
   severity?: Severity;
   /**
@@ -90,9 +101,7 @@ export interface PlanRule extends RuleBase {
 export type Rule = ResourceRule | StackRule | PlanRule;
 
 /** A probe check's violation; `code` is set only by rules whose code follows the endpoint (probe-not-tested). */
-export interface ProbeViolation extends Violation {
-  code?: ErrorCode;
-}
+export type ProbeViolation = Violation;
 
 /** A pure check of one probe run's observations (`appliesTo` is empty: it reads no resource). */
 export interface ProbeRule extends RuleBase {

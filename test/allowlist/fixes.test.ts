@@ -338,8 +338,8 @@ describe("change-property fixes", () => {
 
   it("BG205: the black-hole route's next hop", () => {
     const set = withDefaultRoute({ nextHopType: "None" });
-    // The same route may also drop the DNS server's traffic: that finding names the DNS endpoint.
-    const finding = only(audit(set).filter((f) => f.endpoints.every((e) => e.purpose !== "dns")), "BG205");
+    // The same route also drops identity (a LoginError) and the servers' traffic: take the usage finding.
+    const finding = only(audit(set).filter((f) => f.endpoints.some((e) => e.purpose === "usage")), "BG205");
     expect(finding.fix).toMatchObject({ kind: "change-property", resource: { name: ROUTE_TABLE }, path: "routes[0].nextHopType", value: "Internet", current: "None" });
     expectFixClears(set, finding);
   });

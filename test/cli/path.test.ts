@@ -85,7 +85,11 @@ describe("a default route to a virtual network gateway", () => {
   it("does not blame the firewall: the route is the finding", () => {
     expect(text).toContain('"nextHopType": "VirtualNetworkGateway"');
     const report = JSON.parse(audit(file).stdout) as Report;
-    expect(report.findings.map((f) => [f.rule.id, f.resource.name])).toEqual([["BG401", "stamp-vip-routes"]]);
+    // One finding per code the route breaks: usage and ARM time out, identity fails to log in.
+    expect(report.findings.map((f) => [f.rule.id, f.resource.name, f.code]).sort()).toEqual([
+      ["BG401", "stamp-vip-routes", "LoginError"],
+      ["BG401", "stamp-vip-routes", "RequestTimedOut"],
+    ]);
     const firewall = report.path?.onPath.find((g) => g.kind === "azureFirewall");
     // Only the private DNS and time servers may still reach it (a system route the stack does not show may win).
     expect(firewall?.bypassed?.flows).toContain("*.trafficmanager.net:443/tcp");

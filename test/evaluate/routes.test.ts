@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { routeForDestination, type RouteKind } from "../../src/evaluate/routes";
+import { parseAddressEntry } from "../../src/evaluate/addresses";
+import { mayHoldNameAddresses, routeForDestination, type RouteKind } from "../../src/evaluate/routes";
 import type { FlowDestination } from "../../src/evaluate/types";
 import type { Route } from "../../src/model/resource";
 import { route } from "./fixtures";
@@ -85,7 +86,53 @@ const cases: RouteCase[] = [
     kind: "vnetLocal",
     uncertain: "system route None",
   },
-  { name: "a time server host name is a public name", routes: [route({ nextHopType: "None" })], destination: { kind: "address", address: "time.windows.com" }, kind: "blackhole" },
+  {
+    name: "a time server given by host name: the public route is likely, but a private address would take the network's own routes (undetermined)",
+    routes: [route({ nextHopType: "None" })],
+    destination: { kind: "address", address: "ntp.corp.local" },
+    kind: "blackhole",
+    uncertain: "ntp.corp.local is a host name: its address is not known statically",
+  },
+  { name: "a time server host name without routes: Azure's system route", routes: [], destination: { kind: "address", address: "ntp.corp.local" }, kind: "internet" },
+  // resources.md, "Routes and the five codes": a /32 carries one address, not a wildcard's Traffic Manager addresses.
+  {
+    name: "host routes (/32) beside a None default route do not carry an FQDN",
+    routes: [route({ name: "drop", nextHopType: "None" }), route({ name: "dns", addressPrefix: "8.8.8.8/32" }), route({ name: "ntp", addressPrefix: "20.101.57.9/32" })],
+    kind: "blackhole",
+    route: "drop",
+  },
+  {
+    name: "an IPv6 host route (/128) does not carry an FQDN either",
+    routes: [route({ name: "drop", nextHopType: "None" }), route({ name: "v6", addressPrefix: "2001:db8::53/128" })],
+    kind: "blackhole",
+    route: "drop",
+  },
+  {
+    name: "a /25 is narrower than any block routed on the Internet: no doubt",
+    routes: [route({ name: "drop", nextHopType: "None" }), route({ name: "narrow", addressPrefix: "20.101.57.0/25" })],
+    kind: "blackhole",
+    route: "drop",
+  },
+  {
+    name: "a /24 may carry part of an FQDN's addresses (undetermined)",
+    routes: [route({ name: "drop", nextHopType: "None" }), route({ name: "wide", addressPrefix: "20.101.57.0/24" })],
+    kind: "blackhole",
+    route: "drop",
+    uncertain: "wide",
+  },
+  {
+    name: "an IPv6 /48 may carry part of an FQDN's addresses (undetermined)",
+    routes: [route({ name: "drop", nextHopType: "None" }), route({ name: "wide6", addressPrefix: "2603:1000:4::/48" })],
+    kind: "blackhole",
+    route: "drop",
+    uncertain: "wide6",
+  },
+  {
+    name: "a host route that drops beside an Internet default route does not make the FQDN uncertain",
+    routes: [route(), route({ name: "drop-one", addressPrefix: "20.101.57.9/32", nextHopType: "None" })],
+    kind: "internet",
+    route: "default",
+  },
 ];
 
 describe("routeForDestination", () => {
@@ -97,5 +144,30 @@ describe("routeForDestination", () => {
     if (c.uncertain) expect(decision.uncertain).toContain(c.uncertain);
     else expect(decision.uncertain).toBeUndefined();
     expect(decision.evidence.length).toBeGreaterThan(0);
+  });
+
+  it("names the host routes it set aside as too narrow, with their size", () => {
+    const decision = routeForDestination([route({ name: "drop", nextHopType: "None" }), route({ name: "dns", addressPrefix: "8.8.8.8/32" })], usage);
+    expect(decision.evidence).toContain('route "dns" (8.8.8.8/32 -> Internet) holds one address, too few to carry *.trafficmanager.net: its unpublished addresses are reached through blocks of /24 or wider');
+  });
+});
+
+describe("mayHoldNameAddresses", () => {
+  const interval = (prefix: string) => {
+    const entry = parseAddressEntry(prefix);
+    if (entry.kind !== "interval") throw new Error(prefix);
+    return entry.interval;
+  };
+  it.each([
+    ["20.0.0.0/8", true],
+    ["20.101.57.0/24", true],
+    ["20.101.57.0/25", false],
+    ["20.101.57.9/32", false],
+    ["2603:1000::/32", true],
+    ["2603:1000:4::/48", true],
+    ["2603:1000:4::/49", false],
+    ["2001:db8::53/128", false],
+  ])("%s: %s", (prefix, expected) => {
+    expect(mayHoldNameAddresses(interval(prefix))).toBe(expected);
   });
 });

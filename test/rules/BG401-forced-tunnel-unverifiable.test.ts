@@ -1,7 +1,7 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ref, standaloneRoute } from "../evaluate/fixtures";
 import { assertHasFinding, assertNoFindings, assertRuleMeta, audit } from "./assert";
-import { FIREWALL_IP, healthyStack, ROUTE_TABLE, withDefaultRoute, withResource, withRoute } from "./fixtures";
+import { DNS_SERVER, FIREWALL_IP, healthyConfig, healthyStack, ROUTE_TABLE, TIME_SERVER, withDefaultRoute, withResource, withRoute } from "./fixtures";
 
 describe("BG401 forced-tunnel-unverifiable", () => {
   it("metadata", () => assertRuleMeta("BG401", { slug: "forced-tunnel-unverifiable", code: "RequestTimedOut", severity: "warning", scope: "stack" }));
@@ -66,6 +66,21 @@ describe("BG401 forced-tunnel-unverifiable", () => {
         resourceName: ROUTE_TABLE,
         evidence: ['route "azure-via-er" (AzureCloud -> VirtualNetworkGateway)'],
       });
+    });
+
+    // resources.md, "Routes and the five codes": the code follows what the diverted flow serves.
+    it("5b. forced tunnelling diverts identity (LoginError) and a public time server (Unauthorized) too; usage stays RequestTimedOut", () => {
+      const findings = audit(withDefaultRoute({ nextHopType: "VirtualNetworkGateway", nextHopIpAddress: undefined }), healthyConfig({ timeServer: "20.101.57.9" }));
+      assertHasFinding(findings, { rule: "BG401", severity: "warning", code: "RequestTimedOut", host: "*.cloudapp.azure.com" });
+      const login = assertHasFinding(findings, { rule: "BG401", severity: "warning", code: "LoginError", host: "login.microsoftonline.com", message: "login.microsoftonline.com" });
+      expect(login.endpoints.map((e) => e.purpose)).toEqual(login.endpoints.map(() => "identity"));
+      assertHasFinding(findings, { rule: "BG401", severity: "warning", code: "Unauthorized", host: "20.101.57.9", port: 123, message: "time server 20.101.57.9" });
+    });
+
+    it("5c. a private time or DNS server behind the gateway is the on-premises design: not reported", () => {
+      const findings = audit(withDefaultRoute({ nextHopType: "VirtualNetworkGateway", nextHopIpAddress: undefined }));
+      assertNoFindings(findings, "BG401", { host: TIME_SERVER });
+      assertNoFindings(findings, "BG401", { host: DNS_SERVER });
     });
 
     // A more specific PUBLIC prefix may carry part of an endpoint's unpublished addresses: undetermined.
