@@ -63,6 +63,22 @@ describe("egressGates: joining a firewall to its policy and groups", () => {
     });
   });
 
+  // resources.md: network-rule FQDNs need DNS proxy, and the stamp must resolve through the firewall.
+  describe("DNS proxy and the stamp's DNS servers", () => {
+    const byName = ruleCollectionGroup({ ruleCollections: [collection({ rules: [networkRule({ name: "arm", ipProtocols: ["TCP"], destinationAddresses: [], destinationFqdns: ["management.azure.com"], destinationPorts: ["443"] })] })] });
+    const arm = httpsFlow("management.azure.com");
+    it.each([
+      { dnsServers: ["10.0.1.4"], verdict: "allowed" },
+      { dnsServers: [], verdict: "allowed" },
+      { dnsServers: ["10.0.0.53"], verdict: "undetermined", says: "the stamp's DNS servers (10.0.0.53) are not the firewall's private IP (10.0.1.4)" },
+    ])("proxy on, dnsServers $dnsServers: $verdict", ({ dnsServers, verdict, says }) => {
+      const [gate] = egressGates(resourceSet(azureFirewall(), firewallPolicy({ dnsProxyEnabled: true }), byName), [], { dnsServers });
+      const result = gate!.evaluate(arm);
+      expect(result.verdict).toBe(verdict);
+      if (says) expect(result.reason).toContain(says);
+    });
+  });
+
   it("labels the firewall with its policy", () => {
     const [gate] = egressGates(resourceSet(azureFirewall(), firewallPolicy(), ruleCollectionGroup()), []);
     expect(gate!.label).toBe("Azure Firewall hub-fw (policy hub-policy)");

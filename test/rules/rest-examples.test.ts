@@ -48,7 +48,43 @@ function ruleCollectionGroupList(extraCollections: object[] = []) {
 /** The example's sources, 10.1.25.0/24, as the stamp's egress range (a configuration choice, not the body's). */
 const config = healthyConfig({ egress: { sourceAddresses: ["10.1.25.0/24"] } });
 
+/**
+ * NetworkSecurityGroupCreateWithRule.json (2024-05-01), response 200, without its defaultSecurityRules
+ * (bridgeguard adds Azure's defaults itself). The example holds one inbound rule; the two outbound rules are
+ * added here: allow the AzureStack service tag on 443, then deny the Internet.
+ */
+function nsgWithAzureStackRule() {
+  const rule = (name: string, properties: Record<string, unknown>) => ({
+    name,
+    id: `/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/testnsg/securityRules/${name}`,
+    properties: { provisioningState: "Succeeded", sourcePortRange: "*", ...properties },
+  });
+  return {
+    name: "testnsg",
+    id: "/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/testnsg",
+    type: "Microsoft.Network/networkSecurityGroups",
+    location: "eastus",
+    properties: {
+      provisioningState: "Succeeded",
+      securityRules: [
+        rule("rule1", { protocol: "*", destinationPortRange: "80", sourceAddressPrefix: "*", destinationAddressPrefix: "*", access: "Allow", priority: 130, direction: "Inbound" }),
+        rule("allow-bridge-tag", { protocol: "Tcp", destinationPortRange: "443", sourceAddressPrefix: "*", destinationAddressPrefix: "AzureStack", access: "Allow", priority: 200, direction: "Outbound" }),
+        rule("deny-internet", { protocol: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "Internet", access: "Deny", priority: 4000, direction: "Outbound" }),
+      ],
+    },
+  };
+}
+
 describe("REST API examples, audited (Microsoft.Network 2024-05-01)", () => {
+  // service-tags-overview.md: AzureStack, "Azure Stack Bridge services ... the Azure Stack Bridge service endpoint per region".
+  it("NetworkSecurityGroupCreateWithRule with an allow of AzureStack: the usage endpoints pass; ARM and identity are denied, not undetermined", () => {
+    const findings = audit(normalizeArm(nsgWithAzureStackRule(), "nsg.json"));
+    expect(findingsOf(findings, "BG201")).toEqual([]);
+    assertHasFinding(findings, { rule: "BG202", severity: "error", resourceName: "testnsg", host: "management.azure.com", message: "deny-internet" });
+    assertHasFinding(findings, { rule: "BG301", severity: "error", resourceName: "testnsg", host: "login.microsoftonline.com" });
+    expect(findingsOf(findings, "BG202").every((f) => f.severity === "error")).toBe(true);
+  });
+
   it("FirewallPolicyRuleCollectionGroupList: a group denying all TCP first, its policy not in the input, does not pass silently", () => {
     const findings = audit(normalizeArm(ruleCollectionGroupList(), "rcg-list.json"), config);
     const usage = assertHasFinding(findings, {
@@ -60,7 +96,7 @@ describe("REST API examples, audited (Microsoft.Network 2024-05-01)", () => {
       evidence: ['firewall policy firewallPolicy is not in the input (only its rule collection groups "ruleCollectionGroup1" are)'],
     });
     expect(usage.message).toContain("network-rule-1");
-    assertHasFinding(findings, { rule: "BG202", severity: "warning", host: "management.azure.com" });
+    expect(usage.endpoints.map((e) => e.host)).toContain("management.azure.com");
     assertHasFinding(findings, { rule: "BG301", severity: "warning", host: "login.microsoftonline.com" });
   });
 
@@ -73,7 +109,7 @@ describe("REST API examples, audited (Microsoft.Network 2024-05-01)", () => {
     };
     const findings = audit(normalizeArm(ruleCollectionGroupList([allowWithoutPriority]), "rcg-list.json"), config);
     // Network rules come before application rules whatever the priorities: the TCP deny still decides ARM.
-    const arm = findingsOf(findings, "BG202");
+    const arm = findings.filter((f) => f.endpoints.some((e) => e.host === "management.azure.com" && e.port === 443));
     expect(arm.length).toBeGreaterThan(0);
     expect(arm.every((f) => f.severity === "warning" && f.evidence.join("\n").includes('collection "allow-bridge" has no priority, so where Azure places it is not known; first or last, the verdict is the same'))).toBe(true);
   });
