@@ -13,11 +13,16 @@
  * - `BENCH_PLATFORM` (default `10000,100000`): sizes of the platform stack (a healthy bridge path among
  *   many gates the stack shows off the path); `none` skips it.
  * - `BENCH_STARTUP` (default `1`): `0` skips the start-up measurement.
+ * - `BENCH_BACKEND` (default `200x200`): the state backend case as `<stacks>x<resources each>`: the same
+ *   stacks audited through `--backend azblob://` (a real Azurite on 127.0.0.1) and `--backend file://`, in
+ *   turns; `none` skips it.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
+import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite } from "./azurite";
 import { generateStackExport, writePlatformStack, writeStackExport } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -27,6 +32,7 @@ const SIZES = parseSizes(process.env.BENCH_SIZES ?? "1000,10000,100000");
 const STACKS = parseStacks(process.env.BENCH_STACKS ?? "200x2000");
 const PLATFORM = parseSizes(process.env.BENCH_PLATFORM ?? "10000,100000");
 const STARTUP = process.env.BENCH_STARTUP !== "0";
+const BACKEND = parseStacks(process.env.BENCH_BACKEND ?? "200x200");
 const EXAMPLE_CONFIG = path.join(ROOT, "examples", "bridgeguard.yaml");
 
 function parseSizes(value: string): number[] {
@@ -65,11 +71,11 @@ function usageOf(file: string): { peakRss: number; cpuSeconds: number } {
 const rssFile = path.join(os.tmpdir(), `bridgeguard-bench-rss-${process.pid}`);
 
 /** One timed run of `node <args>`: wall-clock and CPU seconds, and the process's peak RSS. */
-function runOnce(args: string[]): Measurement {
+function runOnce(args: string[], env: Record<string, string> = {}): Measurement {
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ["--require", RSS_PRELOAD, ...args], {
     cwd: ROOT,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile, NO_COLOR: "1" },
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: "1" },
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });
@@ -179,6 +185,54 @@ async function benchStacks(dir: string, config: string, stacks: { files: number;
 }
 
 /**
+ * A state backend's stacks (`audit --backend`): `stacks` checkpoints of `size` resources, laid out as
+ * `pulumi login` leaves them (`.pulumi/stacks/<project>/<stack>.json`), once in a directory and once in a
+ * container of a real Azure Blob storage emulator (Azurite, on 127.0.0.1), audited through `file://` and
+ * `azblob://` in turns. Both reports must be identical. No target: the figure says what listing and
+ * fetching each stack over HTTP costs against reading local files (Azurite on the same 2 cores as the
+ * audit; a real storage account adds the network's latency, 8 stacks fetched at once).
+ */
+async function benchBackend(dir: string, config: string, stacks: { files: number; size: number }, failures: string[]): Promise<void> {
+  const root = path.join(dir, "state");
+  const text = JSON.stringify(generateStackExport(stacks.size));
+  const blobs: { key: string; body: string }[] = [];
+  for (let i = 0; i < stacks.files; i++) {
+    const project = `azs-${i % 10}`;
+    const stack = `stamp-${String(i).padStart(4, "0")}`;
+    const exported = JSON.parse(text.replaceAll("urn:pulumi:bench::", `urn:pulumi:${stack}::`)) as { version: number; deployment: unknown };
+    // The checkpoint envelope a diy backend stores (apitype.VersionedCheckpoint).
+    const body = JSON.stringify({ version: exported.version, checkpoint: { stack, latest: exported.deployment } });
+    blobs.push({ key: `.pulumi/stacks/${project}/${stack}.json`, body });
+    fs.mkdirSync(path.join(root, ".pulumi", "stacks", project), { recursive: true });
+    fs.writeFileSync(path.join(root, ".pulumi", "stacks", project, `${stack}.json`), body);
+  }
+  const bytes = blobs.reduce((sum, b) => sum + Buffer.byteLength(b.body), 0);
+  const azurite = await startAzurite();
+  try {
+    const container = new BlobServiceClient(azurite.serviceUrl, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY)).getContainerClient("state");
+    await container.create();
+    for (let i = 0; i < blobs.length; i += 16) {
+      await Promise.all(blobs.slice(i, i + 16).map((b) => container.getBlockBlobClient(b.key).uploadData(Buffer.from(b.body))));
+    }
+    const outputs = ["file", "azblob"].map((kind) => path.join(dir, `backend-${kind}.json`));
+    const command = (url: string, output: string): string[] => ["bin/bridgeguard.js", "audit", "--backend", url, "--config", config, "--format", "json", "--output", output];
+    const [local, blob] = (await measureInTurns([
+      () => runOnce(command(`file://${root}`, outputs[0]!)),
+      () => runOnce(command("azblob://state", outputs[1]!), azurite.env),
+    ])) as [Measurement, Measurement];
+    const ratio = blob.seconds / local.seconds;
+    console.log(
+      `backend: ${stacks.files} stacks x ${stacks.size} resources  ${(bytes / 1e6).toFixed(0)} MB  ` +
+        `file:// ${times(local)}  azblob:// (Azurite) ${times(blob)}  ratio ${ratio.toFixed(2)}x wall (${(blob.cpuSeconds / local.cpuSeconds).toFixed(2)}x CPU)`,
+    );
+    const report = (file: string): unknown => JSON.parse(fs.readFileSync(file, "utf8"));
+    if (JSON.stringify(report(outputs[0]!)) !== JSON.stringify(report(outputs[1]!))) failures.push("backend: the file:// and azblob:// reports differ");
+  } finally {
+    await azurite.stop();
+  }
+}
+
+/**
  * The platform stack (bench/generate.ts): the healthy bridge path plus, per 1,000 resources, an application
  * firewall policy no firewall of the stack runs and 100 workload NSGs on their own subnets. With path
  * selection only the path's gates are evaluated. Targets: the audit at most 1.5x `JSON.parse` of the same
@@ -251,6 +305,7 @@ async function main(): Promise<void> {
     if (STARTUP) await benchStartup(failures);
     if (PLATFORM.length > 0) await benchPlatform(dir, PLATFORM, failures);
     if (STACKS) await benchStacks(dir, config, STACKS, failures);
+    if (BACKEND) await benchBackend(dir, config, BACKEND, failures);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(rssFile, { force: true });
