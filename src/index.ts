@@ -10,7 +10,8 @@ import { requirePeers } from "./peer";
 
 // ---- engine -----------------------------------------------------------------------------------------
 export { auditResourceSet, buildReport, docsPath, runRules, toFinding } from "./engine/run";
-export { bridgeFlows, type BridgeFlow } from "./analysis/flows";
+export { evaluate, judge, runPipeline, type Evaluation, type JudgeOptions, type Judgement, type RunInput, type Subject } from "./engine/pipeline";
+export { bridgeFlows, requiredEndpoints, type BridgeFlow } from "./analysis/flows";
 export { loadConfig, parseConfig, CONFIG_SCHEMA } from "./engine/config";
 export { loadResourceFile, normalizeArm, normalizePulumiResource, normalizeStackExport, InputError, type PulumiResourceInput } from "./input";
 export { ALL_RULES, findRule } from "./rules";
