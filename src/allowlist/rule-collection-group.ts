@@ -250,9 +250,7 @@ function networkRules(input: AllowRuleSetInput, sources: readonly string[], note
       continue;
     }
     for (const server of servers) {
-      if (configured.configKey === "dnsServers" ? !ipaddr.isValid(server) : !isHostOrIp(server)) {
-        throw usage(`${configured.configKey} "${server}": expected ${configured.configKey === "dnsServers" ? "an IP address" : "a host name or IP address, optionally with :port"}`);
-      }
+      if (!isHostOrIp(server)) throw usage(`${configured.configKey} "${server}": expected a host name or IP address, optionally with :port`);
     }
     const protocols = [...new Set(configured.ports.map((p) => (p.protocol === "udp" ? "UDP" : "TCP")))] as ("TCP" | "UDP")[];
     // A server may name its own port (`10.0.0.10:1123`); group servers by port.

@@ -79,7 +79,12 @@ export function bridgeFlows(config: BridgeguardConfig): BridgeFlow[] {
   const sources = config.egress.sourceAddresses;
   const flows: BridgeFlow[] = [];
   // Only what the bridge needs is checked (the catalog's `required`, from the row's requirement).
-  for (const endpoint of requiredEndpoints(config.cloud)) flows.push(...endpointFlows(endpoint, sources, endpoint.severity));
+  // Identity leaves from the public VIP /27 and the Public infrastructure Network: a rule must cover both.
+  const infrastructure = config.egress.publicInfrastructureAddresses;
+  const identitySources = sources && infrastructure?.length ? [...sources, ...infrastructure] : sources;
+  for (const endpoint of requiredEndpoints(config.cloud)) {
+    flows.push(...endpointFlows(endpoint, endpoint.purpose === "identity" ? identitySources : sources, endpoint.severity));
+  }
   for (const configured of CONFIGURED_ENDPOINTS) {
     for (const target of serverTargets(configured, configuredServers(configured, config))) {
       flows.push({

@@ -264,7 +264,9 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
   const trust = readTrust(options.caFile);
   const dnsServers = options.dnsServer.length ? options.dnsServer : config.dnsServers;
   for (const server of dnsServers) {
-    if (!isDnsServer(server)) throw usage(`--dns-server ${server}: expected an IP address, optionally with :port ([v6]:port)`);
+    // The probe asks the servers directly (c-ares), so it needs their addresses; the audit takes names too.
+    const where = options.dnsServer.length ? "--dns-server" : `${configFile ?? "configuration"}: dnsServers`;
+    if (!isDnsServer(server)) throw usage(`${where} ${server}: expected an IP address, optionally with :port ([v6]:port); the probe asks DNS servers by address`);
   }
   const timeServerText = options.timeServer ?? config.timeServer;
   const timeServer = timeServerText === undefined ? undefined : parseTimeServer(timeServerText);

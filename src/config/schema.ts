@@ -58,6 +58,13 @@ export function buildConfigSchema(ruleKeys: readonly string[]) {
             items: { type: "string", format: "ip-or-cidr" },
             description: "The public VIP /27 (CIDR) the bridge's traffic leaves from.",
           },
+          publicInfrastructureAddresses: {
+            type: "array",
+            minItems: 1,
+            items: { type: "string", format: "ip-or-cidr" },
+            description:
+              "Optional: the stamp's Public infrastructure Network (CIDR). Identity also leaves the stamp from it (the outbound table's Source Network column), so identity flows are checked from it and the public VIP range both.",
+          },
           resources: {
             type: "array",
             default: [],
@@ -79,8 +86,8 @@ export function buildConfigSchema(ruleKeys: readonly string[]) {
       dnsServers: {
         type: "array",
         default: [],
-        items: { type: "string", format: "ip" },
-        description: "The deployment's DNS servers.",
+        items: { type: "string", format: "host-or-ip" },
+        description: "The deployment's DNS servers (addresses, or host names: a rule's addresses cannot be matched to a name, so those verdicts are undetermined).",
       },
       probe: {
         type: "object",

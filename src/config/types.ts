@@ -48,6 +48,12 @@ export interface BridgeguardConfig {
   egress: {
     /** The public VIP /27 the bridge's traffic leaves from; absent means "not configured". */
     sourceAddresses?: string[];
+    /**
+     * The stamp's "Public infrastructure Network": identity (and Windows Defender) also leave the stamp from
+     * it (the outbound table's Source Network column), so identity flows are checked from both ranges.
+     * Optional; named after the documentation's own term.
+     */
+    publicInfrastructureAddresses?: string[];
     /** Names or URNs of the egress resources to evaluate; empty means all of them. */
     resources: string[];
     /** Verification program: the live resources to look up, each `<resourceGroup>/<name>`. */

@@ -214,6 +214,10 @@ export function addressProblem(raw: string, role: "source" | "destination"): str
 }
 
 function matchEntryToFqdn(entry: AddressEntry, dest: FqdnDestination): Match {
+  if (dest.configured && entry.kind !== "any" && entry.kind !== "invalid") {
+    // A server named by host name: its address is not known statically, private or public.
+    return maybe(`${dest.host} is a host name: whether ${entry.text} contains its address cannot be decided statically`);
+  }
   switch (entry.kind) {
     case "any":
       return YES;

@@ -5,6 +5,12 @@ import type { Flow, FlowDestination } from "./types";
 export interface FqdnDestination {
   host: string;
   serviceTags: string[];
+  /**
+   * A time or DNS server the configuration names by host name (not a catalog FQDN): its address may be
+   * private or public, so no IP rule can be matched to it or ruled out statically (endpoints.md: "A host
+   * name cannot be matched by an IP-based rule: that is undetermined (warning), never a hard error").
+   */
+  configured?: boolean;
 }
 
 /**
@@ -15,7 +21,7 @@ export const fqdnOf = memoizeByObject(fqdnOfUncached);
 
 function fqdnOfUncached(destination: FlowDestination): FqdnDestination {
   if (destination.kind === "fqdn") return { host: destination.host.toLowerCase(), serviceTags: destination.serviceTags };
-  return { host: destination.address.trim().toLowerCase(), serviceTags: [] };
+  return { host: destination.address.trim().toLowerCase(), serviceTags: [], configured: true };
 }
 
 export function describeDestination(destination: FlowDestination): string {

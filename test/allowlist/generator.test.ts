@@ -110,6 +110,11 @@ describe("buildAllowRuleSet", () => {
     expect(rulesOf(set).app.every((r) => r.sourceAddresses.join() === `${VIP},198.51.100.0/27`)).toBe(true);
   });
 
+  it("a DNS server by name: a network rule naming it as an FQDN, with the DNS proxy note", () => {
+    const set = buildAllowRuleSet({ ...base, dnsServers: ["dns.contoso.com"] });
+    expect(set.notes.join("\n")).toMatch(/dnsServers dns\.contoso\.com is a host name: network rule "dns" names it as an FQDN, which Azure Firewall resolves only with DNS proxy enabled/);
+  });
+
   describe("refuses what would be wrong", () => {
     it.each([
       ["no source range", { sourceAddresses: [] }, /egress range.*--source.*never allow from \*/],
@@ -119,7 +124,7 @@ describe("buildAllowRuleSet", () => {
       ["priority above 65000", { priority: 65001 }, /65001/],
       ["a fractional priority", { priority: 150.5 }, /150\.5/],
       ["a bad group name", { names: { group: "bridge egress!" } }, /rule collection group name "bridge egress!"/],
-      ["a DNS server by name", { dnsServers: ["dns.contoso.com"] }, /dnsServers "dns\.contoso\.com": expected an IP address/],
+      ["a bad DNS server", { dnsServers: ["not a host"] }, /dnsServers "not a host": expected a host name or IP address/],
       ["a bad time server", { timeServer: "not a host" }, /timeServer "not a host"/],
       ["an unknown cloud", { cloud: "AzureGermanCloud" }, /cloud "AzureGermanCloud"/],
     ])("%s", (_name, change, pattern) => {

@@ -63,7 +63,10 @@ describe("matchDestinations", () => {
     { name: "VirtualNetwork vs public address", rule: ["VirtualNetwork"], dest: publicNtp, expected: "no" },
     { name: "other tag vs public address", rule: ["AzureCloud"], dest: publicNtp, expected: "maybe" },
     { name: "other tag vs private address", rule: ["AzureCloud"], dest: privateDns, expected: "no" },
-    { name: "host-name time server treated as FQDN", rule: ["Internet"], dest: namedNtp, expected: "yes" },
+    // A configured host name may resolve to a private address (an on-premises server): only "*" is sure to hold it.
+    { name: "host-name time server vs Internet: its address may be private", rule: ["Internet"], dest: namedNtp, expected: "maybe", why: "is a host name" },
+    { name: "host-name time server vs a private CIDR: may hold it", rule: ["10.0.0.0/8"], dest: namedNtp, expected: "maybe", why: "is a host name" },
+    { name: "host-name time server vs *", rule: ["*"], dest: namedNtp, expected: "yes" },
     { name: "host-name time server vs CIDR", rule: ["20.0.0.0/8"], dest: namedNtp, expected: "maybe" },
     { name: "invalid destination noted", rule: ["20.0.0.0/99"], dest: publicNtp, expected: "no", why: "is not an address" },
   ])("$name", ({ rule, dest, expected, why }) => {

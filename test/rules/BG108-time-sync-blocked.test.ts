@@ -28,6 +28,25 @@ describe("BG108 time-sync-blocked", () => {
     assertNoFindings(audit(healthyStack()), "BG108");
   });
 
+  // endpoints.md: "A host name cannot be matched by an IP-based rule: that is undetermined (warning), never a
+  // hard error". The rules allow the server's address; the configuration names it.
+  it("a time server given by host name: the IP rules cannot be matched to it, undetermined (warning), not a hard Unauthorized", () => {
+    const findings = audit(healthyStack(), healthyConfig({ timeServer: "ntp.corp.local" }));
+    const found = assertHasFinding(findings, { rule: "BG108", severity: "warning", host: "ntp.corp.local", port: 123 });
+    expect(found.message).not.toContain("no rule matches");
+    expect(found.evidence.join("\n")).toContain("ntp.corp.local is a host name");
+    expect(findings.filter((f) => f.rule.id === "BG108" && f.severity === "error")).toEqual([]);
+  });
+
+  it("a time server given by host name that no rule allows at all: still an error (nothing can let it through)", () => {
+    assertHasFinding(audit(withNetworkRule(NTP_RULE, null), healthyConfig({ timeServer: "ntp.corp.local" })), {
+      rule: "BG108",
+      severity: "error",
+      host: "ntp.corp.local",
+      message: "no rule matches; Azure Firewall denies by default",
+    });
+  });
+
   describe("non-compliant", () => {
     it("1. the NTP network rule removed: error on the policy (default deny)", () => {
       assertHasFinding(audit(withNetworkRule(NTP_RULE, null)), {

@@ -3,6 +3,14 @@ import { assertHasFinding, assertNoFindings, assertRuleMeta, audit, endpointsOf,
 import { DNS_RULE, DNS_SERVER, healthyConfig, healthyStack, NSG, nsgRule, POLICY, withNetworkRule, withNsgRule } from "./fixtures";
 
 describe("BG204 dns-blocked", () => {
+  // endpoints.md: time and DNS servers may be given as host names; IP rules cannot be matched to a name.
+  it("a DNS server given by host name: undetermined (warning), not a hard NetworkError", () => {
+    const findings = audit(healthyStack(), healthyConfig({ dnsServers: ["dns1.corp.local"] }));
+    const found = assertHasFinding(findings, { rule: "BG204", severity: "warning", host: "dns1.corp.local", port: 53 });
+    expect(found.evidence.join("\n")).toContain("dns1.corp.local is a host name");
+    expect(findingsOf(findings, "BG204").filter((f) => f.severity === "error")).toEqual([]);
+  });
+
   it("metadata", () => assertRuleMeta("BG204", { slug: "dns-blocked", code: "NetworkError", severity: "error", scope: "stack" }));
 
   it("compliant: UDP and TCP 53 to the DNS server are allowed", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertHasFinding, assertNoFindings, assertRuleMeta, audit, endpointsOf } from "./assert";
-import { catalogHosts, denyAppCollection, GROUP, healthyStack, NSG, nsgRule, POLICY, withAllowFor, withCollection, withNsgRule, withoutAllowFor } from "./fixtures";
+import { catalogHosts, denyAppCollection, GROUP, healthyConfig, healthyStack, NSG, nsgRule, POLICY, withAllowFor, withCollection, withNsgRule, withoutAllowFor } from "./fixtures";
 
 const LOGIN = "login.microsoftonline.com";
 const IDENTITY_HOSTS = catalogHosts("identity");
@@ -12,6 +12,23 @@ describe("BG301 login-endpoint-blocked", () => {
 
   it("compliant: every Azure AD endpoint is allowed on HTTPS 443 and HTTP 80", () => {
     assertNoFindings(audit(healthyStack()), "BG301");
+  });
+
+  // endpoints.md: identity also leaves from the "Public infrastructure Network"; a rule that covers only the
+  // public VIP /27 may still block it.
+  it("egress.publicInfrastructureAddresses: a rule that covers only the VIP /27 may not let identity out of the infrastructure network", () => {
+    const config = healthyConfig({ egress: { publicInfrastructureAddresses: ["198.51.100.0/26"] } });
+    const findings = audit(healthyStack(), config);
+    const found = assertHasFinding(findings, { rule: "BG301", severity: "warning", host: "login.microsoftonline.com" });
+    expect(found.evidence.join("\n")).toContain("198.51.100.0/26");
+    // Usage and ARM leave from the VIP /27 only: unaffected.
+    assertNoFindings(findings, "BG201");
+    assertNoFindings(findings, "BG202");
+  });
+
+  it("egress.publicInfrastructureAddresses covered by the rules too: compliant", () => {
+    const config = healthyConfig({ egress: { publicInfrastructureAddresses: ["203.0.113.0/28"] } });
+    assertNoFindings(audit(healthyStack(), config), "BG301");
   });
 
   describe("non-compliant", () => {

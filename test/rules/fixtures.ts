@@ -71,7 +71,7 @@ export interface ConfigOverrides {
   cloud?: CloudName;
   /** Merged over the healthy expectation; `null`: no registration expectation at all. */
   registration?: Partial<RegistrationExpectation> | null;
-  egress?: { sourceAddresses?: string[] | null; resources?: string[] };
+  egress?: { sourceAddresses?: string[] | null; publicInfrastructureAddresses?: string[]; resources?: string[] };
   timeServer?: string | null;
   dnsServers?: string[];
   rules?: Record<string, RuleSetting>;
