@@ -209,3 +209,59 @@ export function writePlatformStack(file: string, count: number): number {
   fs.writeFileSync(file, text);
   return Buffer.byteLength(text);
 }
+
+// ---- the worst inputs for memory: the most heap per byte the value limit lets through ------------------
+
+/**
+ * Fillers that cost the most memory per byte of JSON, each at the density the input's value limit allows
+ * (`src/input/value-budget.ts`: one `{`, `[` or `,` per 8 bytes on average), padded with spaces:
+ * - `objects`: empty objects (`{},` is 2 values, so 16 bytes each);
+ * - `arrays`: empty arrays, the same way;
+ * - `keys`: objects with one property each, every key distinct (a hidden class and a key string per object);
+ * - `strings`: short distinct strings (a heap string each);
+ * - `numbers`: non-integers (a heap number each).
+ */
+export const WORST_FILLERS = ["objects", "arrays", "keys", "strings", "numbers"] as const;
+export type WorstFiller = (typeof WORST_FILLERS)[number];
+
+function fillerUnit(kind: WorstFiller, i: number): string {
+  switch (kind) {
+    case "objects":
+      return "{},             ";
+    case "arrays":
+      return "[],             ";
+    case "keys":
+      return `{"k${i.toString(36).padStart(6, "0")}":0},  `;
+    case "strings":
+      return `"${i.toString(36).padStart(5, "0")}",`;
+    case "numbers":
+      return `${(i + 0.5).toFixed(1).padStart(7, " ")},`;
+  }
+}
+
+/**
+ * A valid stack export (the healthy example, so that every check runs) of about `bytes` bytes, nearly all of
+ * it `kind` filler in one resource's outputs, where the loader reads nothing but JSON.parse builds it all.
+ */
+export function writeWorstExport(file: string, kind: WorstFiller, bytes: number, example: string): number {
+  const stack = JSON.parse(fs.readFileSync(example, "utf8")) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+  const host = stack.deployment.resources.find((r) => r.type === "azure-native:network:AzureFirewall")!;
+  host.outputs = { ...host.outputs, bulk: "@@BULK@@" };
+  const [head, tail] = JSON.stringify(stack).split('"@@BULK@@"') as [string, string];
+  const fd = fs.openSync(file, "w");
+  try {
+    fs.writeSync(fd, `${head}[`);
+    let written = head.length + 1;
+    const chunk: string[] = [];
+    for (let i = 0; written < bytes - tail.length - 64; i++) {
+      const unit = fillerUnit(kind, i);
+      chunk.push(unit);
+      written += unit.length;
+      if (chunk.length === 65_536) fs.writeSync(fd, chunk.splice(0).join(""));
+    }
+    fs.writeSync(fd, `${chunk.join("")}0]${tail}`);
+    return fs.fstatSync(fd).size;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

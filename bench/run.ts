@@ -16,6 +16,9 @@
  * - `BENCH_BACKEND` (default `200x200`): the state backend case as `<stacks>x<resources each>`: the same
  *   stacks audited through `--backend azblob://` (a real Azurite on 127.0.0.1) and `--backend file://`, in
  *   turns; `none` skips it.
+ * - `BENCH_WORST` (default `64`): MiB of each worst input for memory (`writeWorstExport`: the fillers that
+ *   cost the most heap per byte the input's value limit lets through); `none` skips them. Their peak RSS
+ *   per byte is compared with the 10k export's, measured in the same run.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,7 +26,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { BlobServiceClient, StorageSharedKeyCredential } from "@azure/storage-blob";
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite } from "./azurite";
-import { generateStackExport, writePlatformStack, writeStackExport } from "./generate";
+import { generateStackExport, WORST_FILLERS, writePlatformStack, writeStackExport, writeWorstExport } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RSS_PRELOAD = path.join(__dirname, "rss.js");
@@ -33,6 +36,7 @@ const STACKS = parseStacks(process.env.BENCH_STACKS ?? "200x2000");
 const PLATFORM = parseSizes(process.env.BENCH_PLATFORM ?? "10000,100000");
 const STARTUP = process.env.BENCH_STARTUP !== "0";
 const BACKEND = parseStacks(process.env.BENCH_BACKEND ?? "200x200");
+const WORST_MIB = process.env.BENCH_WORST === "none" ? 0 : Number(process.env.BENCH_WORST ?? 64);
 const EXAMPLE_CONFIG = path.join(ROOT, "examples", "bridgeguard.yaml");
 
 function parseSizes(value: string): number[] {
@@ -282,6 +286,29 @@ async function benchStartup(failures: string[]): Promise<void> {
   if (ratio > 1.5) failures.push(`start-up ratio above 1.5x (${ratio.toFixed(2)}x)`);
 }
 
+/**
+ * Peak RSS per byte of the worst inputs (docs/hostile-input.md's worst-case memory figure), against the
+ * 10k export's in the same run: the value limit keeps the worst within a few times a real export.
+ */
+function benchWorst(dir: string, config: string, typical: { bytes: number; audit: Measurement } | undefined, failures: string[]): void {
+  const example = path.join(ROOT, "examples", "healthy-stamp.json");
+  let worst = 0;
+  for (const kind of WORST_FILLERS) {
+    const file = path.join(dir, `worst-${kind}.json`);
+    const bytes = writeWorstExport(file, kind, WORST_MIB * 2 ** 20, example);
+    const audit = runOnce(["bin/bridgeguard.js", "audit", file, "--config", config, "--format", "json", "--output", path.join(dir, "worst-report.json"), "--jobs", "1"]);
+    const perByte = audit.peakRss / bytes;
+    worst = Math.max(worst, perByte);
+    console.log(`worst input ${kind.padEnd(8)} ${(bytes / 2 ** 20).toFixed(0)} MiB  audit ${audit.seconds.toFixed(2)} s  peak RSS ${(audit.peakRss / 1e6).toFixed(0)} MB = ${perByte.toFixed(1)}x file`);
+    fs.rmSync(file, { force: true });
+  }
+  if (typical) {
+    const ratio = worst / (typical.audit.peakRss / typical.bytes);
+    console.log(`target: worst input's peak RSS per byte <= 5x the 10k export's: ${ratio.toFixed(2)}x (${worst.toFixed(1)}x file)`);
+    if (ratio > 5) failures.push(`worst input's memory per byte above 5x a real export's (${ratio.toFixed(2)}x)`);
+  }
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-bench-"));
   const config = path.join(dir, "bridgeguard.yaml");
@@ -302,6 +329,7 @@ async function main(): Promise<void> {
           `(JSON.parse alone ${(baseline.peakRss / bytes).toFixed(1)}x)`,
       );
     }
+    if (WORST_MIB > 0) benchWorst(dir, config, rows.find((r) => r.size === 10000), failures);
     if (STARTUP) await benchStartup(failures);
     if (PLATFORM.length > 0) await benchPlatform(dir, PLATFORM, failures);
     if (STACKS) await benchStacks(dir, config, STACKS, failures);

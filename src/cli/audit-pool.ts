@@ -12,6 +12,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
 import { evaluate } from "../engine/pipeline";
@@ -82,6 +83,23 @@ export function defaultJobs(): number {
 
 export const WORKER_SCRIPT = path.join(__dirname, "audit-worker.js");
 
+/** Node's error when a worker reaches its heap limit (the worker ends; the process lives on). */
+function isOutOfMemory(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY";
+}
+
+/**
+ * The error line of a file whose audit ran out of memory: the heap limit every thread has (Node's default
+ * for this machine, or `--max-old-space-size`), and the two ways out.
+ */
+export function outOfMemoryMessage(file: string): string {
+  const limit = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  return (
+    `${file}: out of memory: auditing it needs more than the ${limit} MB heap limit ` +
+    "(raise it with NODE_OPTIONS=--max-old-space-size=<MB>, or audit fewer files at once with --jobs; docs/hostile-input.md gives the memory an audit needs)"
+  );
+}
+
 /** Files handed to a worker before it has answered: one in work, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;
 
@@ -110,13 +128,15 @@ export interface AuditPool {
 }
 
 /**
- * Starts auditing `files` with up to `jobs` worker threads: none for one job or one file, or when the
- * worker entry is not built; then the main thread audits them.
+ * Starts auditing `files` with up to `jobs` worker threads (one for `--jobs 1` or one file); none when the
+ * worker entry is not built (TypeScript sources), and then the main thread audits them.
  */
 export function startAuditPool(files: readonly string[], options: PoolOptions): AuditPool {
   const script = options.workerScript ?? WORKER_SCRIPT;
   const jobs = Math.min(Math.max(1, Math.floor(options.jobs)), files.length);
-  if (jobs <= 1 || !fs.existsSync(script)) {
+  // Even one file is audited on a worker: a worker that runs out of memory ends as that file's error line,
+  // where the main thread would abort with V8's fatal heap message and a native stack (exit 134).
+  if (files.length === 0 || !fs.existsSync(script)) {
     return { audit: async (config) => files.map((file) => auditOneFile(file, config, options.read)), close: () => undefined };
   }
   return new Pool(files, script, jobs, options.read ?? {});
@@ -186,7 +206,7 @@ class Pool implements AuditPool {
     this.inFlight.set(worker, new Set());
     worker.on("message", (answer: AuditAnswer) => this.answered(worker, answer));
     // A worker that dies (a crash, out of memory) takes only the file it was on down with it.
-    worker.on("error", (error) => this.lost(worker, error instanceof Error ? error.message : String(error)));
+    worker.on("error", (error) => this.lost(worker, error instanceof Error ? error.message : String(error), isOutOfMemory(error)));
     worker.on("exit", (code) => this.lost(worker, `worker exited with code ${code}`));
     return worker;
   }
@@ -232,7 +252,7 @@ class Pool implements AuditPool {
     }
   }
 
-  private lost(worker: Worker, reason: string): void {
+  private lost(worker: Worker, reason: string, outOfMemory = false): void {
     const pending = this.inFlight.get(worker);
     if (!pending) return;
     this.inFlight.delete(worker);
@@ -243,7 +263,7 @@ class Pool implements AuditPool {
     this.retry.push(...waiting);
     if (blamed !== undefined) {
       const file = this.files[blamed]!;
-      this.record(blamed, { file, ok: false, error: `${file}: internal error: ${reason}` });
+      this.record(blamed, { file, ok: false, error: outOfMemory ? outOfMemoryMessage(file) : `${file}: internal error: ${reason}` });
     }
     if (this.finished) return;
     // Keep the pool at strength while files remain (each restart follows a blamed file, so this ends).

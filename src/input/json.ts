@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { constants as bufferConstants, isAscii } from "node:buffer";
 import { describeIoError } from "../model/io-error";
 import { InputError } from "./errors";
+import { excessValues, MIN_BYTES_PER_VALUE } from "./value-budget";
 
 /**
  * The default largest input file (`--max-input-size`): 256 MiB. Auditing takes about 4.6 times the file's
@@ -167,6 +168,16 @@ export function parseJsonBytes(file: string, buffer: Buffer): JsonDocument {
 }
 
 function parseJsonBuffer(file: string, buffer: Buffer, start: number): JsonDocument {
+  const body = buffer.subarray(start);
+  const values = excessValues(body);
+  if (values !== undefined) {
+    throw new InputError({
+      file,
+      expected:
+        `expected at most one JSON value per ${MIN_BYTES_PER_VALUE} bytes on average, as real exports have (this file has ${values.toLocaleString("en-US")} in ${formatBytes(body.length)}, ` +
+        `one per ${(body.length / values).toFixed(1)} bytes): parsed, it would take many times its size in memory`,
+    });
+  }
   const text = decodeUtf8(buffer, start);
   try {
     return { json: JSON.parse(text), text };

@@ -1,0 +1,95 @@
+/**
+ * Memory per byte of input, bounded before `JSON.parse` builds anything. Parsed JSON costs memory per
+ * value, not per byte: an empty object is 3 bytes of text (`{},`) and about 100 bytes of heap once V8 has
+ * built and promoted it, so an export full of them took about 35 bytes of memory per byte of input (16 MiB:
+ * 592 MB, and 7 s of garbage collection) where a real export takes 4.6. The size limit alone cannot bound
+ * that; a limit on values per byte does.
+ *
+ * A value is counted by the bytes that start or separate one: `{`, `[` and `,`. Real exports have one every
+ * 23 to 50 bytes (compact `pulumi stack export`, `az` output, the benchmark's generator; pretty-printed ones
+ * far more), so one every `MIN_BYTES_PER_VALUE` bytes on average, plus `FREE_VALUES` for any file, leaves
+ * them a wide margin and bounds the worst file to a figure docs/hostile-input.md gives (measured by
+ * `npm run bench` on the worst inputs it constructs).
+ *
+ * The count is first taken over every byte, strings included (one fast pass, an upper bound); only a file
+ * over the limit by that count is counted again outside strings, so that braces and commas inside strings
+ * never refuse a file.
+ */
+
+/** The fewest bytes per value, on average over the file, that a file may have. */
+export const MIN_BYTES_PER_VALUE = 8;
+
+/** Values any file may have, whatever its size: small files are never refused for density. */
+export const FREE_VALUES = 65_536;
+
+/** The most values (`{`, `[`, `,`) a JSON text of `bytes` bytes may have. */
+export function maxValues(bytes: number): number {
+  return FREE_VALUES + Math.floor(bytes / MIN_BYTES_PER_VALUE);
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isValueByte(b: number | undefined): boolean {
+  return b === COMMA || b === OPEN_BRACE || b === OPEN_BRACKET;
+}
+
+/** For each byte of `w` equal to `byte` repeated in `pattern`, its high bit (the exact SWAR zero-byte test). */
+function equalBytes(w: number, pattern: number): number {
+  const x = w ^ pattern;
+  return (((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080) ^ 0x80808080) >>> 0;
+}
+
+/**
+ * `{`, `[` and `,` bytes anywhere, strings included: an upper bound on the values. Four bytes at a time
+ * (SWAR over 32-bit words; the byte order does not matter to a count), about twice as fast as a byte loop:
+ * this pass runs on every input, and costs under a tenth of `JSON.parse` on the same bytes.
+ */
+function countAll(bytes: Uint8Array): number {
+  let n = 0;
+  let i = 0;
+  // Bytes before the first 4-byte boundary of the underlying buffer, then whole words, then the tail.
+  for (; i < bytes.length && (bytes.byteOffset + i) % 4 !== 0; i++) if (isValueByte(bytes[i])) n++;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (bytes.length - i) >>> 2);
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    const m = equalBytes(w, 0x2c2c2c2c) | equalBytes(w, 0x7b7b7b7b) | equalBytes(w, 0x5b5b5b5b);
+    // One bit per matching byte, at the bottom of each byte; the multiply sums the four into the top byte.
+    if (m !== 0) n += Math.imul((m >>> 7) & 0x01010101, 0x01010101) >>> 24;
+  }
+  for (i += words.length * 4; i < bytes.length; i++) if (isValueByte(bytes[i])) n++;
+  return n;
+}
+
+/** `{`, `[` and `,` bytes outside strings. */
+function countOutsideStrings(bytes: Uint8Array): number {
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (inString) {
+      if (b === BACKSLASH) i++;
+      else if (b === QUOTE) inString = false;
+    } else if (b === QUOTE) {
+      inString = true;
+    } else if (b === COMMA || b === OPEN_BRACE || b === OPEN_BRACKET) {
+      n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * The values of a JSON text when they are more than `maxValues` allows, else undefined. Reads `bytes` once
+ * (twice for a file over the limit by the first count).
+ */
+export function excessValues(bytes: Uint8Array): number | undefined {
+  const limit = maxValues(bytes.length);
+  if (bytes.length <= limit) return undefined; // fewer bytes than the limit: it cannot be over it
+  if (countAll(bytes) <= limit) return undefined;
+  const values = countOutsideStrings(bytes);
+  return values > limit ? values : undefined;
+}
