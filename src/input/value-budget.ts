@@ -19,8 +19,11 @@
 /** The fewest bytes per value, on average over the file, that a file may have. */
 export const MIN_BYTES_PER_VALUE = 8;
 
-/** Values any file may have, whatever its size: small files are never refused for density. */
-export const FREE_VALUES = 65_536;
+/**
+ * Values any file may have, whatever its size (about 26 MB of heap at worst): small files are never refused
+ * for density, and a file of 100,000 nested arrays still reaches the loader, which names the path.
+ */
+export const FREE_VALUES = 262_144;
 
 /** The most values (`{`, `[`, `,`) a JSON text of `bytes` bytes may have. */
 export function maxValues(bytes: number): number {
