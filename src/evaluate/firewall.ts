@@ -272,6 +272,7 @@ function placePolicyCollections(chain: readonly PolicyWithGroups[], unknown: Unk
         where: {
           resource: group.ref,
           policy: policyName,
+          policyRef: policy.ref,
           group: groupName,
           groupPriority: group.priority,
           collection: collection.name,
@@ -394,10 +395,10 @@ function candidates(placed: readonly PlacedCollection[], flow: Flow, dns: DnsPro
   return result;
 }
 
-function defaultDeny(resource: ResourceRef, policy?: string): Fallback {
+function defaultDeny(resource: ResourceRef, policy?: string, policyRef?: ResourceRef): Fallback {
   return {
     effect: "denied",
-    decidedBy: { resource, policy, action: "Deny", isDefault: true },
+    decidedBy: { resource, policy, ...(policyRef ? { policyRef } : {}), action: "Deny", isDefault: true },
     reason: "Azure Firewall denies by default",
   };
 }
@@ -410,7 +411,7 @@ export function evaluateFirewallPolicy(chain: readonly PolicyWithGroups[], flow:
   const leaf = chain[chain.length - 1];
   if (!leaf) throw new Error("evaluateFirewallPolicy needs at least one policy");
   const dns = withResolverDoubt(policyDnsProxy(chain.map((p) => p.policy)), options);
-  const fallback = defaultDeny(leaf.policy.ref, azureName(leaf.policy));
+  const fallback = defaultDeny(leaf.policy.ref, azureName(leaf.policy), leaf.policy.ref);
   const last = firstMatch(candidates(placedPolicyCollections(chain), flow, dns), fallback, flow);
   return withUnknownPlaces(policyUnits(chain), last, () => firstMatch(candidates(placedPolicyCollectionsUnknownFirst(chain), flow, dns), fallback, flow));
 }

@@ -43,6 +43,13 @@ export interface EgressGate {
   explicitProxy?: { ref: ResourceRef };
   /** Private IPs of a firewall, the next hops of forced-tunnel routes; empty for policies and NSGs. */
   privateIpAddresses: string[];
+  /**
+   * The firewall policy chain the gate evaluates (root first, the policy the firewall runs last), each with
+   * the rule collection groups the evaluator joined to it: what the fix planner places rules in.
+   */
+  policies?: readonly PolicyWithGroups[];
+  /** NSG only: its outbound and inbound rules as the evaluator joined them (inline and standalone). */
+  securityRules?: readonly SecurityRule[];
 }
 
 // ---- joining resources ------------------------------------------------------------------------------
@@ -303,7 +310,7 @@ function policyGateParts(set: ResourceSet, leaf: FirewallPolicy, options: Firewa
   const evaluate = missing ? alwaysUndetermined(missing) : (flow: Flow) => evaluateFirewallPolicy(withGroups, flow, options);
   const parents = chain.slice(0, -1).map(azureName);
   const description = `policy ${azureName(leaf)}${parents.length > 0 ? `, parent ${parents.join(" > ")}` : ""}`;
-  return { resources, evaluate, description, settings: policySettings(chain) };
+  return { resources, evaluate, description, settings: policySettings(chain), policies: withGroups };
 }
 
 function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: GateOptions): EgressGate {
@@ -342,7 +349,13 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: Ga
     };
   }
   const parts = policyGateParts(set, policy, options);
-  return { ...base, ...parts.settings, label: `Azure Firewall ${name} (${parts.description})`, evaluate: guardUnknowns([firewall, ...parts.resources], parts.evaluate) };
+  return {
+    ...base,
+    ...parts.settings,
+    label: `Azure Firewall ${name} (${parts.description})`,
+    evaluate: guardUnknowns([firewall, ...parts.resources], parts.evaluate),
+    policies: parts.policies,
+  };
 }
 
 function policyGate(set: ResourceSet, policy: FirewallPolicy): EgressGate {
@@ -354,6 +367,7 @@ function policyGate(set: ResourceSet, policy: FirewallPolicy): EgressGate {
     evaluate: guardUnknowns(parts.resources, parts.evaluate),
     privateIpAddresses: [],
     ...parts.settings,
+    policies: parts.policies,
   };
 }
 
@@ -367,6 +381,7 @@ function nsgGate(set: ResourceSet, nsg: NetworkSecurityGroup): EgressGate {
     ref: nsg.ref,
     kind: "networkSecurityGroup",
     label: `NSG ${azureName(nsg)}`,
+    securityRules: rules,
     evaluate: guardUnknowns([nsg, ...standalone], (flow) => evaluateNsgOutbound(nsg.ref, rules, flow, (rule) => owners.get(rule) ?? nsg.ref)),
     privateIpAddresses: [],
   };

@@ -37,6 +37,12 @@ export interface DecidingRule {
   resource: ResourceRef;
   /** The firewall policy the rule belongs to, for policies with a parent (`basePolicy`). */
   policy?: string;
+  /**
+   * The firewall policy resource that holds the rule (or whose default deny decided), as the evaluator
+   * joined it: the fix planner reads it and never joins resources by name again (two policies may share a
+   * name in different resource groups).
+   */
+  policyRef?: ResourceRef;
   group?: string;
   groupPriority?: number;
   collection?: string;

@@ -60,6 +60,11 @@ export interface AddRuleFix {
   description: string;
   /** Where the rule goes: the firewall policy, the classic Azure Firewall, or the NSG. */
   resource: ResourceRef;
+  /**
+   * The ARM id of `resource`, when the input shows it: the very policy, firewall or NSG the verdict came from
+   * (names repeat across resource groups; ids do not).
+   */
+  armId?: string;
   /** Firewall policy: the rule collection group that holds the new collection (`exists`: it is already there). */
   ruleCollectionGroup?: { name: string; priority: number; exists: boolean };
   /** Firewall policy or classic firewall: the Allow collection that holds the rule. */

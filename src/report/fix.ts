@@ -131,6 +131,7 @@ export function fixJson(fix: FindingFix): FindingFix {
     kind: fix.kind,
     description: fix.description,
     resource,
+    ...(fix.armId !== undefined ? { armId: fix.armId } : {}),
     ...(g ? { ruleCollectionGroup: { name: g.name, priority: g.priority, exists: g.exists } } : {}),
     ...(c ? { collection: { name: c.name, priority: c.priority, action: c.action, exists: c.exists } } : {}),
     ...(fix.before !== undefined ? { before: fix.before } : {}),

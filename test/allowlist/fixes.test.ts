@@ -9,7 +9,7 @@ import { azureName } from "../../src/evaluate/names";
 import type { Finding } from "../../src/model/finding";
 import type { AddRuleFix, ChangePropertyFix, FindingFix, FixRule } from "../../src/model/fix";
 import type { AppProtocol, FirewallRule, Resource, ResourceSet, RuleCollection, SecurityRule } from "../../src/model/resource";
-import { applicationRule, azureFirewall, collection, networkRule, ref, ruleCollectionGroup, securityRule } from "../evaluate/fixtures";
+import { applicationRule, azureFirewall, collection, firewallPolicy, networkRule, ref, ruleCollectionGroup, securityRule } from "../evaluate/fixtures";
 import { audit } from "../rules/assert";
 import {
   BRIDGE_COLLECTION,
@@ -99,15 +99,26 @@ function addRule(set: ResourceSet, fix: AddRuleFix): Resource[] {
   expect(target!.kind).toBe("firewallPolicy");
   const policyName = azureName(target!);
   const g = fix.ruleCollectionGroup!;
-  const group = set.resources.find((r) => r.kind === "ruleCollectionGroup" && azureName(r) === g.name && r.firewallPolicyName === policyName);
+  // A group of THIS policy: by its policy id, or by name in the policy's resource group (as Azure joins them).
+  const ofTarget = (r: Resource) =>
+    r.kind === "ruleCollectionGroup" &&
+    (r.firewallPolicyId !== undefined ? r.firewallPolicyId.toLowerCase() === target!.armId?.toLowerCase() : r.firewallPolicyName === policyName && r.resourceGroup === target!.resourceGroup);
+  const group = set.resources.find((r) => ofTarget(r) && azureName(r) === g.name);
+  const createdKey = `group ${target!.ref.urn} ${g.name}`;
   if (group && group.kind === "ruleCollectionGroup") {
-    if (!created.has(`group ${g.name}`)) expect(g.exists, `group ${g.name} exists`).toBe(true);
+    if (!created.has(createdKey)) expect(g.exists, `group ${g.name} exists`).toBe(true);
     expect(group.priority).toBe(g.priority);
     return set.resources.map((r) => (r === group ? { ...group, ruleCollections: addToCollections(group.ruleCollections, fix, "filter") } : r));
   }
   expect(g.exists).toBe(false);
-  created.add(`group ${g.name}`);
-  const added = ruleCollectionGroup({ ref: ref("FirewallPolicyRuleCollectionGroup", g.name), firewallPolicyName: policyName, priority: g.priority, ruleCollections: [] });
+  created.add(createdKey);
+  const added = ruleCollectionGroup({
+    ref: ref("FirewallPolicyRuleCollectionGroup", `${g.name}${target!.resourceGroup === "hub" ? "" : `-${target!.resourceGroup}`}`),
+    ...(target!.armId !== undefined ? { firewallPolicyName: undefined, firewallPolicyId: target!.armId } : { firewallPolicyName: policyName }),
+    resourceGroup: target!.resourceGroup,
+    priority: g.priority,
+    ruleCollections: [],
+  });
   return [...set.resources, { ...added, ruleCollections: addToCollections([], fix, "filter") }];
 }
 
@@ -171,6 +182,7 @@ describe("add-rule fixes take effect before the rule that decides today", () => 
       kind: "add-rule",
       description: expect.stringContaining(`Add an application rule that allows ${USAGE} (Https:443)`),
       resource: expect.objectContaining({ name: POLICY }),
+      armId: expect.stringMatching(/\/resourceGroups\/hub\/providers\/Microsoft\.Network\/firewallPolicies\/hub-policy$/),
       ruleCollectionGroup: { name: "azs-bridge-egress", priority: 199, exists: false },
       collection: { name: "azs-bridge-application", priority: 200, action: "Allow", exists: false },
       before: `rule "deny-${USAGE}" in collection "deny-usage" (priority 150) in rule collection group "${GROUP}" (priority 200)`,
@@ -318,6 +330,30 @@ describe("add-rule fixes take effect before the rule that decides today", () => 
     const finding = audit(set).find((f) => f.rule.id === "BG201" && f.resource.name === GROUP)!;
     expect(finding.fix!.description).toMatch(/^Make the rules decide \*\.trafficmanager\.net unambiguously: Add an application rule/);
     expectFixClears(set, finding);
+  });
+});
+
+describe("fixes aim at the resource the verdict came from, by ARM id", () => {
+  it("two policies named hub-policy in two resource groups: the fix goes in the one the firewall runs", () => {
+    // The healthy policy stays in resource group hub (attached to nothing now); the firewall runs the
+    // same-named policy of resource group spoke, which has no rules: its default deny decides every flow.
+    const spokeId = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/spoke/providers/Microsoft.Network/firewallPolicies/hub-policy";
+    const spoke = firewallPolicy({ ref: ref("FirewallPolicy", "spoke-policy"), armId: spokeId, resourceGroup: "spoke", threatIntelMode: "Alert" });
+    const set = healthyStack({ firewall: { firewallPolicyId: spokeId }, extra: [spoke] });
+    const findings = audit(set).filter((f) => f.fix?.kind === "add-rule" && f.resource.urn === spoke.ref.urn);
+    expect(findings.map((f) => f.rule.id).sort()).toEqual(["BG108", "BG201", "BG301"]);
+    for (const finding of findings) {
+      const fix = finding.fix as AddRuleFix;
+      expect(fix.resource.urn, key(finding)).toBe(spoke.ref.urn);
+      expect(fix.armId, key(finding)).toBe(spokeId);
+      // Placed among the spoke policy's groups (it has none): a new group, not one of the hub policy's.
+      expect(fix.ruleCollectionGroup, key(finding)).toMatchObject({ exists: false });
+    }
+    // Applying the fixes to the policy they name clears them.
+    let fixed = set;
+    created = new Set();
+    for (const f of findings) fixed = apply(fixed, f.fix!, true);
+    expect(audit(fixed).filter((f) => f.resource.urn === spoke.ref.urn && f.severity === "error").map(key)).toEqual([]);
   });
 });
 

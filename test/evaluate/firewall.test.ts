@@ -625,6 +625,7 @@ describe("evaluateFirewallPolicy", () => {
     expect(verdict.decidedBy).toEqual({
       resource: ref("FirewallPolicyRuleCollectionGroup", "egress"),
       policy: "hub-policy",
+      policyRef: firewallPolicy().ref,
       group: "egress",
       groupPriority: 200,
       collection: "allow-bridge",

@@ -27,11 +27,12 @@ import {
 import type { BridgeguardConfig } from "../../config/types";
 import { analyzeEgress, type EgressAnalysis, type GateVerdict } from "../../analysis/egress";
 import type { BridgeFlow } from "../../analysis/flows";
+import type { PolicyWithGroups } from "../../evaluate/firewall";
 import type { EgressGate } from "../../evaluate/gates";
-import { azureName, lastSegment } from "../../evaluate/names";
+import { azureName } from "../../evaluate/names";
 import type { DecidingRule } from "../../evaluate/types";
 import type { AddRuleFix, ChangePropertyFix, FixApplicationRule, FixNetworkRule, FixSecurityRule } from "../../model/fix";
-import { ofKind, type ResourceRef, type AzureFirewall, type FirewallPolicy, type ResourceSet, type RuleCollection, type RuleCollectionGroup } from "../../model/resource";
+import { ofKind, type ResourceRef, type AzureFirewall, type NetworkSecurityGroup, type ResourceSet, type RuleCollection, type RuleCollectionGroup } from "../../model/resource";
 
 /** NSG custom rule priorities run 100-4096. */
 const NSG_MAX_PRIORITY = 4096;
@@ -80,10 +81,7 @@ interface FixIndex {
   blocked: Map<EgressGate, GateVerdict[]>;
   groupsByUrn: Map<string, RuleCollectionGroup>;
   firewallsByUrn: Map<string, AzureFirewall>;
-  /** By lower-case Azure name and Pulumi name. */
-  policiesByName: Map<string, FirewallPolicy>;
-  /** By lower-case policy name. */
-  groupsByPolicy: Map<string, RuleCollectionGroup[]>;
+  nsgsByUrn: Map<string, NetworkSecurityGroup>;
   /** Per gate and policy/layer: placements already chosen. */
   memo: Map<string, unknown>;
 }
@@ -101,22 +99,13 @@ function fixIndex(set: ResourceSet, config: BridgeguardConfig): FixIndex {
     if (list) list.push(result);
     else blocked.set(result.gate, [result]);
   }
-  const groups = ofKind(set, "ruleCollectionGroup");
-  const policiesByName = new Map<string, FirewallPolicy>();
-  for (const p of ofKind(set, "firewallPolicy")) {
-    for (const name of [azureName(p), p.ref.name]) if (!policiesByName.has(name.toLowerCase())) policiesByName.set(name.toLowerCase(), p);
-  }
-  const groupsByPolicy = new Map<string, RuleCollectionGroup[]>();
-  for (const g of groups) {
-    const policy = (g.firewallPolicyName ?? (g.firewallPolicyId ? lastSegment(g.firewallPolicyId) : "")).toLowerCase();
-    groupsByPolicy.set(policy, [...(groupsByPolicy.get(policy) ?? []), g]);
-  }
+  // By URN only: which policy, groups and rules a gate holds is what the evaluator joined (`gate.policies`,
+  // `gate.securityRules`), never joined again here by name.
   index = {
     blocked,
-    groupsByUrn: new Map(groups.map((g) => [g.ref.urn, g])),
+    groupsByUrn: new Map(ofKind(set, "ruleCollectionGroup").map((g) => [g.ref.urn, g])),
     firewallsByUrn: new Map(ofKind(set, "azureFirewall").map((f) => [f.ref.urn, f])),
-    policiesByName,
-    groupsByPolicy,
+    nsgsByUrn: new Map(ofKind(set, "networkSecurityGroup").map((n) => [n.ref.urn, n])),
     memo: new Map(),
   };
   indexes.set(analysis, index);
@@ -224,12 +213,14 @@ function blockingDeciders(index: FixIndex, gate: EgressGate): DecidingRule[] {
 
 // ---- firewall policy --------------------------------------------------------------------------------
 
-function policyNamed(index: FixIndex, name: string | undefined): FirewallPolicy | undefined {
-  return name === undefined ? undefined : index.policiesByName.get(name.toLowerCase());
-}
-
-function groupsOfPolicy(index: FixIndex, policyName: string): RuleCollectionGroup[] {
-  return index.groupsByPolicy.get(policyName.toLowerCase()) ?? [];
+/**
+ * The policy a fix goes in, from the verdict's own topology: the policy that holds the deciding rule (a
+ * parent's deny is preceded only in that parent, whose rules come first), else the one the gate runs.
+ */
+function policyOfFix(gate: EgressGate, decided: DecidingRule | undefined): PolicyWithGroups | undefined {
+  const chain = gate.policies ?? [];
+  const own = decided?.policyRef ? chain.find((p) => p.policy.ref.urn === decided.policyRef!.urn) : undefined;
+  return own ?? chain[chain.length - 1];
 }
 
 type Placement = Pick<AddRuleFix, "ruleCollectionGroup" | "collection"> & {
@@ -237,14 +228,15 @@ type Placement = Pick<AddRuleFix, "ruleCollectionGroup" | "collection"> & {
   note?: string;
 };
 
-function policyPlacement(index: FixIndex, gate: EgressGate, policyName: string, decided: DecidingRule | undefined, layer: Layer): Placement {
+function policyPlacement(index: FixIndex, gate: EgressGate, policy: PolicyWithGroups, decided: DecidingRule | undefined, layer: Layer): Placement {
   const target = layer === "application" ? APPLICATION_COLLECTION : NETWORK_COLLECTION;
-  const groups = groupsOfPolicy(index, policyName);
+  const { groups } = policy;
+  const policyUrn = policy.policy.ref.urn;
   const ours = groups.find((g) => azureName(g).toLowerCase() === DEFAULT_GROUP_NAME || g.ref.name.toLowerCase() === DEFAULT_GROUP_NAME);
   // One group priority for every fix in this policy: below each group that denies a bridge flow here.
-  const gateCeiling = memoized(index, `policy|${gate.ref.urn}|${policyName.toLowerCase()}`, () => {
+  const gateCeiling = memoized(index, `policy|${gate.ref.urn}|${policyUrn}`, () => {
     const priorities = blockingDeciders(index, gate)
-      .filter((d) => d.groupPriority !== undefined && (d.policy ?? policyName).toLowerCase() === policyName.toLowerCase())
+      .filter((d) => d.groupPriority !== undefined && (d.policyRef?.urn ?? policyUrn) === policyUrn)
       .map((d) => d.groupPriority as number);
     return priorities.length > 0 ? Math.min(...priorities) : undefined;
   });
@@ -306,13 +298,8 @@ function classicPlacement(index: FixIndex, gate: EgressGate, firewall: AzureFire
 // ---- NSG --------------------------------------------------------------------------------------------
 
 /** The outbound priorities an NSG uses, and those its fixes took already (one free priority per cause). */
-function nsgUsedPriorities(set: ResourceSet, index: FixIndex, gate: EgressGate): Set<number> {
-  return memoized(index, `nsg|${gate.ref.urn}`, () => {
-    const nsg = ofKind(set, "networkSecurityGroup").find((n) => n.ref.urn === gate.ref.urn);
-    const name = nsg ? azureName(nsg).toLowerCase() : gate.ref.name.toLowerCase();
-    const standalone = ofKind(set, "securityRule").filter((r) => r.networkSecurityGroupName?.toLowerCase() === name || r.armId?.toLowerCase().startsWith(`${nsg?.armId?.toLowerCase()}/`));
-    return new Set([...(nsg?.securityRules ?? []), ...standalone.map((r) => r.rule)].filter((r) => r.direction === "Outbound").map((r) => r.priority));
-  });
+function nsgUsedPriorities(index: FixIndex, gate: EgressGate): Set<number> {
+  return memoized(index, `nsg|${gate.ref.urn}`, () => new Set((gate.securityRules ?? []).filter((r) => r.direction === "Outbound").map((r) => r.priority)));
 }
 
 /** Every port of a cause, ascending, as NSG/firewall port strings. */
@@ -326,7 +313,7 @@ function nsgCauseFix(set: ResourceSet, index: FixIndex, gate: EgressGate, flows:
   const destinations = [...new Set(flows.map(addressDestination))];
   const ports = portsOf(flows);
   const purposes = [...new Set(flows.map((f) => f.endpoint.purpose))];
-  const used = nsgUsedPriorities(set, index, gate);
+  const used = nsgUsedPriorities(index, gate);
   const ceiling = decided && !decided.isDefault && decided.priority !== undefined ? Math.min(decided.priority, NSG_MAX_PRIORITY + 1) : NSG_MAX_PRIORITY + 1;
   let priority = freeBelow(ceiling, used);
   const label = beforeLabel(decided);
@@ -362,10 +349,12 @@ function nsgCauseFix(set: ResourceSet, index: FixIndex, gate: EgressGate, flows:
   const description = move
     ? `No free priority precedes rule "${move.rule}" (priority ${move.from}; NSG priorities run ${MIN_PRIORITY}-${NSG_MAX_PRIORITY}, unique per direction): move it to priority ${move.to}, then add one outbound security rule to ${gate.ref.name} at priority ${move.from} that allows ${what}.`
     : `Add an outbound security rule to ${gate.ref.name} that allows ${what}${before(decided)}.`;
+  const armId = index.nsgsByUrn.get(gate.ref.urn)?.armId;
   return {
     kind: "add-rule",
     description,
     resource: gate.ref,
+    ...(armId ? { armId } : {}),
     ...(label ? { before: label } : {}),
     ...(move ? { move } : {}),
     rules: [rule],
@@ -481,19 +470,21 @@ export function fixForCause(results: readonly GateVerdict[], set: ResourceSet, c
   const label = beforeLabel(decided);
   let placement: Placement = {};
   let resource = gate.ref;
+  let armId: string | undefined;
   if (classic && firewall) {
     placement = classicPlacement(index, gate, firewall, decided, layer);
     resource = firewall.ref;
+    armId = firewall.armId;
   } else {
-    const policy = policyNamed(index, decided?.policy) ?? (gate.kind === "firewallPolicy" ? policyNamed(index, gate.ref.name) : undefined);
-    const policyName = decided?.policy ?? (policy ? azureName(policy) : undefined);
-    if (policyName !== undefined) {
-      placement = policyPlacement(index, gate, policyName, decided, layer);
-      resource = policy?.ref ?? decided?.resource ?? gate.ref;
+    const policy = policyOfFix(gate, decided);
+    if (policy) {
+      placement = policyPlacement(index, gate, policy, decided, layer);
+      resource = policy.policy.ref;
+      armId = policy.policy.armId;
     }
   }
   const { note, ...placed } = placement;
-  return { kind: "add-rule", description: note ? `${description} ${note}` : description, resource, ...placed, ...(label ? { before: label } : {}), rules };
+  return { kind: "add-rule", description: note ? `${description} ${note}` : description, resource, ...(armId ? { armId } : {}), ...placed, ...(label ? { before: label } : {}), rules };
 }
 
 // ---- property changes -------------------------------------------------------------------------------
