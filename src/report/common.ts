@@ -1,3 +1,4 @@
+import { ERROR_CODE_INFO, type ErrorCode } from "../catalog/codes";
 import type { Finding, FindingEndpoint, Report } from "../model/finding";
 import { compareFindings } from "../model/finding";
 import type { ResourceRef } from "../model/resource";
@@ -132,4 +133,25 @@ export function wrap(text: string, width: number): string[] {
     lines.push(line);
   }
   return lines;
+}
+
+/** `Documented remediation for NetworkError: ...`: the sentence the engine closes every finding's remediation with. */
+export function documentedRemediation(code: ErrorCode): string {
+  return `Documented remediation for ${code}: ${ERROR_CODE_INFO[code].remediation}`;
+}
+
+/**
+ * A finding's own fix: its remediation without the code's documented remediation, which the reports say
+ * once per code (`codeLegend`) instead of after every finding. The JSON report keeps the whole sentence.
+ */
+export function ownRemediation(finding: Pick<Finding, "code" | "remediation">): string {
+  const closing = documentedRemediation(finding.code);
+  const text = finding.remediation.trimEnd();
+  return text.endsWith(closing) ? text.slice(0, text.length - closing.length).trimEnd() : text;
+}
+
+/** The codes of `findings`, each once, in the order the five codes are documented; each with its remediation. */
+export function codeLegend(findings: readonly Pick<Finding, "code">[]): { code: ErrorCode; remediation: string }[] {
+  const present = new Set(findings.map((f) => f.code));
+  return (Object.keys(ERROR_CODE_INFO) as ErrorCode[]).filter((code) => present.has(code)).map((code) => ({ code, remediation: ERROR_CODE_INFO[code].remediation }));
 }

@@ -22,7 +22,7 @@
  */
 import type { Finding, FindingFix, FixValue, Report, ReportNotice, ReportSummary, Severity } from "../model/finding";
 import type { ErrorCode } from "../catalog/codes";
-import { countOf, hostPort, isAbsoluteUri, resolveDocs, sortedFindings, summaryLine } from "./common";
+import { codeLegend, countOf, hostPort, isAbsoluteUri, ownRemediation, resolveDocs, sortedFindings, summaryLine } from "./common";
 import { egressDiagram, endpointsOf, type DiagramPath } from "./egress-diagram";
 import { fixLines } from "./fix";
 
@@ -178,7 +178,8 @@ function causeSection(cause: Cause, docsBaseUri: string | undefined, level: stri
     lines.push(`**Breaks** ${countOf(endpoints.length, "endpoint")}: ${shown}${more}`, "");
   }
   if (f.evidence.length > 0) lines.push(...f.evidence.map((e) => `- ${escapeMarkdown(e)}`), "");
-  if (f.remediation.trim() !== "") lines.push(`**Fix:** ${inlineMarkdown(f.remediation)}`, "");
+  const fix = ownRemediation(f);
+  if (fix !== "") lines.push(`**Fix:** ${inlineMarkdown(fix)}`, "");
   const fixes = cause.findings.flatMap((x) => (x.fix ? [x.fix] : []));
   if (fixes.length > 0) {
     const change = diffLines(fixes[0]!);
@@ -254,6 +255,9 @@ function stackBody(findings: readonly Finding[], path: DiagramPath | undefined, 
     lines.push(...section);
   }
   if (omitted > 0) lines.push(`_${countOf(omitted, "more cause")} left out to fit the comment: see the full report (\`--format json\`)._`, "");
+  // Each code's documented remediation once, not after every fix.
+  const legend = codeLegend(active);
+  if (legend.length > 0) lines.push(`${level} Documented remediation`, "", ...legend.map(({ code, remediation }) => `- \`${code}\`: ${inlineMarkdown(remediation)}`), "");
   lines.push(...acceptedSection(findings, docsBaseUri));
   return { lines, omitted };
 }

@@ -20,7 +20,7 @@ import type { Finding, FindingSuppression, Report, Severity } from "../model/fin
 import { pathOf } from "./json";
 import { reportPaths } from "./path";
 import type { RuleMeta } from "../rules/types";
-import { describeEndpoints, isAbsoluteUri, resolveDocs, sortedFindings } from "./common";
+import { describeEndpoints, documentedRemediation, isAbsoluteUri, ownRemediation, resolveDocs, sortedFindings } from "./common";
 import { fixJson, fixLines } from "./fix";
 import { inputLocation, programLocation, type ReportLocation } from "./locations";
 
@@ -111,10 +111,12 @@ interface RuleEntry {
 
 /** The help of a rule: why it matters, what to change, where to read more. */
 function ruleHelp(meta: RuleMeta, docs: string | undefined): Sarif.MultiformatMessageString {
-  const text = [meta.why, `Remediation: ${meta.remediation}`, ...(docs ? [`Docs: ${docs}`] : [])].join("\n\n");
+  // The code's documented remediation is said here, once per rule, not in every result's message.
+  const documented = documentedRemediation(meta.code);
+  const text = [meta.why, `Remediation: ${meta.remediation}`, documented, ...(docs ? [`Docs: ${docs}`] : [])].join("\n\n");
   // A relative path is no link in a code-scanning alert, which is read away from the repository.
   const docsLine = !docs ? [] : isAbsoluteUri(docs) ? [`Docs: [${meta.id} ${meta.slug}](${docs})`] : [`Docs: \`${docs}\``];
-  const markdown = [meta.why, `**Remediation:** ${meta.remediation}`, ...docsLine].join("\n\n");
+  const markdown = [meta.why, `**Remediation:** ${meta.remediation}`, documented, ...docsLine].join("\n\n");
   return { text, markdown };
 }
 
@@ -145,11 +147,13 @@ function ruleDescriptor(entry: RuleEntry): Sarif.ReportingDescriptor {
   };
 }
 
-function resultMessage(finding: Finding): string {
+function resultMessage(finding: Finding, ruleKnown: boolean): string {
   const parts = [finding.message];
   if (finding.endpoints.length > 0) parts.push(["Endpoints:", ...describeEndpoints(finding.endpoints).map((e) => `- ${e}`)].join("\n"));
   if (finding.evidence.length > 0) parts.push(["Evidence:", ...finding.evidence.map((e) => `- ${e}`)].join("\n"));
-  if (finding.remediation.trim() !== "") parts.push(`Remediation: ${finding.remediation}`);
+  // The code's documented remediation is in the rule's help; a rule the caller did not list keeps it here.
+  const remediation = ruleKnown ? ownRemediation(finding) : finding.remediation.trim();
+  if (remediation !== "") parts.push(`Remediation: ${remediation}`);
   if (finding.fix) parts.push(["Change:", ...fixLines(finding.fix)].join("\n"));
   return parts.join("\n\n");
 }
@@ -294,7 +298,7 @@ function sarifLog(report: Report, options: SarifOptions): Sarif.Log {
     ruleId: finding.rule.id,
     ruleIndex: indexOf.get(finding.rule.id) as number,
     level: LEVEL[finding.severity],
-    message: { text: resultMessage(finding) },
+    message: { text: resultMessage(finding, entries[indexOf.get(finding.rule.id) as number]?.meta !== undefined) },
     ...locationsOf(finding, options),
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprintFor(finding) },
     ...(finding.suppression ? { suppressions: [suppressionOf(finding.suppression)] } : {}),

@@ -1,7 +1,8 @@
 /**
  * The text report, for a person at a terminal: it reads like a compiler's errors. Findings are grouped
  * by resource; each starts with one line naming severity, code, rule and what is wrong, and carries the
- * endpoint, evidence, fix and docs indented below it, values aligned. A summary line ends the report.
+ * endpoint, evidence, fix and docs indented below it, values aligned. The documented remediation of each
+ * code found is said once, after the findings; a summary line ends the report.
  *
  *   hub-fw (azure-native:network:AzureFirewall)
  *     urn:pulumi:prod::hub::azure-native:network:AzureFirewall::hub-fw
@@ -26,7 +27,7 @@
  */
 import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../model/finding";
 import { terminalSafe } from "../model/terminal-safe";
-import { countOf, describeEndpoints, groupByResource, summaryLine, wrap } from "./common";
+import { codeLegend, countOf, describeEndpoints, groupByResource, ownRemediation, summaryLine, wrap } from "./common";
 import { fixLines } from "./fix";
 
 export interface TextOptions {
@@ -135,7 +136,9 @@ function renderFinding(finding: Finding, width: number, style: Style): string[] 
     const evidence = finding.evidence.flatMap((e) => wrap(printable(e), valueWidth - 2).map((line, i) => (i === 0 ? line : `  ${line}`)));
     lines.push(...labelled("evidence", evidence, style));
   }
-  if (finding.remediation.trim() !== "") lines.push(...labelled("fix", wrap(printable(finding.remediation), valueWidth), style));
+  // The code's documented remediation is said once, in the legend at the end.
+  const fix = ownRemediation(finding);
+  if (fix !== "") lines.push(...labelled("fix", wrap(printable(fix), valueWidth), style));
   // The concrete fix as data, one change per line (`+` a rule to add, `~` a property to change).
   if (finding.fix) {
     const change = fixLines(finding.fix).flatMap((line) => {
@@ -253,6 +256,13 @@ export function renderText(report: Report, options: TextOptions): string {
     out.push("");
   }
   if (quiet && notices.length > 0) out.push(style(`${countOf(notices.length, "notice")} not shown (--quiet)`, "dim"), "");
+  // Each code's documented remediation once, for the codes of the findings shown.
+  const legend = codeLegend(shown(report.findings, quiet));
+  if (legend.length > 0) {
+    out.push(style("Documented remediation, per code:", "bold"));
+    for (const { code, remediation } of legend) out.push(...hanging(`${code}: ${printable(remediation)}`, width - FINDING_INDENT.length, "  ").map((line) => `${FINDING_INDENT}${line}`));
+    out.push("");
+  }
   let summary = summaryLine(report);
   if (stacks) {
     const failed = stacks.filter((stack) => stack.error !== undefined).length;
