@@ -23,6 +23,8 @@
 import type { Finding, FindingFix, FixValue, Report, ReportNotice, ReportSummary, Severity } from "../model/finding";
 import type { ErrorCode } from "../catalog/codes";
 import { codeLegend, countOf, hostPort, isAbsoluteUri, ownRemediation, resolveDocs, sortedFindings, summaryLine } from "./common";
+import type { BridgePath, PathGate } from "../model/path";
+import { describePathGate } from "./path";
 import { egressDiagram, endpointsOf, type DiagramPath } from "./egress-diagram";
 import { fixLines } from "./fix";
 
@@ -236,28 +238,43 @@ function pathOf(value: unknown): DiagramPath | undefined {
 }
 
 /** The body for one stack's findings: the diagram, the causes' index, each cause, what is accepted. */
+/** Why each gate is on the path or left out, once: what the diagram cannot say. */
+function pathList(path: DiagramPath): string[] {
+  // A report's path has every field; a hand-built one may carry only what the diagram needs.
+  const full = path as Partial<BridgePath>;
+  const explained = (g: PathGate) => typeof g.reason === "string" && typeof g.kind === "string";
+  return [
+    ...(full.onPath ?? []).filter(explained).map((g) => `- on the path: ${escapeMarkdown(describePathGate(g))}`),
+    ...(full.leftOut ?? []).filter(explained).map((g) => `- left out: ${escapeMarkdown(describePathGate(g))}`),
+    ...(full.routeTables ?? []).filter((t) => typeof t.reason === "string").map((t) => `- routes: ${escapeMarkdown(`${t.name}: ${t.reason}`)}`),
+    ...(full.assumptions ?? []).map((a) => `- assumed: ${escapeMarkdown(a)}`),
+  ];
+}
+
 function stackBody(findings: readonly Finding[], path: DiagramPath | undefined, level: string, docsBaseUri: string | undefined, limit: number): { lines: string[]; omitted: number } {
   const active = findings.filter((f) => !f.suppression && f.baselineState !== "unchanged");
   const causes = causesOf(active);
   const lines: string[] = [];
   if (causes.length > 0 || path) {
     lines.push(`${level} Where the bridge is stopped`, "", ...codeBlock("mermaid", egressDiagram(findings, path)), "");
+    if (path) lines.push(...pathList(path), "");
   }
   if (causes.length > 0) lines.push(`${level} Causes`, "", ...indexTable(causes, docsBaseUri), "");
   let omitted = 0;
   const size = (parts: readonly string[]) => parts.reduce((n, p) => n + p.length + 1, 0);
+  // Each code's documented remediation once, not after every fix (within the budget too).
+  const legend = codeLegend(active);
+  const legendLines = legend.length > 0 ? [`${level} Documented remediation`, "", ...legend.map(({ code, remediation }) => `- \`${code}\`: ${inlineMarkdown(remediation)}`), ""] : [];
   for (const [i, cause] of causes.entries()) {
     const section = causeSection(cause, docsBaseUri, `${level}#`);
-    if (size(lines) + size(section) > limit) {
+    if (size(lines) + size(section) + size(legendLines) > limit) {
       omitted = causes.length - i;
       break;
     }
     lines.push(...section);
   }
   if (omitted > 0) lines.push(`_${countOf(omitted, "more cause")} left out to fit the comment: see the full report (\`--format json\`)._`, "");
-  // Each code's documented remediation once, not after every fix.
-  const legend = codeLegend(active);
-  if (legend.length > 0) lines.push(`${level} Documented remediation`, "", ...legend.map(({ code, remediation }) => `- \`${code}\`: ${inlineMarkdown(remediation)}`), "");
+  lines.push(...legendLines);
   lines.push(...acceptedSection(findings, docsBaseUri));
   return { lines, omitted };
 }

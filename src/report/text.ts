@@ -29,6 +29,8 @@ import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../
 import { terminalSafe } from "../model/terminal-safe";
 import { codeLegend, countOf, describeEndpoints, groupByResource, ownRemediation, summaryLine, wrap } from "./common";
 import { fixLines } from "./fix";
+import { describePathGate } from "./path";
+import type { BridgePath } from "../model/path";
 
 export interface TextOptions {
   /** ANSI colour (severity in red/yellow, resource names in bold). Decide with `shouldUseColor`. */
@@ -191,6 +193,27 @@ function renderGroups(findings: readonly Finding[], width: number, style: Style,
   }
 }
 
+/**
+ * The bridge's path, once: the gates evaluated and why (`on`), those left out and why (`off`), the route
+ * tables whose routes decided (`routes`), and what the stack did not show (`assumed`).
+ */
+function renderPath(path: BridgePath, width: number, style: Style, out: string[]): void {
+  const items: [string, string][] = [
+    ...path.onPath.map((g): [string, string] => ["on", describePathGate(g)]),
+    ...path.leftOut.map((g): [string, string] => ["off", describePathGate(g)]),
+    ...path.routeTables.map((t): [string, string] => ["routes", `${t.name}: ${t.reason}`]),
+    ...path.assumptions.map((a): [string, string] => ["assumed", a]),
+  ];
+  if (items.length === 0) return;
+  out.push(style("bridge path (on: evaluated; off: left out)", "bold"));
+  const label = "assumed ".length;
+  for (const [kind, text] of items) {
+    const lines = hanging(printable(text), Math.max(20, width - FINDING_INDENT.length - label), "  ");
+    out.push(...lines.map((line, i) => `${FINDING_INDENT}${i === 0 ? style(kind.padEnd(label), "dim") : " ".repeat(label)}${line}`.trimEnd()));
+  }
+  out.push("");
+}
+
 function verdictColour(summary: ReportSummary): keyof typeof ANSI {
   return summary.errors > 0 ? "red" : summary.warnings > 0 ? "yellow" : "green";
 }
@@ -216,6 +239,7 @@ function renderStacks(report: Report, stacks: readonly StackSummary[], width: nu
       continue;
     }
     const own = byFile.get(stack.file) ?? [];
+    if (stack.path && !quiet) renderPath(stack.path, width, style, out);
     renderGroups(shown(own, quiet), width, style, out);
     for (const line of leftOut(own, quiet)) out.push(style(line, "dim"));
     out.push(...hanging(`${file}: ${summaryLine(stack)}`, width, "  ").map((line) => style(line, verdictColour(stack.summary))));
@@ -245,6 +269,7 @@ export function renderText(report: Report, options: TextOptions): string {
 
   if (stacks) renderStacks(report, stacks, width, quiet, style, out);
   else {
+    if (report.path && !quiet) renderPath(report.path, width, style, out);
     renderGroups(shown(report.findings, quiet), width, style, out);
     const left = leftOut(report.findings, quiet);
     for (const line of left) out.push(style(line, "dim"));

@@ -51,6 +51,37 @@ describe("text report", () => {
     expect(narrow.filter((l) => l.startsWith(" ".repeat(16))).every((l) => l.length <= 60)).toBe(true);
   });
 
+  it("says each code's documented remediation once, in a legend after the findings, not in every fix", () => {
+    const codes = [...new Set(sampleFindings().map((f) => f.code))];
+    expect(text.match(/Documented remediation for NetworkError/g)).toBeNull();
+    const legend = lines.indexOf("Documented remediation, per code:");
+    expect(legend).toBeGreaterThan(lines.findIndex((l) => l.startsWith("  error ")));
+    for (const code of codes) expect(lines.slice(legend).filter((l) => l.startsWith(`  ${code}: `))).toHaveLength(1);
+    // The fix keeps its own change.
+    expect(lines.some((l) => l.startsWith("      fix:      Add an application rule allowing"))).toBe(true);
+  });
+
+  it("renders the bridge's path once, before the findings: on, off, routes, assumed, within 80 columns", () => {
+    const path = {
+      onPath: [{ resource: FIREWALL, kind: "azureFirewall" as const, name: FIREWALL.name, basis: "routing" as const, reason: "route default (0.0.0.0/0) leads to its private IP 10.0.1.4" }],
+      leftOut: [{ resource: NSG, kind: "networkSecurityGroup" as const, name: NSG.name, basis: "attachment" as const, reason: "attached only to subnet workload, which holds none of the egress sources" }],
+      routeTables: [{ resource: RULE_GROUP, name: "vip-routes", basis: "attachment" as const, reason: "attached to subnet vip, which holds the egress sources" }],
+      assumptions: ["egress.sourceAddresses not configured"],
+    };
+    const out = renderText({ ...sampleReport(), path }, { color: false }).split("\n");
+    const at = out.findIndex((l) => l.startsWith("bridge path"));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(out.findIndex((l) => l.startsWith(`${REGISTRATION.name} (`)));
+    expect(out.filter((l) => l.startsWith("bridge path"))).toHaveLength(1);
+    expect(out.some((l) => l.startsWith(`  on      Azure Firewall ${FIREWALL.name}: route default (0.0.0.0/0)`))).toBe(true);
+    expect(out.some((l) => l.startsWith(`  off     NSG ${NSG.name}: attached only to subnet workload`))).toBe(true);
+    expect(out.some((l) => l.startsWith("  routes  vip-routes: attached to subnet vip"))).toBe(true);
+    expect(out).toContain("  assumed egress.sourceAddresses not configured");
+    expect(out.slice(at, at + 8).every((l) => l.length <= 80)).toBe(true);
+    // --quiet leaves it out with everything but the errors.
+    expect(renderText({ ...sampleReport(), path }, { color: false, quiet: true })).not.toContain("bridge path");
+  });
+
   it("fits 80 columns by default, headlines, notices and summary included; only unbreakable words overflow", () => {
     const findings = sampleFindings();
     findings[2]!.evidence.push("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/reg");
