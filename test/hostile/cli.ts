@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Run as this user and group (the test process must be root to switch): for permission tests. */
   uid?: number;
   gid?: number;
+  /** A command (and its arguments) the CLI runs under, e.g. `setpriv` dropping capabilities. */
+  wrapper?: string[];
 }
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
@@ -32,7 +34,8 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<Run> {
   if (!options.env || !("NO_COLOR" in options.env)) delete env.NO_COLOR;
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "bridgeguard.js"), ...args], {
+    const command = [...(options.wrapper ?? []), process.execPath, path.join(ROOT, "bin", "bridgeguard.js"), ...args];
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: options.cwd ?? ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,8 +1,9 @@
 /**
- * Permissions, as a user who is not root (root reads a directory of mode 000, so running as root would test
- * nothing): the test switches the CLI to `nobody` when it runs as root (child_process's `uid` option), and
- * runs it as itself otherwise. An unreadable subdirectory of an audited directory was skipped silently
- * (exit 0, its stacks unaudited) while an unreadable file gave exit 2; both are one line and exit 2 now.
+ * Permissions, as a process that mode bits bind (root reads a directory of mode 000, so running as plain
+ * root would test nothing): as root the CLI runs without the capabilities that bypass mode bits (see
+ * asUnprivileged), as anyone else as itself. An unreadable subdirectory of an audited directory was skipped
+ * silently (exit 0, its stacks unaudited) while an unreadable file gave exit 2; both are one line and exit 2
+ * now.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -14,9 +15,21 @@ import { ROOT, tempDir } from "./helpers";
 const CONFIG = path.join(ROOT, "examples", "bridgeguard.yaml");
 const HEALTHY = path.join(ROOT, "examples", "healthy-stamp.json");
 
-/** As root: `nobody`'s ids; as anyone else: nothing to switch. */
+/**
+ * As root: root without the two capabilities that let it ignore mode bits (CAP_DAC_OVERRIDE and
+ * CAP_DAC_READ_SEARCH, dropped from the bounding set by util-linux's `setpriv`, so the exec'd CLI never
+ * gains them), which works wherever the repository lives; `nobody` only where `setpriv` is missing, since
+ * `nobody` cannot run a CLI inside a private directory (a clone in a `mktemp -d` directory, mode 700).
+ * As anyone else: nothing to switch.
+ */
 function asUnprivileged(): RunOptions | undefined {
   if (process.getuid?.() !== 0) return {};
+  try {
+    execFileSync("setpriv", ["--bounding-set", "-dac_override,-dac_read_search", "true"], { stdio: "ignore" });
+    return { wrapper: ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] };
+  } catch {
+    // no setpriv: fall back to nobody
+  }
   try {
     const uid = Number(execFileSync("id", ["-u", "nobody"], { encoding: "utf8" }).trim());
     const gid = Number(execFileSync("id", ["-g", "nobody"], { encoding: "utf8" }).trim());
