@@ -5,10 +5,12 @@
  *   ## ❌ bridgeguard: 3 causes will break usage reporting
  *   one line of counts
  *   > notices (what the configuration lacks, suppressions that expired or match nothing)
- *   ### Where the bridge is stopped      a ```mermaid flowchart: stamp -> gates -> endpoint groups
  *   ### Causes                            one row per cause: severity, code, rule (linked), resource, endpoints
  *   #### ❌ BG501 tls-inspection on azure-stack-bridge
  *   what is wrong, the endpoints it breaks, the evidence, **Fix:** and the concrete change as a code block
+ *   ### Where the bridge is stopped      a ```mermaid flowchart: stamp -> gates -> endpoint groups, and the
+ *                                        gates on the path and left out, with why
+ *   ### Documented remediation           each code's documented remediation, once
  *   ### Accepted                          suppressed findings with their justification; baselined ones counted
  *
  * Causes come first, errors before warnings, the ones that stop usage before the rest; nothing a reviewer
@@ -255,25 +257,27 @@ function stackBody(findings: readonly Finding[], path: DiagramPath | undefined, 
   const active = findings.filter((f) => !f.suppression && f.baselineState !== "unchanged");
   const causes = causesOf(active);
   const lines: string[] = [];
-  if (causes.length > 0 || path) {
-    lines.push(`${level} Where the bridge is stopped`, "", ...codeBlock("mermaid", egressDiagram(findings, path)), "");
-    if (path) lines.push(...pathList(path), "");
-  }
+  // Causes first: a reviewer reads what to change before the picture of where the bridge is stopped.
   if (causes.length > 0) lines.push(`${level} Causes`, "", ...indexTable(causes, docsBaseUri), "");
   let omitted = 0;
   const size = (parts: readonly string[]) => parts.reduce((n, p) => n + p.length + 1, 0);
-  // Each code's documented remediation once, not after every fix (within the budget too).
+  // The path and each code's documented remediation (once, not after every fix) fit in the budget too.
+  const pathLines =
+    causes.length > 0 || path
+      ? [`${level} Where the bridge is stopped`, "", ...codeBlock("mermaid", egressDiagram(findings, path)), "", ...(path ? [...pathList(path), ""] : [])]
+      : [];
   const legend = codeLegend(active);
   const legendLines = legend.length > 0 ? [`${level} Documented remediation`, "", ...legend.map(({ code, remediation }) => `- \`${code}\`: ${inlineMarkdown(remediation)}`), ""] : [];
   for (const [i, cause] of causes.entries()) {
     const section = causeSection(cause, docsBaseUri, `${level}#`);
-    if (size(lines) + size(section) + size(legendLines) > limit) {
+    if (size(lines) + size(section) + size(pathLines) + size(legendLines) > limit) {
       omitted = causes.length - i;
       break;
     }
     lines.push(...section);
   }
   if (omitted > 0) lines.push(`_${countOf(omitted, "more cause")} left out to fit the comment: see the full report (\`--format json\`)._`, "");
+  lines.push(...pathLines);
   lines.push(...legendLines);
   lines.push(...acceptedSection(findings, docsBaseUri));
   return { lines, omitted };
