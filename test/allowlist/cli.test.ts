@@ -60,7 +60,7 @@ describe("bridgeguard endpoints --format azure-firewall-policy", () => {
     ["no policy name", ["--format", "azure-firewall-policy", "--source", VIP], /needs the firewall policy .*--policy-name/],
     ["a bad priority", ["--format", "pulumi", "--source", VIP, "--priority", "first"], /--priority: expected an integer from 100 to 65000/],
     ["a priority out of range", ["--format", "pulumi", "--source", VIP, "--priority", "70000"], /priority 70000/],
-    ["a bad DNS server", ["--format", "pulumi", "--source", VIP, "--dns-server", "dns.local"], /dnsServers "dns\.local"/],
+    ["a bad DNS server", ["--format", "pulumi", "--source", VIP, "--dns-server", "not a host"], /dnsServers "not a host"/],
     ["an unknown format", ["--format", "bicep"], /bicep/],
   ])("%s: exit 2, one line, nothing on stdout", (_name, args, pattern) => {
     const result = runCli(["endpoints", ...args]);

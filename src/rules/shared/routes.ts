@@ -63,8 +63,14 @@ export interface RouteGroup {
  */
 export function routesOfKind(entries: readonly DestinationRoute[], kind: RouteDecision["kind"], codeOf: (flow: BridgeFlow) => ErrorCode = (flow) => flow.code): RouteGroup[] {
   const groups = new Map<string, RouteGroup>();
+  // A host:port the catalog lists for two purposes (management.azure.com: ARM and identity) is reported
+  // once per route, under the code of its first purpose: one cause names each endpoint once.
+  const placed = new Set<string>();
   const add = (route: Route | undefined, entry: DestinationRoute, evidence: string[], undetermined: boolean, applianceIp?: string) => {
     for (const flow of entry.flows) {
+      const where = `${route ? `${route.name}|${route.addressPrefix}` : "(system)"}|${undetermined}|${flow.endpoint.host}|${flow.endpoint.port}`;
+      if (placed.has(where)) continue;
+      placed.add(where);
       const code = codeOf(flow);
       const key = `${route ? `${route.name}|${route.addressPrefix}` : "(system)"}|${undetermined}|${code}`;
       const group = groups.get(key) ?? { route, code, severity: flow.severity, hosts: [], endpoints: [], evidence: [], undetermined, applianceIp };
