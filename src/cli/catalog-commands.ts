@@ -62,7 +62,7 @@ function endpointRows(cloud: CloudName, all: boolean, timeServer: string | undef
     severity: e.severity,
     required: e.required,
     requirement: e.requirement.text,
-    note: [e.note, e.representatives?.length ? `probe representative: ${e.representatives.map((r) => r.host).join(", ")}` : undefined]
+    note: [e.note, e.representatives?.length ? `documented host under it (for probe --host-for): ${e.representatives.map((r) => r.host).join(", ")}` : undefined]
       .filter(Boolean)
       .join("; "),
     deploymentSpecific: false,

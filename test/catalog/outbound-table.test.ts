@@ -17,6 +17,8 @@ import {
 import { parseConfig } from "../../src/engine/config";
 import { bridgeFlows } from "../../src/analysis/flows";
 import { planTargets } from "../../src/probe/targets";
+import { wildcardHint } from "../../src/cli/probe";
+import type { ProbeObservations } from "../../src/model/observations";
 import { runCli } from "../cli/run-cli";
 
 const hosts = (cloud: CloudName, purpose: string, all = false) => catalogEndpoints(cloud, { all }).filter((e) => e.purpose === purpose).map((e) => e.host);
@@ -120,6 +122,18 @@ describe("catalog: the newest outbound table", () => {
     const cloudapp = plan.untested.find((o) => o.target.host === "*.cloudapp.azure.com");
     expect(cloudapp?.outcome).toMatchObject({ kind: "not-tested", reason: "wildcard-without-host" });
     expect(JSON.stringify(cloudapp?.outcome)).toContain("--host-for '*.cloudapp.azure.com=<host>'");
+    // The why names the host Microsoft's table documents under the wildcard, and the hint fills it in.
+    expect(cloudapp?.outcome.detail).toContain("names azsdiagprdwestusfrontend.westus.cloudapp.azure.com under it (Diagnostic log collection and Telemetry rows)");
+    const hint = wildcardHint({ endpoints: plan.untested } as unknown as ProbeObservations);
+    expect(hint).toContain("--host-for '*.cloudapp.azure.com=azsdiagprdwestusfrontend.westus.cloudapp.azure.com'");
+    expect(hint).toContain("--host-for '*.trafficmanager.net=edgesupprd.trafficmanager.net'");
+  });
+
+  it("the hint leaves the host to fill in where the table names none under the wildcard (US Government)", () => {
+    const plan = planTargets({ cloud: "AzureUSGovernment", hostFor: [], connectTo: [], proxyFor: () => undefined });
+    const hint = wildcardHint({ endpoints: plan.untested } as unknown as ProbeObservations);
+    expect(hint).toMatch(/--host-for '\*\.usgovtrafficmanager\.net=<host>\.usgovtrafficmanager\.net'/);
+    expect(hint).not.toContain("outbound table names");
   });
 
   it("representative hosts are documented hosts under the wildcard, never claimed for clouds whose rows name none", () => {

@@ -38,9 +38,9 @@ describe("bridgeguard endpoints", () => {
       for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
     }
     const narrow = runCli(["endpoints"], { env: { COLUMNS: "80" } }).stdout;
-    expect(narrow).toMatch(/^\*\.cloudapp\.azure\.com +HTTPS 443 +NetworkError +error\n +purpose: usage; required: yes; probe representative:\n +azsdiagprdwestusfrontend\.westus\.cloudapp\.azure\.com$/m);
+    expect(narrow).toMatch(/^\*\.cloudapp\.azure\.com +HTTPS 443 +NetworkError +error\n +purpose: usage; required: yes; documented host under it \(for probe\n +--host-for\): azsdiagprdwestusfrontend\.westus\.cloudapp\.azure\.com$/m);
     const wide = runCli(["endpoints"], { env: { COLUMNS: "250" } }).stdout;
-    expect(wide).toMatch(/^\*\.cloudapp\.azure\.com +HTTPS 443 +NetworkError +error +usage +yes +probe representative: azsdiagprdwestusfrontend\.westus\.cloudapp\.azure\.com$/m);
+    expect(wide).toMatch(/^\*\.cloudapp\.azure\.com +HTTPS 443 +NetworkError +error +usage +yes +documented host under it \(for probe --host-for\): azsdiagprdwestusfrontend\.westus\.cloudapp\.azure\.com$/m);
     // The CSV keeps every column apart, whatever the width.
     expect(runCli(["endpoints", "--format", "csv"], { env: { COLUMNS: "80" } }).stdout.split("\r\n")[0]).toBe("purpose,host,path,ports,code,severity,required,note");
   });
