@@ -122,10 +122,10 @@ function routeForPublicName(parsed: ParsedRoute[], host: string, serviceTags: re
     applying
       ? `${describeRoute(applying.route)} applies to ${host}${applying.tag ? ` (service tag ${applying.tag} contains it)` : " (it covers every public address)"}`
       : `no 0.0.0.0/0 route: Azure's system route sends ${host} to the Internet`,
-    ...differing.map((p) => `${describeRoute(p.route)} is more specific and may carry some of ${host}'s addresses (Microsoft does not publish them)`),
+    ...differing.map((p) => `${describeRoute(p.route)} is more specific and may carry some of the addresses of ${host} (Microsoft does not publish them)`),
     ...tooNarrow.map(
       (p) =>
-        `${describeRoute(p.route)} holds ${prefixSize(p.interval!)}, too few to carry ${host}: its unpublished addresses are reached through blocks of /${p.interval!.family === "ipv4" ? 24 : 48} or wider`,
+        `${describeRoute(p.route)} holds ${prefixSize(p.interval!)}, too few to carry ${host} (unpublished addresses, reached through blocks of /${p.interval!.family === "ipv4" ? 24 : 48} or wider)`,
     ),
   ];
   const uncertain = differing.length > 0 ? `more specific routes may carry part of ${host}: ${differing.map((p) => p.route.name).join(", ")}` : undefined;

@@ -39,13 +39,27 @@ describe("bridgeguard audit on the bundled examples", () => {
     expect(new Set(keys).size).toBe(keys.length);
     const causes = report.findings.filter((f) => f.cause !== undefined).map((f) => `${f.resource.urn}|${f.code}|${f.cause}`);
     expect(new Set(causes).size).toBe(causes.length);
-    // Each endpoint a deny breaks is reported once for that cause, whatever purposes the catalog lists it for.
-    // (BG401's undetermined route warnings still list management.azure.com:443 under two codes.)
-    const denies = report.findings.filter((f) => f.rule.id !== "BG401");
-    for (const cause of new Set(denies.map((f) => `${f.resource.urn}|${f.cause ?? f.rule.id}`))) {
-      const endpoints = denies.filter((f) => `${f.resource.urn}|${f.cause ?? f.rule.id}` === cause).flatMap((f) => f.endpoints.map((e) => `${e.host}:${e.port}`));
+    // Each endpoint a cause breaks (a deny or a route) is reported once for that cause, whatever purposes
+    // the catalog lists it for.
+    for (const cause of new Set(report.findings.map((f) => `${f.resource.urn}|${f.cause ?? f.rule.id}`))) {
+      const endpoints = report.findings
+        .filter((f) => `${f.resource.urn}|${f.cause ?? f.rule.id}` === cause)
+        .flatMap((f) => f.endpoints.map((e) => `${e.host}:${e.port}`));
       expect(new Set(endpoints).size, cause).toBe(endpoints.length);
     }
+    // A route's evidence names each route once, with the hosts it applies to, not once per host.
+    for (const f of report.findings.filter((x) => x.rule.id === "BG401")) {
+      const routes = f.evidence.map((line) => /^route "([^"]+)"/.exec(line)?.[1]).filter((r) => r !== undefined);
+      expect(new Set(routes).size, f.code).toBe(routes.length);
+    }
+  });
+
+  it("the pull-request comment for the misconfigured stamp fits in 200 lines", () => {
+    const result = runCli(["audit", misconfigured, "--config", exampleConfig, "--format", "markdown"]);
+    expect(result.status).toBe(1);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(200);
+    expect(result.stdout).toContain("### Causes");
   });
 
   it("names the rule that decided a denial and the resource that holds it", () => {

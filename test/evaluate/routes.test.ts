@@ -4,6 +4,7 @@ import { mayHoldNameAddresses, routeForDestination, type RouteKind } from "../..
 import type { FlowDestination } from "../../src/evaluate/types";
 import type { Route } from "../../src/model/resource";
 import { route } from "./fixtures";
+import { foldHosts } from "../../src/rules/shared/routes";
 
 const usage: FlowDestination = { kind: "fqdn", host: "*.trafficmanager.net", serviceTags: [] };
 const login: FlowDestination = { kind: "fqdn", host: "login.microsoftonline.com", serviceTags: ["AzureActiveDirectory"] };
@@ -148,7 +149,7 @@ describe("routeForDestination", () => {
 
   it("names the host routes it set aside as too narrow, with their size", () => {
     const decision = routeForDestination([route({ name: "drop", nextHopType: "None" }), route({ name: "dns", addressPrefix: "8.8.8.8/32" })], usage);
-    expect(decision.evidence).toContain('route "dns" (8.8.8.8/32 -> Internet) holds one address, too few to carry *.trafficmanager.net: its unpublished addresses are reached through blocks of /24 or wider');
+    expect(decision.evidence).toContain('route "dns" (8.8.8.8/32 -> Internet) holds one address, too few to carry *.trafficmanager.net (unpublished addresses, reached through blocks of /24 or wider)');
   });
 });
 
@@ -169,5 +170,21 @@ describe("mayHoldNameAddresses", () => {
     ["2001:db8::53/128", false],
   ])("%s: %s", (prefix, expected) => {
     expect(mayHoldNameAddresses(interval(prefix))).toBe(expected);
+  });
+});
+
+describe("foldHosts: one evidence line per route", () => {
+  it("folds lines that differ only in the host, keeps the others, and leaves a single host's line alone", () => {
+    const evidence = [
+      'route "default" (0.0.0.0/0 -> None) applies to a.example.com (it covers every public address)',
+      'route "default" (0.0.0.0/0 -> None) applies to *.b.example.com (it covers every public address)',
+      'route "onprem" (20.0.0.0/8 -> VirtualNetworkGateway) is more specific and may carry some of the addresses of a.example.com',
+      "note: something else",
+    ];
+    expect(foldHosts(evidence, ["a.example.com", "*.b.example.com"])).toEqual([
+      'route "default" (0.0.0.0/0 -> None) applies to a.example.com and *.b.example.com (it covers every public address)',
+      'route "onprem" (20.0.0.0/8 -> VirtualNetworkGateway) is more specific and may carry some of the addresses of a.example.com',
+      "note: something else",
+    ]);
   });
 });

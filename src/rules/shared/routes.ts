@@ -91,5 +91,26 @@ export function routesOfKind(entries: readonly DestinationRoute[], kind: RouteDe
       if (alternative.kind === kind) add(alternative.route, entry, decision.evidence, true, alternative.route.nextHopIpAddress);
     }
   }
-  return [...groups.values()];
+  return [...groups.values()].map((group) => ({ ...group, evidence: foldHosts(group.evidence, group.hosts) }));
+}
+
+/**
+ * One evidence line per route, not one per host: lines that differ only in the host they name (the same
+ * route applying to ten identity hosts) become one line naming the hosts, in their order.
+ */
+export function foldHosts(evidence: readonly string[], hosts: readonly string[]): string[] {
+  const byLength = [...hosts].sort((a, b) => b.length - a.length);
+  const templates = new Map<string, { line: string; hosts: string[] }>();
+  for (const line of evidence) {
+    const host = byLength.find((h) => line.includes(h));
+    const template = host === undefined ? line : line.split(host).join("\u0000");
+    const seen = templates.get(template);
+    if (!seen) templates.set(template, { line, hosts: host === undefined ? [] : [host] });
+    else if (host !== undefined && !seen.hosts.includes(host)) seen.hosts.push(host);
+  }
+  return [...templates.entries()].map(([template, { line, hosts: named }]) => (named.length <= 1 ? line : template.split("\u0000").join(listed(named))));
+}
+
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
