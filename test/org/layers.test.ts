@@ -24,8 +24,10 @@ const SRC = path.resolve(__dirname, "../../src");
  * not import each other.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  // What things are: resources, findings, observations, paths, errors; the build's version and docs paths.
-  ["model", "schemas", "version.ts", "project.ts", "peer.ts"],
+  // The package's own manifest: its version, and where it is published (both read from package.json).
+  ["version.ts"],
+  // What things are: resources, findings, observations, paths, errors; the docs paths.
+  ["model", "schemas", "project.ts", "peer.ts"],
   // Facts: the endpoint catalog, the clouds, the five error codes (data in model's shapes).
   ["catalog"],
   // Reading files into model (stack exports, ARM JSON, previews); bounded reads.
