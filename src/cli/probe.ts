@@ -13,6 +13,7 @@ import { parseConnectTo } from "../probe/connect-to";
 import { formatDuration } from "../model/observations";
 import { MAX_TIMER_MS, parseDuration } from "../probe/deadline";
 import { describeResolver, isDnsServer } from "../probe/dns";
+import { terminalWidth } from "./terminal";
 import type { ProbeObservations } from "../model/observations";
 import { hostPort } from "../model/observations";
 import { LiveStatus, progressLine, timeProgressLine } from "../probe/progress";
@@ -367,7 +368,7 @@ async function probeAction(given: ProbeOptions & { progress?: boolean }, setExit
   for (const notice of report.notices ?? []) io.stderr.write(stderrLine(`${notice.level}: ${redactText(notice.message, [...secrets])}`));
   const rendered = renderReport(options.format, report, probeRuleMetas(), {
     color: !options.output && shouldUseColor(io.stdout, io.env),
-    width: io.stdout.columns,
+    width: terminalWidth(io.stdout, io.env),
     failOn: judgement.failOn,
   });
   // Last line of defence: no proxy password or authorization value leaves the process.

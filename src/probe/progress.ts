@@ -119,7 +119,9 @@ export class LiveStatus {
     const elapsed = `${formatDuration(this.now() - this.#started)} of ${formatDuration(this.deadlineMs)}`;
     const waiting = [...this.#inFlight].map(([where, s]) => `${where} ${s.stage} ${formatDuration(this.now() - s.since)}`);
     const line = `  ... ${elapsed}: waiting on ${waiting.length} (${waiting.join(", ")})`;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    // A pseudo-terminal with no size set reports 0 columns: 80, as for a terminal that says nothing.
+    const columns = this.stream.columns !== undefined && this.stream.columns > 0 ? this.stream.columns : 80;
+    const width = Math.max(20, columns - 1);
     return printable(line.length > width ? `${line.slice(0, width - 3)}...` : line);
   }
 
