@@ -132,6 +132,8 @@ export interface ProbeEndpointResult {
   for: { host: string; purpose: string }[];
   /** The catalog wildcard it was chosen for. */
   wildcard?: string;
+  /** Where Microsoft's table names this host, when the probe took it for a wildcard no host was given for. */
+  representative?: string;
   outcome: "reachable" | "failed" | "not-tested";
   detail: string;
   ms: number;

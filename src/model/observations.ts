@@ -113,8 +113,14 @@ export interface ProbeTargetInfo {
   path: string;
   /** The catalog endpoints (with this port) this target stands for; a host may serve two purposes. */
   endpoints: CatalogEndpoint[];
-  /** The catalog wildcard it was chosen for (`--host-for`, `probe.hosts`). */
+  /** The catalog wildcard it was chosen for (`--host-for`, `probe.hosts`, or a documented representative). */
   wildcard?: string;
+  /**
+   * Set when no host was given for the wildcard and the probe took the host Microsoft's outbound table
+   * names under it in another row: that row. Such a host shows whether a name under the wildcard gets
+   * through; it is not the usage service itself.
+   */
+  representative?: string;
   /** Where `--connect-to` aimed it. */
   connectTo?: { host: string; port: number };
 }

@@ -16,6 +16,7 @@ function endpointResult(o: EndpointObservation): ProbeEndpointResult {
     protocol: target.protocol,
     for: target.endpoints.map((e) => ({ host: e.host, purpose: e.purpose })),
     ...(target.wildcard ? { wildcard: target.wildcard } : {}),
+    ...(target.representative ? { representative: target.representative } : {}),
     outcome: outcome.kind,
     detail: outcome.detail,
     ms: Math.round(o.ms),

@@ -1,8 +1,9 @@
 /**
  * From the catalog to what the probe connects to: each catalog endpoint and port becomes a concrete
  * `host:port` target (a wildcard through `--host-for` or `probe.hosts`), filtered by `--only` and
- * `--purpose`, aimed by `--connect-to`, routed through a proxy when one applies. A wildcard with no
- * concrete host is kept as "not tested, and why": it is never silently dropped, and never a pass.
+ * `--purpose`, aimed by `--connect-to`, routed through a proxy when one applies. A wildcard with no host
+ * given takes the host Microsoft's outbound table names under it in another row, marked as such; one with
+ * none is kept as "not tested, and why": it is never silently dropped, and never a pass.
  */
 import type { CloudName } from "../catalog/clouds";
 import { requiredEndpoints } from "../analysis/flows";
@@ -131,7 +132,10 @@ export function planTargets(options: TargetOptions): TargetPlan {
     for (const port of endpoint.ports) {
       if (port.protocol !== "https" && port.protocol !== "http") continue;
       const protocol = port.protocol;
-      const concrete = isWildcardHost(endpoint.host) ? options.hostFor.filter((h) => h.wildcard === endpoint.host).map((h) => h.host) : [endpoint.host];
+      const given = isWildcardHost(endpoint.host) ? options.hostFor.filter((h) => h.wildcard === endpoint.host).map((h) => h.host) : [endpoint.host];
+      // No host given for a wildcard: the host Microsoft's table documents under it, where there is one.
+      const representative = given.length === 0 ? endpoint.representatives?.[0] : undefined;
+      const concrete = representative ? [representative.host] : given;
       if (concrete.length === 0) {
         if (!selected(only, [endpoint.host], port.port)) continue;
         const key = hostPort(endpoint.host, port.port);
@@ -156,6 +160,7 @@ export function planTargets(options: TargetOptions): TargetPlan {
           path: endpoint.path ?? "/",
           endpoints: [endpoint],
           ...(isWildcardHost(endpoint.host) ? { wildcard: endpoint.host } : {}),
+          ...(representative ? { representative: representative.source } : {}),
           ...(aimed ? { connectTo: { host: aimed.host, port: aimed.port } } : {}),
           proxy: options.proxyFor(protocol, host, port.port),
         });

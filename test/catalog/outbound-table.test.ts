@@ -16,7 +16,7 @@ import {
 } from "../../src/catalog/endpoints";
 import { parseConfig } from "../../src/engine/config";
 import { bridgeFlows } from "../../src/analysis/flows";
-import { planTargets } from "../../src/probe/targets";
+import { notTestedWildcard, planTargets } from "../../src/probe/targets";
 import { wildcardHint } from "../../src/cli/probe";
 import type { ProbeObservations } from "../../src/model/observations";
 import { runCli } from "../cli/run-cli";
@@ -117,16 +117,20 @@ describe("catalog: the newest outbound table", () => {
     expect(() => parseConfig({ cloud: "AzureGermanCloud" }, "g.yaml")).toThrow(/retired/);
   });
 
-  it("the probe plans the cloudapp usage host too: not tested without a concrete host, and why", () => {
+  it("the probe plans the cloudapp usage host too: the host the table documents under it, marked as a representative", () => {
     const plan = planTargets({ cloud: "AzureCloud", hostFor: [], connectTo: [], proxyFor: () => undefined });
-    const cloudapp = plan.untested.find((o) => o.target.host === "*.cloudapp.azure.com");
-    expect(cloudapp?.outcome).toMatchObject({ kind: "not-tested", reason: "wildcard-without-host" });
-    expect(JSON.stringify(cloudapp?.outcome)).toContain("--host-for '*.cloudapp.azure.com=<host>'");
-    // The why names the host Microsoft's table documents under the wildcard, and the hint fills it in.
-    expect(cloudapp?.outcome.detail).toContain("names azsdiagprdwestusfrontend.westus.cloudapp.azure.com under it (Diagnostic log collection and Telemetry rows)");
-    const hint = wildcardHint({ endpoints: plan.untested } as unknown as ProbeObservations);
-    expect(hint).toContain("--host-for '*.cloudapp.azure.com=azsdiagprdwestusfrontend.westus.cloudapp.azure.com'");
-    expect(hint).toContain("--host-for '*.trafficmanager.net=edgesupprd.trafficmanager.net'");
+    expect(plan.untested.find((o) => o.target.host === "*.cloudapp.azure.com")).toBeUndefined();
+    const cloudapp = plan.targets.find((t) => t.wildcard === "*.cloudapp.azure.com");
+    expect(cloudapp).toMatchObject({ host: "azsdiagprdwestusfrontend.westus.cloudapp.azure.com", port: 443, representative: "Diagnostic log collection and Telemetry rows" });
+    // A host given for the wildcard wins over the representative.
+    const given = planTargets({ cloud: "AzureCloud", hostFor: [{ wildcard: "*.cloudapp.azure.com", host: "usage.westus.cloudapp.azure.com", source: "--host-for" }], connectTo: [], proxyFor: () => undefined });
+    const own = given.targets.find((t) => t.wildcard === "*.cloudapp.azure.com");
+    expect(own?.host).toBe("usage.westus.cloudapp.azure.com");
+    expect(own?.representative).toBeUndefined();
+    // Where no host was given and none is documented, the why names the --host-for to pass.
+    const detail = notTestedWildcard(catalogEndpoints("AzureCloud").find((e) => e.host === "*.cloudapp.azure.com")!, 443, "https").outcome.detail;
+    expect(detail).toContain("--host-for '*.cloudapp.azure.com=<host>'");
+    expect(detail).toContain("names azsdiagprdwestusfrontend.westus.cloudapp.azure.com under it (Diagnostic log collection and Telemetry rows)");
   });
 
   it("the hint leaves the host to fill in where the table names none under the wildcard (US Government)", () => {

@@ -474,13 +474,26 @@ describe("bridgeguard probe: time", () => {
 
 describe("bridgeguard probe: not tested is never a pass", () => {
   it("a wildcard without --host-for is reported as not tested, and why, with the endpoint's code", async () => {
-    const run = await probeCli(base("--only", USAGE_WILDCARD));
+    // US Government: Microsoft's table names no host under its usage wildcard, so there is no representative.
+    const run = await probeCli(base("--cloud", "AzureUSGovernment", "--only", "*.usgovtrafficmanager.net"));
     const findings = jsonReport(run).findings;
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ code: "NetworkError", rule: { id: "BG610", slug: "probe-not-tested" }, severity: "warning" });
-    expect(findings[0]!.message).toMatch(/was not tested: \*\.trafficmanager\.net is a wildcard/);
+    expect(findings[0]!.message).toMatch(/was not tested: \*\.usgovtrafficmanager\.net is a wildcard/);
     expect(findings[0]!.remediation).toMatch(/--host-for/);
     expect(jsonReport(run).summary.endpoints).toBe(0);
+  });
+
+  it("a wildcard with no host given is probed at the host Microsoft's table documents under it, named as a representative", async () => {
+    const refused = await closedPort();
+    const run = await probeCli(base("--only", USAGE_WILDCARD, "--connect-to", `edgesupprd.trafficmanager.net:443:127.0.0.1:${refused}`));
+    const report = jsonReport(run);
+    expect(report.findings.map((f) => f.rule.id)).toEqual(["BG602"]);
+    expect(report.findings[0]!.evidence.join("\n")).toContain(
+      "representative host tested for *.trafficmanager.net: edgesupprd.trafficmanager.net (Microsoft's outbound table names it, Remote support row; not the usage service itself",
+    );
+    const probed = (report as unknown as { probe: { endpoints: { host: string; wildcard?: string; representative?: string }[] } }).probe.endpoints;
+    expect(probed).toEqual([expect.objectContaining({ host: "edgesupprd.trafficmanager.net", wildcard: USAGE_WILDCARD, representative: "Remote support row" })]);
   });
 
   it("wildcard login endpoints carry LoginError when not tested", async () => {

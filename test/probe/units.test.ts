@@ -190,8 +190,11 @@ describe("planTargets", () => {
     const arm = targets.find((t) => t.host === "management.azure.com" && t.port === 443)!;
     expect(arm.endpoints.map((e) => e.purpose).sort()).toEqual(["identity", "registration"]);
     expect(targets.filter((t) => t.host === "login.microsoftonline.com").map((t) => t.port).sort()).toEqual([443, 80]);
-    // Wildcards without a concrete host are kept as not tested, with the reason.
-    expect(untested.map((u) => u.target.host)).toContain("*.trafficmanager.net");
+    // A wildcard with no host given takes the host Microsoft's table documents under it, marked as such.
+    expect(targets.find((t) => t.wildcard === "*.trafficmanager.net")).toMatchObject({ host: "edgesupprd.trafficmanager.net", representative: "Remote support row" });
+    // Wildcards with neither are kept as not tested, with the reason.
+    expect(untested.map((u) => u.target.host)).toContain("*.msauth.net");
+    expect(untested.map((u) => u.target.host)).not.toContain("*.trafficmanager.net");
     for (const u of untested) expect(u.outcome).toMatchObject({ kind: "not-tested", reason: "wildcard-without-host" });
   });
 
@@ -279,7 +282,7 @@ describe("classification: one table", () => {
 
   it("not tested stays a warning even when the configuration raises the rule", () => {
     const raised = { ...config, rules: { "probe-not-tested": { severity: "error" as const } } };
-    const plan = planTargets({ cloud: "AzureCloud", hostFor: [], connectTo: [], proxyFor: () => undefined, only: ["*.trafficmanager.net"] });
+    const plan = planTargets({ cloud: "AzureUSGovernment", hostFor: [], connectTo: [], proxyFor: () => undefined, only: ["*.usgovtrafficmanager.net"] });
     const { findings } = evaluate({ kind: "observations", observations: observations(plan.untested) }, raised);
     expect(findings.map((f) => [f.code, f.severity])).toEqual([["NetworkError", "warning"]]);
   });

@@ -35,7 +35,13 @@ export function observationEvidence(observation: EndpointObservation): string[] 
   if (observation.outcome.kind !== "reachable") {
     lines.push(observation.outcome.stage ? `${observation.outcome.stage}: ${observation.outcome.detail}` : observation.outcome.detail);
   }
-  if (target.wildcard && target.host !== target.wildcard) lines.push(`concrete host tested for ${target.wildcard}: ${target.host}`);
+  if (target.wildcard && target.host !== target.wildcard) {
+    lines.push(
+      target.representative
+        ? `representative host tested for ${target.wildcard}: ${target.host} (Microsoft's outbound table names it, ${target.representative}; not the usage service itself: --host-for '${target.wildcard}=<host>' tests the host your deployment uses)`
+        : `concrete host tested for ${target.wildcard}: ${target.host}`,
+    );
+  }
   if (target.connectTo) {
     lines.push(`aimed by --connect-to at ${hostPort(target.connectTo.host, target.connectTo.port)} (SNI, certificate name and Host stay ${target.host})`);
   }
