@@ -163,22 +163,16 @@ export function probeFailure(observations: ProbeObservations, dnsServers: readon
 
 /**
  * For the wildcard endpoints left untested, the exact options that would test them: one `--host-for` per
- * wildcard. Where Microsoft's outbound table names a host under the wildcard in another row (the catalog's
- * representatives), that host is filled in: it shows whether a name under the wildcard gets through, though
- * it is not the usage service itself (Microsoft publishes no usage host name). Elsewhere the host is left for
- * the user to fill in (a name under the wildcard the deployment really uses).
+ * wildcard, the concrete host to be filled in (a name under the wildcard the deployment really uses). A
+ * wildcard under which Microsoft's table names a host is never here: the probe tests that representative.
  */
 export function wildcardHint(observations: ProbeObservations): string | undefined {
-  const untested = observations.endpoints.filter((o) => o.outcome.kind === "not-tested" && o.outcome.reason === "wildcard-without-host");
-  const wildcards = [...new Set(untested.map((o) => o.target.host))].sort();
+  const wildcards = [
+    ...new Set(observations.endpoints.filter((o) => o.outcome.kind === "not-tested" && o.outcome.reason === "wildcard-without-host").map((o) => o.target.host)),
+  ].sort();
   if (wildcards.length === 0) return undefined;
-  const documented = (w: string): string | undefined =>
-    untested.flatMap((o) => o.target.endpoints).find((e) => e.host === w && e.representatives?.length)?.representatives?.[0]?.host;
-  const flags = wildcards.map((w) => `--host-for '${w}=${documented(w) ?? `<host>.${w.slice(2)}`}'`).join(" ");
-  const named = wildcards.some((w) => documented(w) !== undefined)
-    ? " (a filled-in host is one Microsoft's outbound table names under the wildcard: it shows whether such a name gets through; the host your usage gateway resolves to tests the service itself)"
-    : "";
-  return `${wildcards.length} wildcard endpoint${wildcards.length === 1 ? " was" : "s were"} not tested (BG610); to test ${wildcards.length === 1 ? "it" : "them"}, name a host under each: ${flags}${named}`;
+  const flags = wildcards.map((w) => `--host-for '${w}=<host>.${w.slice(2)}'`).join(" ");
+  return `${wildcards.length} wildcard endpoint${wildcards.length === 1 ? " was" : "s were"} not tested (BG610); to test ${wildcards.length === 1 ? "it" : "them"}, name a host under each: ${flags}`;
 }
 
 const NOT_TESTED_WORDS: Record<string, string> = {

@@ -99,19 +99,13 @@ function selected(only: OnlyEntry[] | undefined, names: readonly string[], port:
   return hit;
 }
 
-/** Where Microsoft's table names a host under the wildcard (another row), that host, as a suggestion. */
-function documentedUnder(endpoint: CatalogEndpoint): string {
-  const r = endpoint.representatives?.[0];
-  return r ? `; Microsoft's table names ${r.host} under it (${r.source}), which shows whether such a name gets through` : "";
-}
-
 export function notTestedWildcard(endpoint: CatalogEndpoint, port: number, protocol: "https" | "http"): EndpointObservation {
   return {
     target: { host: endpoint.host, port, protocol, path: endpoint.path ?? "/", endpoints: [endpoint], wildcard: endpoint.host },
     outcome: {
       kind: "not-tested",
       reason: "wildcard-without-host",
-      detail: `${endpoint.host} is a wildcard: the probe needs a concrete host name under it (--host-for '${endpoint.host}=<host>' or probe.hosts in the config)${documentedUnder(endpoint)}`,
+      detail: `${endpoint.host} is a wildcard: the probe needs a concrete host name under it (--host-for '${endpoint.host}=<host>' or probe.hosts in the config)`,
     },
     stages: [],
     ms: 0,
