@@ -10,6 +10,8 @@ import { UserError } from "../model/errors";
 import { inputName } from "../input/json";
 import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDetails } from "../report";
 import { auditRuleMetas } from "../rules";
+import type { RuleMeta } from "../rules/types";
+import type { Report } from "../model/finding";
 import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
 import { auditBackend } from "./backend-audit";
 import { resolveConfigFile, type ConfigFlag } from "./config-file";
@@ -18,7 +20,7 @@ import { expandInputs } from "./inputs";
 import { adoPipeline } from "./ado-pipeline";
 import { DEFAULT_COLUMNS, terminalWidth } from "./terminal";
 import { cloudOption, docsUrlOption, maxInputSizeOption } from "./options";
-import { formatTargetsOption, reportTargets, writeReports, type FormatSpec } from "./output";
+import { formatTargetsOption, reportTargets, writeReports, type FormatSpec, type ReportTarget } from "./output";
 import { stderrLine } from "../model/terminal-safe";
 import { fileShardIdentity, inShard, parseShard, type Shard } from "./shard";
 import { writeFileAtomic } from "./write-file";
@@ -97,6 +99,28 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
 
 function stderr(line: string): void {
   process.stderr.write(stderrLine(line));
+}
+
+/** The report options an audit's report is rendered with: the audit's, and merge's of shard reports. */
+export interface AuditRenderOptions {
+  quiet?: boolean;
+  docsUrl?: string;
+  sourceRoot?: string;
+}
+
+/** Writes an audit report in every format asked for: files first, then standard output (coloured, wrapped to the terminal). */
+export function writeAuditReports(targets: readonly ReportTarget<OutputFormat>[], report: Report, rules: readonly RuleMeta[], failOn: FailOn, options: AuditRenderOptions): void {
+  writeReports(targets, (format, toStdout) =>
+    renderReport(format, report, rules, {
+      color: toStdout && shouldUseColor(process.stdout, process.env),
+      width: toStdout ? terminalWidth(process.stdout, process.env) : DEFAULT_COLUMNS,
+      quiet: options.quiet,
+      failOn,
+      docsBaseUri: options.docsUrl,
+      ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),
+      ...(format === "sarif" ? { automationDetails: sarifAutomationDetails("bridgeguard/audit/") } : {}),
+    }),
+  );
 }
 
 /** `automationDetails` of a SARIF report: the Azure DevOps pipeline's identity in one, else `category`. */
@@ -188,17 +212,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   // A sharded report always lists its stacks, none included: merge tells an audit report by them.
   if (options.shard) Object.assign(report, { stacks: report.stacks ?? [], shard: options.shard });
   if (emptyShard && !options.quiet) stderr(`shard ${options.shard!.index}/${options.shard!.count} holds none of the inputs: an empty report`);
-  writeReports(targets, (format, toStdout) =>
-    renderReport(format, report, rules, {
-      color: toStdout && shouldUseColor(process.stdout, process.env),
-      width: toStdout ? terminalWidth(process.stdout, process.env) : DEFAULT_COLUMNS,
-      quiet: options.quiet,
-      failOn,
-      docsBaseUri: options.docsUrl,
-      ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),
-      ...(format === "sarif" ? { automationDetails: sarifAutomationDetails("bridgeguard/audit/") } : {}),
-    }),
-  );
+  writeAuditReports(targets, report, rules, failOn, options);
   if (baselineError) stderr(baselineError);
 
   if (judgement.failed.length > 0 || baselineError) return EXIT_INPUT;

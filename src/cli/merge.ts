@@ -10,15 +10,14 @@ import { loadConfig } from "../engine/config";
 import { FAIL_ON, gateFails } from "../engine/gate";
 import { isRuleEnabled } from "../engine/run";
 import { readJsonFile } from "../input/json";
-import { renderReport, shouldUseColor, type OutputFormat } from "../report";
+import type { OutputFormat } from "../report";
 import { mergeReports, parseReport, withBaseline } from "../report/merge";
 import { auditRuleMetas } from "../rules";
-import { sarifAutomationDetails } from "./audit";
+import { writeAuditReports } from "./audit";
 import { resolveConfigFile, type ConfigFlag } from "./config-file";
 import { checkOutputsAreNotInputs, type NamedInput, type NamedOutput } from "./file-identity";
 import { docsUrlOption, maxInputSizeOption } from "./options";
-import { formatTargetsOption, reportTargets, writeReports, type FormatSpec } from "./output";
-import { DEFAULT_COLUMNS, terminalWidth } from "./terminal";
+import { formatTargetsOption, reportTargets, type FormatSpec } from "./output";
 import { stderrLine } from "../model/terminal-safe";
 import { writeFileAtomic } from "./write-file";
 
@@ -91,17 +90,7 @@ function runMerge(files: string[], options: MergeOptions): number {
 
   const failOn: FailOn = options.failOn ?? config.failOn ?? "error";
   const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
-  writeReports(targets, (format, toStdout) =>
-    renderReport(format, report, rules, {
-      color: toStdout && shouldUseColor(process.stdout, process.env),
-      width: toStdout ? terminalWidth(process.stdout, process.env) : DEFAULT_COLUMNS,
-      quiet: options.quiet,
-      failOn,
-      docsBaseUri: options.docsUrl,
-      ...(options.sourceRoot !== undefined ? { sourceRoot: options.sourceRoot } : {}),
-      ...(format === "sarif" ? { automationDetails: sarifAutomationDetails("bridgeguard/audit/") } : {}),
-    }),
-  );
+  writeAuditReports(targets, report, rules, failOn, options);
   if (baselineError) stderr(baselineError);
   if (failed.length > 0 || baselineError) return 2;
   if (options.softFail) return 0;
