@@ -7,13 +7,10 @@
  * and an SNTP server that never answer. Each run must finish within its deadline plus a small slack
  * (a stage deadline bounds a whole stage, not the time between two bytes) and classify what it saw.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/finding";
 import { jsonReport, probeCli, type ProbeRun } from "../probe/helpers/cli";
-import { cleanupPki, createCa, issueLeaf, type TestCa, type TestLeaf } from "../probe/helpers/pki";
+import { useFilePki } from "../probe/helpers/file-pki";
 import { closeAll, startSilentUdp } from "../probe/helpers/servers";
 import { closeHostile, startDripHandshake, startDripHttps, startDripProxy, startSilentProxy, startStalledHandshake } from "./servers";
 
@@ -25,31 +22,15 @@ const LOGIN = "login.microsoftonline.com";
 const STAGE_MS = 700;
 const SLACK_MS = 2000;
 
-let dir: string;
-let ca: TestCa;
-let caFile: string;
-let usageLeaf: TestLeaf;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-deadlines-"));
-  ca = await createCa("bridgeguard Deadline Test CA");
-  caFile = path.join(dir, "ca.pem");
-  fs.writeFileSync(caFile, ca.certPem);
-  usageLeaf = await issueLeaf(ca, [USAGE]);
-});
+const pki = useFilePki("Deadline", USAGE);
 
 afterEach(async () => {
   await closeHostile();
   await closeAll();
 });
 
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-  cleanupPki();
-});
-
 function base(...extra: string[]): string[] {
-  return ["--ca-file", caFile, "--stage-timeout", `${STAGE_MS}ms`, "--timeout", "8s", "--format", "json", ...extra];
+  return ["--ca-file", pki.caFile, "--stage-timeout", `${STAGE_MS}ms`, "--timeout", "8s", "--format", "json", ...extra];
 }
 
 const usageAt = (port: number) => ["--host-for", `${USAGE_WILDCARD}=${USAGE}`, "--only", `${USAGE}:443`, "--connect-to", `${USAGE}:443:127.0.0.1:${port}`];
@@ -68,7 +49,7 @@ function expectWithin(run: ProbeRun, stages = 1): void {
 
 describe("a server that answers one byte a second costs one stage deadline", () => {
   it("HTTP answer dripped after a good handshake -> RequestTimedOut BG604 at the http stage", async () => {
-    const server = await startDripHttps(usageLeaf);
+    const server = await startDripHttps(pki.leaf);
     const run = await probeCli(base(...usageAt(server.port)));
     expectWithin(run);
     const finding = theFinding(run);
@@ -152,7 +133,7 @@ describe("silent UDP servers cost one stage deadline", () => {
 
 describe("everything misbehaving at once", () => {
   it("all endpoints probed concurrently: the whole run ends at --timeout plus slack, each endpoint classified", async () => {
-    const dripHttps = await startDripHttps(usageLeaf);
+    const dripHttps = await startDripHttps(pki.leaf);
     const dripHandshake = await startDripHandshake();
     const stalled = await startStalledHandshake();
     const dns = await startSilentUdp();
@@ -160,7 +141,7 @@ describe("everything misbehaving at once", () => {
     const started = Date.now();
     const run = await probeCli([
       "--ca-file",
-      caFile,
+      pki.caFile,
       "--format",
       "json",
       // Stage deadlines longer than the run: the whole-run deadline must cut every one of them.

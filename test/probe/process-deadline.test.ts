@@ -9,11 +9,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as dgram from "node:dgram";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { closeHostile, startDripHttps, startSilentProxy, startStalledHandshake } from "../hostile/servers";
-import { cleanupPki, createCa, issueLeaf, type TestCa, type TestLeaf } from "./helpers/pki";
+import { useFilePki } from "./helpers/file-pki";
 import { closeAll, startSilentUdp } from "./helpers/servers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -51,27 +50,11 @@ function spawnTimed(command: string, args: string[], killAfterMs = 60_000): Prom
 
 const cli = (args: string[]) => spawnTimed(process.execPath, [BIN, "probe", ...args]);
 
-let dir: string;
-let ca: TestCa;
-let caFile: string;
-let usageLeaf: TestLeaf;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-process-deadline-"));
-  ca = await createCa("bridgeguard Process Deadline Test CA");
-  caFile = path.join(dir, "ca.pem");
-  fs.writeFileSync(caFile, ca.certPem);
-  usageLeaf = await issueLeaf(ca, [USAGE]);
-});
+const pki = useFilePki("Process Deadline", USAGE);
 
 afterEach(async () => {
   await closeHostile();
   await closeAll();
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-  cleanupPki();
 });
 
 describe("the process exits by --timeout plus a second", () => {
@@ -86,13 +69,13 @@ describe("the process exits by --timeout plus a second", () => {
   });
 
   it("servers that stall, drip and never answer, with stage deadlines longer than the run: exit 3, in time", async () => {
-    const drip = await startDripHttps(usageLeaf);
+    const drip = await startDripHttps(pki.leaf);
     const stalled = await startStalledHandshake();
     const proxy = await startSilentProxy();
     const sntp = await startSilentUdp();
     const run = await cli([
       "--ca-file",
-      caFile,
+      pki.caFile,
       "--format",
       "json",
       "--timeout",
@@ -142,7 +125,7 @@ describe("the process exits by --timeout plus a second", () => {
       socket.once("error", reject);
       socket.bind(53, address, () => resolve());
     });
-    const resolvConf = path.join(dir, "resolv.conf");
+    const resolvConf = path.join(pki.dir, "resolv.conf");
     fs.writeFileSync(resolvConf, `nameserver ${address}\noptions timeout:5 attempts:2\n`);
     try {
       const run = await spawnTimed("unshare", [

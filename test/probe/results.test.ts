@@ -3,49 +3,30 @@
  * the address connected to, what DNS answered, the certificate's issuer and SHA-256, the answer. Against a
  * real TLS service and a dns2 DNS server on 127.0.0.1; the report is checked against the published schema.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import reportSchema from "../../src/schemas/report.schema.json";
 import { jsonReport, probeCli } from "./helpers/cli";
-import { cleanupPki, createCa, issueLeaf, type TestCa, type TestLeaf } from "./helpers/pki";
+import { useFilePki } from "./helpers/file-pki";
 import { closeAll, startDns, startSntp, startTlsServer } from "./helpers/servers";
 
 const USAGE = "usage.trafficmanager.net";
 
-let dir: string;
-let ca: TestCa;
-let caFile: string;
-let leaf: TestLeaf;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-results-"));
-  ca = await createCa("bridgeguard Results Test CA");
-  caFile = path.join(dir, "ca.pem");
-  fs.writeFileSync(caFile, ca.certPem);
-  leaf = await issueLeaf(ca, [USAGE]);
-});
+const pki = useFilePki("Results", USAGE);
 
 afterEach(async () => {
   await closeAll();
 });
 
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-  cleanupPki();
-});
-
 describe("per-endpoint results in the JSON report", () => {
   it("a run where everything passes still carries stages, timings, addresses and the certificate", async () => {
-    const server = await startTlsServer({ leaf, status: 200 });
+    const server = await startTlsServer({ leaf: pki.leaf, status: 200 });
     const dns = await startDns({ [USAGE]: "127.0.0.1" });
     const sntp = await startSntp(1500);
     const run = await probeCli([
       "--ca-file",
-      caFile,
+      pki.caFile,
       "--format",
       "json",
       "--stage-timeout",
@@ -82,7 +63,7 @@ describe("per-endpoint results in the JSON report", () => {
       outcome: "reachable",
       address: `127.0.0.1:${server.port}`,
       dns: { name: USAGE, addresses: ["127.0.0.1"], total: 1 },
-      tls: { chainVerified: true, nameMatches: true, issuer: ca.name, sha256: leaf.sha256, subject: `CN=${USAGE}` },
+      tls: { chainVerified: true, nameMatches: true, issuer: pki.ca.name, sha256: pki.leaf.sha256, subject: `CN=${USAGE}` },
       http: { status: 200 },
     });
     expect(endpoint!.stages.map((s) => `${s.stage} ${s.status}`)).toEqual(["dns ok", "tcp ok", "tls ok", "http ok"]);

@@ -6,43 +6,25 @@
  * a `100 Continue` followed by silence, and a DNS answer with 4,000 addresses (the evidence stays small).
  */
 import * as dgram from "node:dgram";
-import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/model/finding";
 import { jsonReport, probeCli, type ProbeRun } from "./helpers/cli";
-import { cleanupPki, createCa, issueLeaf, type TestCa, type TestLeaf } from "./helpers/pki";
+import { issueLeaf } from "./helpers/pki";
+import { useFilePki } from "./helpers/file-pki";
 import { closeAll, closedPort, listen, startHttpServer, startSntp, startTlsServer } from "./helpers/servers";
 
 const LOGIN = "login.microsoftonline.com";
 const USAGE = "usage.trafficmanager.net";
 
-let dir: string;
-let ca: TestCa;
-let caFile: string;
-let usageLeaf: TestLeaf;
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "bridgeguard-wrong-passes-"));
-  ca = await createCa("bridgeguard Wrong Passes Test CA");
-  caFile = path.join(dir, "ca.pem");
-  fs.writeFileSync(caFile, ca.certPem);
-  usageLeaf = await issueLeaf(ca, [USAGE]);
-});
+const pki = useFilePki("Wrong Passes", USAGE);
 
 afterEach(async () => {
   await closeAll();
 });
 
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-  cleanupPki();
-});
-
 function base(...extra: string[]): string[] {
-  return ["--ca-file", caFile, "--stage-timeout", "1500ms", "--timeout", "10s", "--format", "json", ...extra];
+  return ["--ca-file", pki.caFile, "--stage-timeout", "1500ms", "--timeout", "10s", "--format", "json", ...extra];
 }
 
 const usageAt = (port: number) => ["--host-for", `*.trafficmanager.net=${USAGE}`, "--only", `${USAGE}:443`, "--connect-to", `${USAGE}:443:127.0.0.1:${port}`];
@@ -90,7 +72,7 @@ describe("TLS that never starts is a definite failure, not a BG606 warning", () 
 
   it("a 100 KB certificate -> CertificateValidationError BG605 error", async () => {
     const names = [USAGE, ...Array.from({ length: 4500 }, (_, i) => `pad-${String(i).padStart(5, "0")}.example.invalid`)];
-    const big = await issueLeaf(ca, names);
+    const big = await issueLeaf(pki.ca, names);
     expect(big.certPem.length).toBeGreaterThan(100_000);
     const server = await startTlsServer({ leaf: big });
     const run = await probeCli(base(...usageAt(server.port)));
@@ -103,7 +85,7 @@ describe("TLS that never starts is a definite failure, not a BG606 warning", () 
   // 1,000 certificates (about 500 KB) fail as 10,000 do (over OpenSSL's 100 KiB): 10,000 cost the server
   // 10 s of setup on a 2-core machine, too much for every run of the suite.
   it("a 1,000-certificate chain -> CertificateValidationError BG605 error", async () => {
-    const chain = { ...usageLeaf, certPem: usageLeaf.certPem + ca.certPem.repeat(1_000) };
+    const chain = { ...pki.leaf, certPem: pki.leaf.certPem + pki.ca.certPem.repeat(1_000) };
     const server = await startTlsServer({ leaf: chain });
     const run = await probeCli(base(...usageAt(server.port)));
     const finding = theFinding(run);
@@ -114,7 +96,7 @@ describe("TLS that never starts is a definite failure, not a BG606 warning", () 
 
 describe("an interim HTTP answer is not an answer", () => {
   it("100 Continue, then silence -> RequestTimedOut BG604 at the http stage", async () => {
-    const server = await startTlsServer({ leaf: usageLeaf, behaviour: "continue-then-silent" });
+    const server = await startTlsServer({ leaf: pki.leaf, behaviour: "continue-then-silent" });
     const run = await probeCli(base(...usageAt(server.port)));
     const finding = theFinding(run);
     expect(finding).toMatchObject({ code: "RequestTimedOut", rule: { id: "BG604" }, severity: "error" });
