@@ -31,7 +31,8 @@ process.on("uncaughtException", (err) => {
   process.exit(2);
 });
 
-require("../dist/cli/main.js").main(process.argv).then(
+// The bundled CLI with its code cache (dist/cli/load-bundle.js says why), or dist/cli as tsc built it.
+require("../dist/cli/load-bundle.js").runCli(process.argv).then(
   (code) => { process.exitCode = code; },
   (err) => {
     // Last line of defence: an internal error is a bug, reported in one line without a stack.

@@ -1,7 +1,6 @@
 /*
- * Start-up: this module loads only what every run needs. The commands (and the engine, the formatters,
- * the schemas and the YAML parser behind them) are required when the program is built, so that
- * `--version` answers without loading them.
+ * The command line's program. bin/bridgeguard.js runs it through load-bundle.ts, which answers `--version`
+ * alone without loading it and otherwise loads the bundle the build makes of this module.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -62,13 +61,6 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
 /** Runs the CLI; resolves to the exit code. Never throws for bad input: that is a one-line message and 2. */
 export async function main(argv: readonly string[]): Promise<number> {
-  // `--version` alone needs none of the commands: answer it as commander would (the version and a newline
-  // on stdout, exit 0) without loading them.
-  const args = argv.slice(2);
-  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-    process.stdout.write(`${TOOL_VERSION}\n`);
-    return EXIT.ok;
-  }
   let exitCode: number = EXIT.ok;
   const program = buildProgram((code) => {
     exitCode = code;
