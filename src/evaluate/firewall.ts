@@ -59,7 +59,9 @@ type Layer = "network" | "application";
 /** A filter collection in its place in the processing order. */
 interface PlacedCollection {
   collection: RuleCollection;
-  where: Omit<DecidingRule, "rule" | "action" | "isDefault">;
+  where: Omit<DecidingRule, "rule" | "action" | "isDefault" | "layer" | "path">;
+  /** The collection's property path in `where.resource` (`ruleCollections[2]`), for `DecidingRule.path`. */
+  path: string;
   label: string;
   ties: (layer: Layer) => Tie[];
   /** The policy can terminate TLS (Premium, with a CA certificate in `transportSecurity`). */
@@ -278,6 +280,7 @@ function placePolicyCollections(chain: readonly PolicyWithGroups[], unknown: Unk
           collection: collection.name,
           collectionPriority: collection.priority,
         },
+        path: `ruleCollections[${group.ruleCollections.indexOf(collection)}]`,
         label: `${prefix}rule collection group "${groupName}" (${priorityText(group.priority)}) > ${collectionLabel(collection)}`,
         ties: (layer) => [
           { key: `${layer}/${policyName}/groups@${group.priority}`, what: "rule collection group", unit: groupName, priority: group.priority },
@@ -301,6 +304,7 @@ function placeClassicCollections(firewall: AzureFirewall, unknown: UnknownPlace)
     byPriority(collections.filter(isFilter), unknown).map((collection): PlacedCollection => ({
       collection,
       where: { resource: firewall.ref, collection: collection.name, collectionPriority: collection.priority },
+      path: `${kind}RuleCollections[${collections.indexOf(collection)}]`,
       label: `${kind} rule ${collectionLabel(collection)}`,
       ties: () => [{ key: `${kind}/collections@${collection.priority}`, what: `${kind} rule collection`, unit: collection.name, priority: collection.priority }],
       canInspectTls: false, // classic application rules cannot terminate TLS
@@ -366,7 +370,8 @@ class RuleCandidate implements Candidate {
   }
 
   get decidedBy(): DecidingRule {
-    return { ...this.placed.where, rule: this.rule.name, action: this.placed.collection.action };
+    const { placed, rule } = this;
+    return { ...placed.where, rule: rule.name, action: placed.collection.action, layer: this.layer, path: `${placed.path}.rules[${placed.collection.rules.indexOf(rule)}]` };
   }
 
   get ties(): Tie[] {

@@ -13,6 +13,7 @@ import {
   type Resource,
   type ResourceRef,
   type ResourceSet,
+  type RuleCollection,
   type RuleCollectionGroup,
   type SecurityRule,
 } from "../model/resource";
@@ -27,6 +28,8 @@ export type EgressGateKind = PathGateKind;
 export interface EgressGate {
   /** The gate's own resource: the firewall, the unattached policy, the NSG. */
   ref: ResourceRef;
+  /** The gate resource's ARM id, when the input gives one (a fix names the resource by it). */
+  armId?: string;
   kind: EgressGateKind;
   /** For messages: `Azure Firewall hub-fw (policy hub-policy)`. */
   label: string;
@@ -50,6 +53,8 @@ export interface EgressGate {
   policies?: readonly PolicyWithGroups[];
   /** NSG only: its outbound and inbound rules as the evaluator joined them (inline and standalone). */
   securityRules?: readonly SecurityRule[];
+  /** A classic firewall (rules on the firewall, no policy) only: the collections it evaluates, where fixes go. */
+  classicCollections?: { network: readonly RuleCollection[]; application: readonly RuleCollection[] };
 }
 
 // ---- joining resources ------------------------------------------------------------------------------
@@ -314,7 +319,7 @@ function policyGateParts(set: ResourceSet, leaf: FirewallPolicy, options: Firewa
 }
 
 function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: GateOptions): EgressGate {
-  const base = { ref: firewall.ref, kind: "azureFirewall" as const, privateIpAddresses: firewall.privateIpAddresses };
+  const base = { ref: firewall.ref, ...(firewall.armId !== undefined ? { armId: firewall.armId } : {}), kind: "azureFirewall" as const, privateIpAddresses: firewall.privateIpAddresses };
   const name = azureName(firewall);
   const doubt = resolverDoubt(firewall, gateOptions.dnsServers);
   const options: FirewallEvaluationOptions = doubt !== undefined ? { resolverDoubt: doubt } : {};
@@ -330,6 +335,7 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: Ga
         ref: firewall.ref,
         whitelist: "additionalProperties",
       },
+      classicCollections: { network: firewall.networkRuleCollections, application: firewall.applicationRuleCollections },
     };
   }
   const policy = findPolicy(set, firewall.firewallPolicyId);
@@ -362,6 +368,7 @@ function policyGate(set: ResourceSet, policy: FirewallPolicy): EgressGate {
   const parts = policyGateParts(set, policy);
   return {
     ref: policy.ref,
+    ...(policy.armId !== undefined ? { armId: policy.armId } : {}),
     kind: "firewallPolicy",
     label: `Firewall ${parts.description} (not attached to a firewall in the stack)`,
     evaluate: guardUnknowns(parts.resources, parts.evaluate),
@@ -379,6 +386,7 @@ function nsgGate(set: ResourceSet, nsg: NetworkSecurityGroup): EgressGate {
   const rules = [...nsg.securityRules, ...standalone.map((r) => r.rule)];
   return {
     ref: nsg.ref,
+    ...(nsg.armId !== undefined ? { armId: nsg.armId } : {}),
     kind: "networkSecurityGroup",
     label: `NSG ${azureName(nsg)}`,
     securityRules: rules,

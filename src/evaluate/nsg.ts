@@ -69,6 +69,7 @@ class SecurityRuleCandidate implements Candidate {
 
   constructor(
     private readonly nsg: ResourceRef,
+    private readonly rules: readonly SecurityRule[],
     private readonly rule: SecurityRule,
     readonly match: Match,
     private readonly ruleOwner: (rule: SecurityRule) => ResourceRef,
@@ -82,7 +83,10 @@ class SecurityRuleCandidate implements Candidate {
 
   get decidedBy(): DecidingRule {
     const { nsg, rule } = this;
-    return { resource: rule.isDefault ? nsg : this.ruleOwner(rule), priority: rule.priority, rule: rule.name, action: rule.access, isDefault: rule.isDefault };
+    const resource = rule.isDefault ? nsg : this.ruleOwner(rule);
+    // The NSG's own rules come first in `rules`, in the order of its `securityRules`.
+    const path = !rule.isDefault && resource.urn === nsg.urn ? { path: `securityRules[${this.rules.indexOf(rule)}]` } : {};
+    return { resource, priority: rule.priority, rule: rule.name, action: rule.access, isDefault: rule.isDefault, ...path };
   }
 }
 
@@ -109,8 +113,8 @@ function ruleLabel(nsgName: string, rule: SecurityRule): string {
 }
 
 /**
- * Evaluate the outbound rules of one NSG (inline rules plus standalone `SecurityRule` resources, joined
- * by the caller). Rules Azure adds itself are taken from `NSG_DEFAULT_OUTBOUND_RULES`, so copies of them
+ * Evaluate the outbound rules of one NSG (its inline rules, in order, then standalone `SecurityRule`
+ * resources, joined by the caller: a deciding inline rule's `path` is its index here). Rules Azure adds itself are taken from `NSG_DEFAULT_OUTBOUND_RULES`, so copies of them
  * in `rules` (ARM's `defaultSecurityRules`) are ignored. `ruleOwner` names the resource holding a rule
  * (a standalone SecurityRule), default: the NSG.
  */
@@ -125,7 +129,7 @@ export function evaluateNsgOutbound(
     const match = matchSecurityRule(rule, flow);
     // A plain "no" can neither decide nor leave doubt (NSG rules never tie): only its notes matter.
     if (match.result === "no" && !match.notes?.length) continue;
-    candidates.push(new SecurityRuleCandidate(nsg, rule, match, ruleOwner));
+    candidates.push(new SecurityRuleCandidate(nsg, rules, rule, match, ruleOwner));
   }
   // DenyAllOutBound matches everything; this fallback only keeps the walk total.
   const fallback: Fallback = {

@@ -51,6 +51,15 @@ export interface DecidingRule {
   priority?: number;
   rule?: string;
   action?: string;
+  /** Azure Firewall only: whether a network or an application rule decided (network rules are processed first). */
+  layer?: "network" | "application";
+  /**
+   * Where the deciding rule sits in `resource`, as a property path of the model: `ruleCollections[0].rules[2]`
+   * (a rule collection group), `networkRuleCollections[1].rules[0]` (a classic firewall), `securityRules[3]`
+   * (an NSG's own rule). Absent for defaults and for a standalone SecurityRule (the rule is the resource).
+   * The fix planner reads it instead of looking the rule up by name.
+   */
+  path?: string;
   /** True when no rule matched and the gate's default decided (Azure Firewall default deny, NSG DenyAllOutBound). */
   isDefault?: boolean;
 }

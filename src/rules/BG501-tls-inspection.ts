@@ -1,5 +1,5 @@
 import { analyzeEgress } from "../analysis/egress";
-import { terminateTlsFix } from "./shared/fixes";
+import { terminateTlsFix } from "../fixes/terminate-tls";
 import { causeEvidence, causeOf, endpointsOf, endpointsPhrase, groupByCause } from "./shared/reachability";
 import type { StackRule, Violation } from "./types";
 
@@ -32,7 +32,7 @@ export const tlsInspection: StackRule = {
         evidence: causeEvidence(results),
         severity: results[0]!.flow.severity,
         fix:
-          terminateTlsFix(set, decided) ??
+          terminateTlsFix(decided) ??
           (decided?.rule ? `Set terminateTLS: false on rule "${decided.rule}" (collection "${decided.collection}", group "${decided.group}").` : undefined),
       };
     });

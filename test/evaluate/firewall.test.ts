@@ -632,7 +632,15 @@ describe("evaluateFirewallPolicy", () => {
       collectionPriority: 100,
       rule: "bridge",
       action: "Allow",
+      layer: "application",
+      path: "ruleCollections[0].rules[0]",
     });
+  });
+
+  it("places the deciding rule where it sits in its group, not where it sorts (the fix planner reads the path)", () => {
+    const deny = { ...denyAllWeb(100), name: "deny-web" };
+    const verdict = evaluateFirewallPolicy([{ policy: firewallPolicy(), groups: [group("egress", 200, allowBridge({ priority: 300 }), collection({ name: "nat", collectionKind: "nat", action: "Dnat" }), deny)] }], usage);
+    expect(verdict.decidedBy).toMatchObject({ collection: "deny-web", layer: "network", path: "ruleCollections[2].rules[0]" });
   });
 
   it("lists the possible verdicts of an undetermined one", () => {
@@ -708,6 +716,16 @@ describe("evaluateClassicFirewall", () => {
     const verdict = evaluateClassicFirewall(firewall, c.flow ?? usage);
     expectVerdict(verdict, c);
     if (c.verdict !== "undetermined") expect(verdict.decidedBy?.resource).toEqual(firewall.ref);
+  });
+
+  it("says which layer decided and where the rule sits on the firewall", () => {
+    const network = [collection({ collectionKind: "network", rules: [networkRule()] }), { ...denyAllWeb(200), collectionKind: "network" as const }];
+    const application = [collection({ collectionKind: "application" })];
+    const firewall = azureFirewall({ firewallPolicyId: undefined, networkRuleCollections: network, applicationRuleCollections: application });
+    expect(evaluateClassicFirewall(firewall, usage).decidedBy).toMatchObject({ rule: "all-web", layer: "network", path: "networkRuleCollections[1].rules[0]" });
+    const allowed = azureFirewall({ firewallPolicyId: undefined, networkRuleCollections: [], applicationRuleCollections: application });
+    expect(evaluateClassicFirewall(allowed, usage).decidedBy).toMatchObject({ rule: "bridge", layer: "application", path: "applicationRuleCollections[0].rules[0]" });
+    expect(evaluateClassicFirewall(azureFirewall({ firewallPolicyId: undefined, networkRuleCollections: [], applicationRuleCollections: [] }), usage).decidedBy).not.toHaveProperty("path");
   });
 });
 

@@ -104,6 +104,17 @@ describe("evaluateNsgOutbound", () => {
     ]);
   });
 
+  it("places a deciding rule of the NSG's own by its index there; a standalone rule and the defaults have no path", () => {
+    const group = nsg({ securityRules: [securityRule({ name: "allow-vnet", priority: 200, destinationAddressPrefixes: ["VirtualNetwork"] }), deny({ priority: 100, destinationAddressPrefixes: ["Internet"] })] });
+    expect(evaluateNsgOutbound(group.ref, group.securityRules, usage).decidedBy).toMatchObject({ rule: "deny", path: "securityRules[1]" });
+    const standalone = deny({ priority: 100, destinationAddressPrefixes: ["Internet"] });
+    const owner = { urn: "urn:standalone-rule", type: "azure-native:network:SecurityRule", name: "deny" };
+    const byStandalone = evaluateNsgOutbound(group.ref, [standalone], usage, () => owner).decidedBy;
+    expect(byStandalone).toMatchObject({ resource: owner, rule: "deny" });
+    expect(byStandalone).not.toHaveProperty("path");
+    expect(evaluateNsgOutbound(group.ref, [], usage).decidedBy).not.toHaveProperty("path");
+  });
+
   it("ignores copies of the default rules in the input (ARM defaultSecurityRules)", () => {
     const copy = { ...NSG_DEFAULT_OUTBOUND_RULES[2]!, priority: 100 };
     expect(evaluateNsgOutbound(nsg().ref, [copy], usage).verdict).toBe("allowed");

@@ -6,7 +6,7 @@
  * and any directory of a lower layer, nothing else. A directory missing from the order fails too, so a
  * new one is placed on purpose.
  *
- *   model <- catalog <- input <- config <- evaluate <- analysis <- allowlist <- rules <- engine <- report
+ *   model <- catalog <- input <- config <- evaluate <- analysis <- allowlist <- fixes <- rules <- engine <- report
  *         <- front ends (probe's network I/O, docs, the component; then pack and program; then the CLI)
  *
  * Type-only imports count: a layer that names an upper layer's types depends on it as surely as one that
@@ -40,6 +40,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["analysis"],
   // The allow-list generator (fixes add its rules).
   ["allowlist"],
+  // The fix planner: one fix per cause, from what the verdicts and gates carry.
+  ["fixes"],
   // One file per rule, and the probe rules' classification.
   ["rules"],
   // The pipeline: rules on a subject, suppressions, baseline, summary, the fail verdict.
@@ -176,6 +178,20 @@ describe("layers of src/", () => {
       .filter((e) => RANK.get(e.to)! >= RANK.get(e.from)!)
       .map((e) => `${e.file} imports ${e.specifier} (${e.from} -> ${e.to})`);
     expect(upward).toEqual([]);
+  });
+
+  it("keeps what the rules read below them: nothing in analysis, the fix planner or a lower layer imports the rules", () => {
+    const below = (unit: string) => RANK.get(unit)! < RANK.get("rules")!;
+    expect(["evaluate", "analysis", "fixes"].every(below)).toBe(true);
+    expect(edges.some((e) => e.from === "rules" && e.to === "fixes")).toBe(true);
+    expect(edges.filter((e) => below(e.from) && e.to === "rules").map((e) => `${e.file} imports ${e.specifier}`)).toEqual([]);
+  });
+
+  it("the fix planner reads what the verdicts carry: it never looks resources up in the resource set", () => {
+    // A planner that joined resources again (ofKind, a ResourceSet) could name another resource than the verdict did.
+    const planner = sourceFiles(path.join(SRC, "fixes")).map((file) => ({ file: path.relative(SRC, file), text: fs.readFileSync(file, "utf8") }));
+    expect(planner.length).toBeGreaterThan(0);
+    expect(planner.filter(({ text }) => /\bofKind\b|\bResourceSet\b|analyzeEgress\(/.test(text)).map((p) => p.file)).toEqual([]);
   });
 
   it("has no cycle between directories", () => {

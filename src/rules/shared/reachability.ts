@@ -6,7 +6,7 @@ import type { DecidingRule } from "../../evaluate/types";
 import type { FindingEndpoint, Severity } from "../../model/finding";
 import type { ResourceSet } from "../../model/resource";
 import type { RuleMeta, StackRule, Violation } from "../types";
-import { fixForCause } from "./fixes";
+import { fixForCause } from "../../fixes/cause";
 
 /**
  * The deciding rule as a stable phrase: what a finding is about (`Finding.cause`), and part of its
@@ -107,12 +107,12 @@ function ownerOf(purpose: EndpointPurpose, entries: readonly ReachabilityEntry[]
 }
 
 /** A cause's blocked results as one violation (the code and owner are the caller's). */
-function causeViolation(results: readonly GateVerdict[], set: ResourceSet, config: BridgeguardConfig): Violation {
+function causeViolation(results: readonly GateVerdict[], analysis: EgressAnalysis): Violation {
   const { gate, verdict } = results[0]!;
   const endpoints = endpointsOf(results);
   const undetermined = verdict.verdict === "undetermined";
   const cause = causeOf(verdict.decidedBy);
-  const fix = fixForCause(results, set, config);
+  const fix = fixForCause(results, analysis);
   return {
     resource: verdict.decidedBy?.resource ?? gate.ref,
     endpoints,
@@ -162,7 +162,7 @@ function reachabilityCauses(set: ResourceSet, config: BridgeguardConfig): Map<st
     for (const results of byCode.values()) {
       // Sorted by purpose: the first result's purpose names the rule that reports the cause.
       const owner = ownerOf(results[0]!.flow.endpoint.purpose, entries)!;
-      byRule.set(owner.meta.id, [...(byRule.get(owner.meta.id) ?? []), causeViolation(results, set, config)]);
+      byRule.set(owner.meta.id, [...(byRule.get(owner.meta.id) ?? []), causeViolation(results, analysis)]);
     }
   }
   causesMemo.set(analysis, byRule);
