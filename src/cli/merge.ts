@@ -5,13 +5,13 @@
  */
 import { Option, type Command } from "commander";
 import type { FailOn } from "../config/types";
-import { createBaseline, renderBaseline } from "../engine/baseline";
+import { renderBaseline } from "../engine/baseline";
 import { loadConfig } from "../engine/config";
-import { FAIL_ON, gateFails } from "../engine/gate";
+import { FAIL_ON } from "../engine/gate";
 import { isRuleEnabled } from "../engine/run";
 import { readJsonFile } from "../input/json";
 import type { OutputFormat } from "../report";
-import { mergeReports, parseReport, withBaseline } from "../report/merge";
+import { mergeReports, parseReport } from "../report/merge";
 import { auditRuleMetas } from "../rules";
 import { writeAuditReports } from "./audit";
 import { resolveConfigFile, type ConfigFlag } from "./config-file";
@@ -72,27 +72,24 @@ function runMerge(files: string[], options: MergeOptions): number {
 
   const config = loadConfig(configFile);
   const read = options.maxInputSize ? { maxBytes: options.maxInputSize } : {};
-  let report = mergeReports(files.map((file) => ({ file, report: parseReport(readJsonFile(file, read), file) })));
-  const failed = (report.stacks ?? []).filter((s) => s.error !== undefined);
+  const reports = files.map((file) => ({ file, report: parseReport(readJsonFile(file, read), file) }));
+  const { report, verdict, failed } = mergeReports(reports, config, {
+    createBaseline: options.createBaseline !== undefined,
+    ...(options.failOn ? { failOn: options.failOn } : {}),
+  });
   for (const stack of failed) stderr(stack.error!);
   if (!options.quiet) for (const notice of report.notices ?? []) stderr(`${notice.level}: ${notice.message}`);
 
   let baselineError: string | undefined;
   if (options.createBaseline) {
-    if (failed.length > 0) {
-      baselineError = `${options.createBaseline}: baseline not written: ${failed.length} stack(s) could not be audited, and their findings would be missing from it`;
-    } else {
-      const baseline = createBaseline(report.findings.filter((f) => !f.suppression));
-      writeFileAtomic(options.createBaseline, renderBaseline(baseline), "the baseline");
-      report = withBaseline(report, baseline);
-    }
+    if (verdict.createdBaseline) writeFileAtomic(options.createBaseline, renderBaseline(verdict.createdBaseline), "the baseline");
+    else baselineError = `${options.createBaseline}: baseline not written: ${verdict.baselineRefused ?? "no baseline"}`;
   }
 
-  const failOn: FailOn = options.failOn ?? config.failOn ?? "error";
   const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
-  writeAuditReports(targets, report, rules, failOn, options);
+  writeAuditReports(targets, report, rules, verdict.failOn, options);
   if (baselineError) stderr(baselineError);
   if (failed.length > 0 || baselineError) return 2;
   if (options.softFail) return 0;
-  return gateFails(report.summary, failOn) ? 1 : 0;
+  return verdict.fails ? 1 : 0;
 }

@@ -7,8 +7,10 @@
  *    findings, with what was looked at (resources, endpoints, the bridge's path). Pure; the audit runs it on
  *    worker threads, one input file each.
  * 2. `judge`: over the evaluations of one run, the configuration's suppressions (with notices for expired
- *    and stale ones), the baseline (read, or created from this run), the notice of what the configuration
- *    lacks, the summary, and the fail verdict of `failOn`. It returns the report model the renderers read.
+ *    and stale ones), the notice of what the configuration lacks, then (`conclude`) the baseline (read, or
+ *    created from this run), the summary, and the fail verdict of `failOn`. It returns the report model the
+ *    renderers read. `merge` concludes the findings of a sharded audit's reports, whose shards applied the
+ *    suppressions, with the same `conclude`.
  *
  * `runPipeline` is both stages on one subject. The policy pack reports each policy's violations to Pulumi,
  * which aggregates and gates them itself: it runs stage 1 per rule and the suppressions of stage 2
@@ -160,6 +162,62 @@ function configurationNotice(config: BridgeguardConfig, findings: readonly Findi
   };
 }
 
+/** How `conclude` measures a run's findings against a baseline and gates them. */
+export interface ConcludeOptions extends Pick<JudgeOptions, "baseline" | "createBaseline" | "failOn"> {
+  /** Resources read, over every input. */
+  resources: number;
+  /** Bridge endpoints evaluated. */
+  endpoints: number;
+  /** How many inputs could not be evaluated: a baseline is not created without their findings. */
+  failed: number;
+  /**
+   * The findings were measured against a baseline already (the shards of a merge ran with `--baseline`):
+   * the summary counts `baselined` although no baseline is given here.
+   */
+  measured?: boolean;
+}
+
+/** What `conclude` gives: the findings in their order, counted and gated. */
+export interface Conclusion {
+  /** Marked `new` or `unchanged` when measured against a baseline, sorted (`compareFindings`). */
+  findings: Finding[];
+  summary: ReportSummary;
+  /** Whether the summaries count `baselined`. */
+  withBaseline: boolean;
+  /** The gate the verdict used: `options.failOn`, else `config.failOn`, else `error`. */
+  failOn: FailOn;
+  /** Active findings at or above `failOn` remain. */
+  fails: boolean;
+  /** The baseline `createBaseline` asked for; absent when an input failed (see `baselineRefused`). */
+  createdBaseline?: Baseline;
+  /** Why the baseline was not created. */
+  baselineRefused?: string;
+}
+
+/**
+ * The last steps of stage 2, over findings whose suppressions are applied (by `judge`, or by the shards
+ * whose reports `merge` combines): the baseline (read, or created from the unsuppressed findings when every
+ * input was evaluated), the order, the summary, and the fail verdict of `failOn`.
+ */
+export function conclude(findings: readonly Finding[], config: BridgeguardConfig, options: ConcludeOptions): Conclusion {
+  let baseline = options.baseline;
+  let created: Pick<Conclusion, "createdBaseline" | "baselineRefused"> = {};
+  if (options.createBaseline) {
+    if (options.failed > 0) {
+      created = { baselineRefused: `${options.failed} input file(s) could not be audited, and their findings would be missing from it` };
+    } else {
+      baseline = createBaseline(findings.filter((f) => !f.suppression));
+      created = { createdBaseline: baseline };
+    }
+  }
+  const measured = baseline ? applyBaseline(findings, baseline) : [...findings];
+  measured.sort(compareFindings);
+  const withBaseline = baseline !== undefined || options.measured === true;
+  const summary = summaryOf(measured, options.resources, options.endpoints, withBaseline);
+  const failOn = options.failOn ?? config.failOn ?? "error";
+  return { findings: measured, summary, withBaseline, failOn, fails: gateFails(summary, failOn), ...created };
+}
+
 /** The summary of `findings`: active errors and warnings, and the accepted ones (`baselined` only with a baseline). */
 function summaryOf(findings: readonly Finding[], resources: number, endpoints: number, withBaseline: boolean): ReportSummary {
   let suppressed = 0;
@@ -202,27 +260,13 @@ export function judge(inputs: readonly RunInput[], config: BridgeguardConfig, op
   const lacking = configurationNotice(config, findings, gated);
   if (lacking) notices.unshift(lacking);
 
-  let baseline = options.baseline;
-  const judgement: Omit<Judgement, "report" | "fails"> = { failOn: options.failOn ?? config.failOn ?? "error", failed };
-  if (options.createBaseline) {
-    if (failed.length > 0) {
-      judgement.baselineRefused = `${failed.length} input file(s) could not be audited, and their findings would be missing from it`;
-    } else {
-      baseline = createBaseline(findings.filter((f) => !f.suppression));
-      judgement.createdBaseline = baseline;
-    }
-  }
-  if (baseline) findings = applyBaseline(findings, baseline);
-  findings.sort(compareFindings);
-
-  const withBaseline = baseline !== undefined;
-  const report: Report = { ...buildReport(findings, resources, endpoints), notices };
-  report.summary = summaryOf(findings, resources, endpoints, withBaseline);
-  if (inputs.some((i) => i.file !== undefined)) report.stacks = stackSummaries(inputs, findings, withBaseline);
+  const { findings: concluded, summary, withBaseline, ...verdict } = conclude(findings, config, { ...options, resources, endpoints, failed: failed.length });
+  const report: Report = { ...buildReport(concluded, resources, endpoints), summary, notices };
+  if (inputs.some((i) => i.file !== undefined)) report.stacks = stackSummaries(inputs, concluded, withBaseline);
   // One input: its path is the report's (several keep one each, in `stacks`).
   const only = inputs.length === 1 ? inputs[0]! : undefined;
   if (only && !isFailed(only) && only.path) report.path = only.path;
-  return { ...judgement, report, fails: gateFails(report.summary, judgement.failOn) };
+  return { ...verdict, failed, report };
 }
 
 function stackSummaries(inputs: readonly RunInput[], findings: readonly Finding[], withBaseline: boolean): StackSummary[] {

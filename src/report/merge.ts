@@ -1,13 +1,15 @@
 /**
  * Merging the JSON reports of one audit's shards (`bridgeguard audit --shard I/N`, see cli/shard.ts) into
  * the report the unsharded audit would have written: every finding and stack once, the counts recomputed,
- * notices said once. Each input is checked against `schemas/report.schema.json` first; a file that does not
+ * notices said once, then concluded by the pipeline as the audit's run is (`conclude`: the baseline, the
+ * summary, the fail verdict). Each input is checked against `schemas/report.schema.json` first; a file that does not
  * fit is an input error naming the file and the path inside it.
  */
+import type { BridgeguardConfig } from "../config/types";
 import { createAjv, describeAjvError } from "../config/validate";
-import { applyBaseline, type Baseline } from "../engine/baseline";
+import { conclude, type Conclusion, type JudgeOptions } from "../engine/pipeline";
 import { UserError } from "../model/errors";
-import { compareFindings, summarize, type Finding, type Report, type ReportNotice, type ReportSummary, type StackSummary } from "../model/finding";
+import type { Finding, Report, ReportNotice, StackSummary } from "../model/finding";
 import reportSchema from "../schemas/report.schema.json";
 
 /** One report to merge and the file it came from (for messages). */
@@ -33,11 +35,22 @@ export function parseReport(value: unknown, file: string): Report {
   return report;
 }
 
+/** The merged run: its report, and the pipeline's verdict on it. */
+export interface MergedRun {
+  report: Report;
+  /** The gate, whether it fails, and the baseline created (or why not). */
+  verdict: Omit<Conclusion, "findings" | "summary" | "withBaseline">;
+  /** The stacks a shard could not audit. */
+  failed: StackSummary[];
+}
+
 /**
- * The shards' reports as one. Throws a UserError when they cannot be one run's: another bridgeguard or
- * catalog version, shards of different counts, a shard given twice or missing, a stack in two reports.
+ * The shards' reports as one, concluded by the pipeline with `options` (a baseline created from every
+ * shard's unsuppressed findings, `failOn`). Throws a UserError when they cannot be one run's: another
+ * bridgeguard or catalog version, shards of different counts, a shard given twice or missing, a stack in
+ * two reports.
  */
-export function mergeReports(inputs: readonly ReportFile[]): Report {
+export function mergeReports(inputs: readonly ReportFile[], config: BridgeguardConfig, options: Pick<JudgeOptions, "createBaseline" | "failOn"> = {}): MergedRun {
   if (inputs.length === 0) throw new UserError("give the JSON reports to merge");
   const [first] = inputs as [ReportFile, ...ReportFile[]];
   for (const { file, report } of inputs) {
@@ -52,8 +65,7 @@ export function mergeReports(inputs: readonly ReportFile[]): Report {
   const findings: Finding[] = [];
   let resources = 0;
   let endpoints = 0;
-  let withBaseline = false;
-  let withSuppressed = false;
+  let measured = false;
   for (const { file, report } of inputs) {
     const own = report.stacks ?? [];
     for (const stack of own) {
@@ -66,43 +78,24 @@ export function mergeReports(inputs: readonly ReportFile[]): Report {
     findings.push(...report.findings);
     resources += report.summary.resources;
     endpoints = Math.max(endpoints, report.summary.endpoints);
-    withBaseline ||= report.summary.baselined !== undefined;
-    withSuppressed ||= report.summary.suppressed !== undefined;
+    // Shards that ran with --baseline marked their findings: the merge counts them as the shards did.
+    measured ||= report.summary.baselined !== undefined;
   }
   stacks.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  findings.sort(compareFindings);
+  const failed = stacks.filter((s) => s.error !== undefined);
 
+  const { findings: concluded, summary, withBaseline: _counted, ...verdict } = conclude(findings, config, { ...options, resources, endpoints, failed: failed.length, measured });
   const merged: Report = {
     schemaVersion: first.report.schemaVersion,
     tool: first.report.tool,
     catalog: first.report.catalog,
-    findings,
-    summary: summaryOf(findings, resources, endpoints, withSuppressed, withBaseline),
+    findings: concluded,
+    summary,
     stacks: stacks.length === 1 ? stacks.map(({ path: _path, ...rest }) => rest) : stacks,
     notices: mergeNotices(inputs.map((i) => i.report)),
   };
   if (stacks.length === 1 && stacks[0]!.path) merged.path = stacks[0]!.path;
-  return merged;
-}
-
-/** The counts of merged findings; `suppressed` and `baselined` when some shard counted them. */
-function summaryOf(findings: readonly Finding[], resources: number, endpoints: number, withSuppressed: boolean, withBaseline: boolean): ReportSummary {
-  let suppressed = 0;
-  let baselined = 0;
-  for (const f of findings) {
-    if (f.suppression) suppressed++;
-    else if (f.baselineState === "unchanged") baselined++;
-  }
-  return { ...summarize(findings, resources, endpoints), ...(withSuppressed ? { suppressed } : {}), ...(withBaseline ? { baselined } : {}) };
-}
-
-/**
- * The merged report measured against a baseline, as `audit --create-baseline` reports the run that
- * creates one: each finding `new` or `unchanged`, the counts again.
- */
-export function withBaseline(report: Report, baseline: Baseline): Report {
-  const findings = applyBaseline(report.findings, baseline);
-  return { ...report, findings, summary: summaryOf(findings, report.summary.resources, report.summary.endpoints, report.summary.suppressed !== undefined, true) };
+  return { report: merged, verdict, failed };
 }
 
 /** Sharded reports: one count, each share once, none missing. Unsharded reports merge as they are. */

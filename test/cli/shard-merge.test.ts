@@ -161,6 +161,40 @@ describe("bridgeguard merge", () => {
     expect(new Set(fresh.map((f: { file: string }) => f.file))).toEqual(new Set(["stacks/west/v3.json"]));
   }, 120_000);
 
+  it("a stack a shard could not audit: the merge writes no baseline, says why as the audit does, exit 2", () => {
+    const partial = tempDir();
+    fs.copyFileSync(misconfigured, path.join(partial, "good.json"));
+    fs.writeFileSync(path.join(partial, "broken.json"), "{ not json");
+    const report = path.join(out, "with-broken.json");
+    const audit = runCli(["audit", "good.json", "broken.json", "--config", exampleConfig, "--format", `json:${report}`], { cwd: partial });
+    expect(audit.status).toBe(2);
+    const baseline = path.join(out, "never-written.json");
+    const run = runCli(["merge", report, "--config", exampleConfig, "--create-baseline", baseline, "--format", "json"], { cwd: partial });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${baseline}: baseline not written: 1 input file(s) could not be audited, and their findings would be missing from it`);
+    expect(fs.existsSync(baseline)).toBe(false);
+    const merged = JSON.parse(run.stdout);
+    expect(merged.summary).toEqual(json(report).summary);
+  }, 60_000);
+
+  it("shards that ran with --baseline: the merge counts what they accepted, and gates as the audit does", () => {
+    const accepted = path.join(out, "accept-all.json");
+    expect(runCli(["audit", "stacks", "--config", exampleConfig, "--create-baseline", accepted, "--format", "json"], cwd()).status).toBe(0);
+    const measured = [1, 2, 3].map((i) => {
+      const file = path.join(out, `measured-${i}.json`);
+      runCli(["audit", "stacks", "--config", exampleConfig, "--shard", `${i}/${SHARDS}`, "--baseline", accepted, "--format", `json:${file}`], cwd());
+      return file;
+    });
+    const merged = runCli(["merge", ...measured, "--config", exampleConfig, "--format", "json"], cwd());
+    expect(merged.status).toBe(0);
+    const whole = JSON.parse(runCli(["audit", "stacks", "--config", exampleConfig, "--baseline", accepted, "--format", "json"], cwd()).stdout);
+    expect(JSON.parse(merged.stdout).summary).toEqual(whole.summary);
+    expect(whole.summary.baselined).toBeGreaterThan(0);
+    // The same findings, gated on warnings with none active: still exit 0; without the baseline, exit 1.
+    expect(runCli(["merge", ...measured, "--config", exampleConfig, "--fail-on", "warning", "--format", "json"], cwd()).status).toBe(0);
+    expect(runCli(["merge", ...shardFiles(), "--config", exampleConfig, "--fail-on", "warning", "--format", "json"], cwd()).status).toBe(1);
+  }, 120_000);
+
   it("a missing shard, a shard given twice, shards of another count: one line each, exit 2", () => {
     const [one, two, three] = shardFiles() as [string, string, string];
     const missing = runCli(["merge", one, three, "--config", exampleConfig]);
