@@ -242,12 +242,15 @@ function fillerUnit(kind: WorstFiller, i: number): string {
 /**
  * A valid stack export (the healthy example, so that every check runs) of about `bytes` bytes, nearly all of
  * it `kind` filler in one resource's outputs, where the loader reads nothing but JSON.parse builds it all.
+ * With `checkpoint`, the same as a state backend stores it: the checkpoint envelope of that stack
+ * (apitype.VersionedCheckpoint: `{version, checkpoint: {stack, latest}}`).
  */
-export function writeWorstExport(file: string, kind: WorstFiller, bytes: number, example: string): number {
-  const stack = JSON.parse(fs.readFileSync(example, "utf8")) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+export function writeWorstExport(file: string, kind: WorstFiller, bytes: number, example: string, checkpoint?: { stack: string }): number {
+  const stack = JSON.parse(fs.readFileSync(example, "utf8")) as { version: number; deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
   const host = stack.deployment.resources.find((r) => r.type === "azure-native:network:AzureFirewall")!;
   host.outputs = { ...host.outputs, bulk: "@@BULK@@" };
-  const [head, tail] = JSON.stringify(stack).split('"@@BULK@@"') as [string, string];
+  const document = checkpoint ? { version: stack.version, checkpoint: { stack: checkpoint.stack, latest: stack.deployment } } : stack;
+  const [head, tail] = JSON.stringify(document).split('"@@BULK@@"') as [string, string];
   const fd = fs.openSync(file, "w");
   try {
     fs.writeSync(fd, `${head}[`);

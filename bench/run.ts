@@ -194,7 +194,7 @@ async function benchStacks(dir: string, config: string, stacks: { files: number;
  * container of a real Azure Blob storage emulator (Azurite, on 127.0.0.1), audited through `file://` and
  * `azblob://` in turns. Both reports must be identical. No target: the figure says what listing and
  * fetching each stack over HTTP costs against reading local files (Azurite on the same 2 cores as the
- * audit; a real storage account adds the network's latency, 8 stacks fetched at once).
+ * audit; a real storage account adds the network's latency, a few stacks fetched ahead of the audits).
  */
 async function benchBackend(dir: string, config: string, stacks: { files: number; size: number }, failures: string[]): Promise<void> {
   const root = path.join(dir, "state");

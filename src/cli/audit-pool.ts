@@ -1,13 +1,22 @@
 /**
- * Auditing many files at once: a pool of worker threads, started once (before the configuration is read,
- * so that they load the engine meanwhile), to which the main thread streams file names. Each worker loads
- * and audits one file at a time (the same `auditOneFile` the main thread runs with `--jobs 1`) and posts
- * back its findings and counts; the main thread keeps each worker a file ahead, so that it never waits for
- * the next name, and merges the results in input order. A file that cannot be read or audited becomes an
- * error entry for that file; the others' results are unaffected.
+ * Auditing the inputs of a run: files, and a state backend's stacks. Each input is audited where running
+ * out of memory cannot take the process down with it:
+ *
+ * - on the main thread, when its worst case (`worstAuditMemory`: the most memory per byte the value limit
+ *   lets an input take) fits half of the free heap: no worker thread to start, no second load of the engine;
+ * - else on a worker thread, where reaching the heap limit ends that worker only, and the input becomes one
+ *   error line naming it (`outOfMemoryMessage`). Every input goes there under a small
+ *   `--max-old-space-size`, and one whose size is unknown (standard input).
+ *
+ * With `--jobs` above 1 and more than one input, every input goes to the pool's worker threads, started
+ * once (before the configuration is read, so that they load the engine meanwhile), each kept an input ahead
+ * so that it never waits for the next one. A file is handed to a worker by name (the worker reads it); a
+ * stack's bytes are fetched by the main thread, a few stacks ahead at most, and their memory is transferred
+ * to the worker, not copied. Results are in input order. An input that cannot be read or audited becomes an
+ * error entry for that input; the others' results are unaffected.
  *
  * The worker entry is `audit-worker.js` beside this module in the build. Running from TypeScript sources
- * (tests), where it does not exist, the files are audited on the main thread.
+ * (tests), where it does not exist, every input is audited on the main thread.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,8 +25,9 @@ import * as v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
 import { evaluate } from "../engine/pipeline";
-import { loadAuditInput, locateRefs, type LoadedInput, type LoadOptions } from "../input";
-import { isUserError } from "../model/errors";
+import { inputName, loadAuditInput, loadAuditInputWithin, loadDocument, locateRefs, parseJsonBytes, STDIN, type LoadedInput, type LoadOptions } from "../input";
+import { FREE_VALUES, MIN_BYTES_PER_VALUE, WORST_MEMORY_PER_BYTE } from "../input/value-budget";
+import { isUserError, UserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
 import type { BridgePath } from "../model/path";
 import { AUDIT_RULES } from "../rules";
@@ -32,6 +42,19 @@ export function auditOneFile(file: string, config: BridgeguardConfig, read: Load
     return auditLoaded(file, loadAuditInput(file, read), config);
   } catch (error) {
     return auditFailure(file, error);
+  }
+}
+
+/**
+ * Audits a stack's state fetched from a backend (a checkpoint or an export, decompressed), named `name`
+ * (`project/stack`); never throws.
+ */
+export function auditStackBytes(name: string, bytes: Buffer, config: BridgeguardConfig, read: LoadOptions = {}): FileAudit {
+  try {
+    if (read.maxBytes !== undefined && bytes.length > read.maxBytes) throw new UserError(`${name}: the state is larger than --max-input-size`, name);
+    return auditLoaded(name, loadDocument(parseJsonBytes(name, bytes), name, read), config);
+  } catch (error) {
+    return auditFailure(name, error);
   }
 }
 
@@ -81,6 +104,7 @@ export function defaultJobs(): number {
   return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
 }
 
+/** The worker entry in the build: `audit-worker.js` beside this module. */
 export const WORKER_SCRIPT = path.join(__dirname, "audit-worker.js");
 
 /** Node's error when a worker reaches its heap limit (the worker ends; the process lives on). */
@@ -89,7 +113,7 @@ function isOutOfMemory(error: unknown): boolean {
 }
 
 /**
- * The error line of a file whose audit ran out of memory: the heap limit every thread has (Node's default
+ * The error line of an input whose audit ran out of memory: the heap limit every thread has (Node's default
  * for this machine, or `--max-old-space-size`), and the two ways out.
  */
 export function outOfMemoryMessage(file: string): string {
@@ -100,51 +124,87 @@ export function outOfMemoryMessage(file: string): string {
   );
 }
 
-/** Files handed to a worker before it has answered: one in work, one waiting. */
+/**
+ * The share of the free heap an input's worst case (`worstAuditMemory`) may take for it to be audited on the
+ * main thread: half, a wide margin for what the estimate leaves out (the report, the findings kept so far).
+ */
+const MAIN_THREAD_HEAP_SHARE = 0.5;
+
+/**
+ * The most bytes an input may have to be audited on the main thread, given the heap's limit (Node's default
+ * for this machine, or `--max-old-space-size`) and what is in use: the largest size whose worst case fits
+ * `MAIN_THREAD_HEAP_SHARE` of what is free. 0 under a small heap limit: every input goes to a worker.
+ */
+export function mainThreadBudget(heap: Pick<v8.HeapInfo, "heap_size_limit" | "used_heap_size"> = v8.getHeapStatistics()): number {
+  const free = (heap.heap_size_limit - heap.used_heap_size) * MAIN_THREAD_HEAP_SHARE;
+  return Math.max(0, Math.floor(free / WORST_MEMORY_PER_BYTE) - FREE_VALUES * MIN_BYTES_PER_VALUE);
+}
+
+/** Inputs handed to a worker before it has answered, with `--jobs` above 1: one in work, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;
+
+/**
+ * Stacks fetched ahead of the workers: backends answer faster several at a time (a network round trip
+ * each), and at most this many stacks' bytes, plus those in work, are held at once.
+ */
+const STACKS_FETCHED_AHEAD = 4;
+
+/** One input of a run: a file (read where it is audited), or a backend's stack (fetched by the main thread). */
+export type AuditSource = { kind: "file"; file: string } | { kind: "stack"; name: string; read: () => Promise<Buffer> };
+
+/** What a worker is handed: a file's name, or a stack's bytes (`buffer`, transferred: the main thread no longer has it). */
+export type TaskInput = { kind: "file"; file: string } | { kind: "stack"; name: string; buffer: ArrayBuffer; offset: number; length: number };
 
 export interface PoolOptions {
   jobs: number;
-  /** How input files are read (`--max-input-size`). */
+  /** How inputs are read (`--max-input-size`, `--state`). */
   read?: LoadOptions;
-  /** The worker entry; default `audit-worker.js` beside this module. */
+  /** The worker entry; default `WORKER_SCRIPT`. */
   workerScript?: string;
 }
 
-/** Messages from the main thread to a worker: the configuration once, then one task per file. */
-export type WorkerRequest = { kind: "config"; config: BridgeguardConfig; read?: LoadOptions } | { kind: "task"; index: number; file: string };
+/** Messages from the main thread to a worker: the configuration once, then one task per input. */
+export type WorkerRequest = { kind: "config"; config: BridgeguardConfig; read?: LoadOptions } | { kind: "task"; index: number; input: TaskInput };
 /** A worker's answer to a task. */
 export interface AuditAnswer {
   index: number;
   result: FileAudit;
 }
 
+/** Audits one task's input (on a worker thread); never throws. */
+export function auditTask(input: TaskInput, config: BridgeguardConfig, read: LoadOptions): FileAudit {
+  return input.kind === "file"
+    ? auditOneFile(input.file, config, read)
+    : auditStackBytes(input.name, Buffer.from(input.buffer, input.offset, input.length), config, read);
+}
+
 /** Started before the configuration is known, so that the workers load the engine while the main thread reads it. */
 export interface AuditPool {
-  /** Audits the pool's files with `config`; results in input order. Call once. */
+  /** Audits the pool's inputs with `config`; results in input order. Call once. */
   audit(config: BridgeguardConfig): Promise<FileAudit[]>;
   /** Stops the workers (also when `audit` was never called). */
   close(): void;
+  /** Worker threads started so far: 0 when every input was audited on the main thread. */
+  readonly workersStarted: number;
+}
+
+/** Files as pool inputs. */
+export function fileSources(files: readonly string[]): AuditSource[] {
+  return files.map((file) => ({ kind: "file", file }));
 }
 
 /**
- * Starts auditing `files` with up to `jobs` worker threads (one for `--jobs 1` or one file); none when the
- * worker entry is not built (TypeScript sources), and then the main thread audits them.
+ * Starts auditing `sources` (see the module comment) with up to `jobs` worker threads; workers are started
+ * at once when they will be needed (more than one input and `--jobs` above 1, or an input too large for the
+ * main thread), else when an input turns out to need one.
  */
-export function startAuditPool(files: readonly string[], options: PoolOptions): AuditPool {
-  const script = options.workerScript ?? WORKER_SCRIPT;
-  const jobs = Math.min(Math.max(1, Math.floor(options.jobs)), files.length);
-  // Even one file is audited on a worker: a worker that runs out of memory ends as that file's error line,
-  // where the main thread would abort with V8's fatal heap message and a native stack (exit 134).
-  if (files.length === 0 || !fs.existsSync(script)) {
-    return { audit: async (config) => files.map((file) => auditOneFile(file, config, options.read)), close: () => undefined };
-  }
-  return new Pool(files, script, jobs, options.read ?? {});
+export function startAuditPool(sources: readonly AuditSource[], options: PoolOptions): AuditPool {
+  return new Pool(sources, options);
 }
 
-/** Audits `files` (see `startAuditPool`); results in input order. */
-export async function auditFiles(files: readonly string[], config: BridgeguardConfig, options: PoolOptions): Promise<FileAudit[]> {
-  const pool = startAuditPool(files, options);
+/** Audits `sources` (see `startAuditPool`); results in input order. */
+export async function auditSources(sources: readonly AuditSource[], config: BridgeguardConfig, options: PoolOptions): Promise<FileAudit[]> {
+  const pool = startAuditPool(sources, options);
   try {
     return await pool.audit(config);
   } finally {
@@ -152,32 +212,85 @@ export async function auditFiles(files: readonly string[], config: BridgeguardCo
   }
 }
 
+/** Audits `files` (see `startAuditPool`); results in input order. */
+export function auditFiles(files: readonly string[], config: BridgeguardConfig, options: PoolOptions): Promise<FileAudit[]> {
+  return auditSources(fileSources(files), config, options);
+}
+
+/** An input ready to be audited: a file's name, or a stack's fetched bytes. */
+type Ready = { index: number; kind: "file"; file: string } | { index: number; kind: "stack"; name: string; bytes: Buffer };
+
+/**
+ * A stack's bytes as a worker task. Their memory is transferred: a backend's `read` hands over a buffer no
+ * one else holds. Only a buffer small enough to come from Node's shared pool (which other buffers use) is
+ * copied into one of its own (a few KiB at most).
+ */
+function stackTask(ready: Extract<Ready, { kind: "stack" }>): { input: TaskInput; transfer: ArrayBuffer[] } {
+  const bytes: Uint8Array = ready.bytes.length < Buffer.poolSize ? new Uint8Array(ready.bytes) : ready.bytes;
+  const buffer = bytes.buffer as ArrayBuffer;
+  return { input: { kind: "stack", name: ready.name, buffer, offset: bytes.byteOffset, length: bytes.length }, transfer: [buffer] };
+}
+
+/** The size of a file as it says, for where to audit it; undefined for standard input and what cannot be stat'ed. */
+function statedSize(file: string): number | undefined {
+  if (file === STDIN) return undefined;
+  try {
+    const stat = fs.statSync(file);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 class Pool implements AuditPool {
   private readonly results: (FileAudit | undefined)[];
-  private next = 0;
-  /** Files a lost worker had been handed but not started: given to the next worker first. */
-  private readonly retry: number[] = [];
   private done = 0;
+  /** The next source not yet prepared (a file named, a stack fetched). */
+  private next = 0;
+  /** Sources to prepare again: what a lost worker had been handed but not started. */
+  private readonly again: number[] = [];
+  /** Prepared inputs, in input order, not yet handed out. */
+  private readonly ready: Ready[] = [];
+  /** Inputs being prepared, ready or in work: held against `maxHeld`. */
+  private held = 0;
+  private readonly maxHeld: number;
+  /** Worker threads allowed (1 when inputs are audited one at a time). */
+  private readonly lanes: number;
+  /** True when every input goes to a worker (`--jobs` above 1 and more than one input). */
+  private readonly parallel: boolean;
+  private readonly script: string | undefined;
+  private readonly read: LoadOptions;
   private readonly workers = new Set<Worker>();
-  private readonly inFlight = new Map<Worker, Set<number>>();
+  private readonly inFlight = new Map<Worker, Map<number, string>>();
+  private started = 0;
   private config: BridgeguardConfig | undefined;
   private resolve: (results: FileAudit[]) => void = () => undefined;
   private reject: (error: unknown) => void = () => undefined;
   private finished = false;
 
   constructor(
-    private readonly files: readonly string[],
-    private readonly script: string,
-    jobs: number,
-    private readonly read: LoadOptions,
+    private readonly sources: readonly AuditSource[],
+    options: PoolOptions,
   ) {
-    this.results = new Array<FileAudit | undefined>(files.length);
+    this.results = new Array<FileAudit | undefined>(sources.length);
+    this.read = options.read ?? {};
+    const script = options.workerScript ?? WORKER_SCRIPT;
+    this.script = fs.existsSync(script) ? script : undefined;
+    this.lanes = Math.max(1, Math.min(Math.floor(options.jobs), sources.length));
+    this.parallel = this.script !== undefined && this.lanes > 1;
+    this.maxHeld = this.lanes * IN_FLIGHT_PER_WORKER + STACKS_FETCHED_AHEAD;
+    // Workers that will be needed start now, loading the engine while the main thread reads the configuration.
+    const needed = this.parallel ? this.lanes : this.script && this.sources.some((source) => this.tooLargeForMainThread(source)) ? 1 : 0;
     try {
-      for (let i = 0; i < jobs; i++) this.start();
+      for (let i = 0; i < needed; i++) this.start();
     } catch (error) {
       this.close();
       throw error;
     }
+  }
+
+  get workersStarted(): number {
+    return this.started;
   }
 
   audit(config: BridgeguardConfig): Promise<FileAudit[]> {
@@ -185,9 +298,14 @@ class Pool implements AuditPool {
       this.resolve = resolve;
       this.reject = reject;
       this.config = config;
+      if (this.sources.length === 0) {
+        this.finish();
+        return;
+      }
       for (const worker of this.workers) this.configure(worker);
       // Every worker may have died while starting; keep the pool at strength.
-      if (this.workers.size === 0) this.restart();
+      if (this.parallel && this.workers.size === 0) this.restart();
+      this.pump();
     });
   }
 
@@ -200,12 +318,32 @@ class Pool implements AuditPool {
     this.workers.clear();
   }
 
+  /** The most bytes an input may have to be audited here: unbounded without workers to turn to. */
+  private budget(): number {
+    if (!this.script) return Infinity;
+    let budget = mainThreadBudget();
+    if (this.read.state !== undefined) {
+      // A preview's changes are laid over the `--state` export, read on the same thread.
+      const state = statedSize(this.read.state);
+      budget = state === undefined ? 0 : budget - state;
+    }
+    return Math.max(0, budget);
+  }
+
+  /** Known before reading it: a file that says it is larger than the main thread's budget, or standard input. */
+  private tooLargeForMainThread(source: AuditSource): boolean {
+    if (source.kind !== "file") return false;
+    const size = statedSize(source.file);
+    return source.file === STDIN || (size !== undefined && size > this.budget());
+  }
+
   private start(): Worker {
-    const worker = new Worker(this.script);
+    const worker = new Worker(this.script!);
+    this.started++;
     this.workers.add(worker);
-    this.inFlight.set(worker, new Set());
+    this.inFlight.set(worker, new Map());
     worker.on("message", (answer: AuditAnswer) => this.answered(worker, answer));
-    // A worker that dies (a crash, out of memory) takes only the file it was on down with it.
+    // A worker that dies (a crash, out of memory) takes only the input it was on down with it.
     worker.on("error", (error) => this.lost(worker, error instanceof Error ? error.message : String(error), isOutOfMemory(error)));
     worker.on("exit", (code) => this.lost(worker, `worker exited with code ${code}`));
     return worker;
@@ -215,41 +353,125 @@ class Pool implements AuditPool {
     if (!this.config) return;
     const message: WorkerRequest = { kind: "config", config: this.config, read: this.read };
     worker.postMessage(message);
-    this.feed(worker);
   }
 
-  private take(): number | undefined {
-    return this.retry.shift() ?? (this.next < this.files.length ? this.next++ : undefined);
+  /** Prepares inputs up to `maxHeld`, hands them out, and audits on the main thread what belongs there. */
+  private pump(): void {
+    while (!this.finished && this.config) {
+      this.prepare();
+      if (this.parallel) {
+        for (const worker of this.workers) this.feed(worker);
+        return;
+      }
+      // One input at a time: on the main thread, or on the one worker.
+      if (this.workers.size > 0 && [...this.inFlight.values()].some((pending) => pending.size > 0)) return;
+      const ready = this.ready.shift();
+      if (!ready) return;
+      if (!this.auditHere(ready)) this.send(this.workers.values().next().value ?? this.startConfigured(), ready);
+    }
+  }
+
+  /** Takes sources to prepare while fewer than `maxHeld` are held: a file is ready at once, a stack once fetched. */
+  private prepare(): void {
+    while (this.held < this.maxHeld) {
+      const index = this.again.shift() ?? (this.next < this.sources.length ? this.next++ : undefined);
+      if (index === undefined) return;
+      const source = this.sources[index]!;
+      this.held++;
+      if (source.kind === "file") {
+        this.enqueue({ index, kind: "file", file: source.file });
+        continue;
+      }
+      source.read().then(
+        (bytes) => {
+          if (this.finished) return;
+          this.enqueue({ index, kind: "stack", name: source.name, bytes });
+          this.pump();
+        },
+        (error: unknown) => {
+          this.record(index, auditFailure(source.name, error));
+          this.pump();
+        },
+      );
+    }
+  }
+
+  /** Adds to `ready` in input order (stacks arrive in the order their fetches end). */
+  private enqueue(ready: Ready): void {
+    let at = this.ready.length;
+    while (at > 0 && this.ready[at - 1]!.index > ready.index) at--;
+    this.ready.splice(at, 0, ready);
+  }
+
+  /** Audits `ready` on the main thread when its worst case fits the heap there; false when it needs a worker. */
+  private auditHere(ready: Ready): boolean {
+    const budget = this.budget();
+    if (budget <= 0) return false;
+    if (ready.kind === "stack") {
+      if (ready.bytes.length > budget) return false;
+      this.record(ready.index, auditStackBytes(ready.name, ready.bytes, this.config!, this.read));
+      return true;
+    }
+    let result: FileAudit;
+    try {
+      const input = loadAuditInputWithin(ready.file, this.read, budget);
+      if (!input) return false;
+      result = auditLoaded(ready.file, input, this.config!);
+    } catch (error) {
+      result = auditFailure(ready.file, error);
+    }
+    this.record(ready.index, result);
+    return true;
+  }
+
+  private startConfigured(): Worker {
+    const worker = this.start();
+    this.configure(worker);
+    return worker;
+  }
+
+  private send(worker: Worker, ready: Ready): void {
+    this.inFlight.get(worker)!.set(ready.index, ready.kind === "file" ? ready.file : ready.name);
+    if (ready.kind === "file") {
+      const task: WorkerRequest = { kind: "task", index: ready.index, input: { kind: "file", file: ready.file } };
+      worker.postMessage(task);
+    } else {
+      const { input, transfer } = stackTask(ready);
+      const task: WorkerRequest = { kind: "task", index: ready.index, input };
+      worker.postMessage(task, transfer);
+    }
   }
 
   private feed(worker: Worker): void {
     const pending = this.inFlight.get(worker);
     if (!pending || this.finished) return;
-    // Near the end, one file at a time: a second one queued here could wait while another worker idles.
-    const depth = this.files.length - this.next > this.workers.size ? IN_FLIGHT_PER_WORKER : 1;
+    // Near the end, one input at a time: a second one queued here could wait while another worker idles.
+    const remaining = this.sources.length - this.done - [...this.inFlight.values()].reduce((sum, p) => sum + p.size, 0);
+    const depth = remaining > this.workers.size ? IN_FLIGHT_PER_WORKER : 1;
     while (pending.size < depth) {
-      const index = this.take();
-      if (index === undefined) break;
-      pending.add(index);
-      const task: WorkerRequest = { kind: "task", index, file: this.files[index]! };
-      worker.postMessage(task);
+      const ready = this.ready.shift();
+      if (!ready) break;
+      this.send(worker, ready);
     }
   }
 
   private answered(worker: Worker, answer: AuditAnswer): void {
     this.inFlight.get(worker)?.delete(answer.index);
     this.record(answer.index, answer.result);
-    this.feed(worker);
+    this.pump();
   }
 
   private record(index: number, result: FileAudit): void {
     if (this.results[index] !== undefined || this.finished) return;
     this.results[index] = result;
+    this.held--;
     this.done++;
-    if (this.done === this.files.length) {
-      this.close();
-      this.resolve(this.results as FileAudit[]);
-    }
+    if (this.done === this.sources.length) this.finish();
+  }
+
+  private finish(): void {
+    this.close();
+    this.resolve(this.results as FileAudit[]);
   }
 
   private lost(worker: Worker, reason: string, outOfMemory = false): void {
@@ -258,22 +480,25 @@ class Pool implements AuditPool {
     this.inFlight.delete(worker);
     this.workers.delete(worker);
     if (this.finished) return;
-    // A worker works on the oldest file it was handed: that one is blamed, the others go to another worker.
-    const [blamed, ...waiting] = [...pending].sort((a, b) => a - b);
-    this.retry.push(...waiting);
+    // A worker works on the oldest input it was handed: that one is blamed, the others are prepared again
+    // (a stack's bytes went with the worker: it is fetched again) and go to another worker.
+    const [blamed, ...waiting] = [...pending.keys()].sort((a, b) => a - b);
+    this.held -= waiting.length;
+    this.again.push(...waiting);
     if (blamed !== undefined) {
-      const file = this.files[blamed]!;
-      this.record(blamed, { file, ok: false, error: outOfMemory ? outOfMemoryMessage(file) : `${file}: internal error: ${reason}` });
+      const name = inputName(pending.get(blamed)!);
+      this.record(blamed, { file: pending.get(blamed)!, ok: false, error: outOfMemory ? outOfMemoryMessage(name) : `${name}: internal error: ${reason}` });
     }
     if (this.finished) return;
-    // Keep the pool at strength while files remain (each restart follows a blamed file, so this ends).
-    if (this.retry.length > 0 || this.next < this.files.length) this.restart();
+    // Keep the pool at strength while inputs remain (each restart follows a blamed input, so this ends).
+    if (this.parallel && this.done < this.sources.length) this.restart();
+    this.pump();
   }
 
   private restart(): void {
     if (!this.config) return;
     try {
-      this.configure(this.start());
+      this.startConfigured();
     } catch (error) {
       this.close();
       this.reject(error);

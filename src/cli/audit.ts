@@ -12,7 +12,7 @@ import { renderReport, shouldUseColor, type OutputFormat, type SarifAutomationDe
 import { auditRuleMetas } from "../rules";
 import type { RuleMeta } from "../rules/types";
 import type { Report } from "../model/finding";
-import { defaultJobs, startAuditPool, type FileAudit } from "./audit-pool";
+import { defaultJobs, fileSources, startAuditPool, type FileAudit } from "./audit-pool";
 import { auditBackend } from "./backend-audit";
 import { resolveConfigFile, type ConfigFlag } from "./config-file";
 import { checkOutputsAreNotInputs, type NamedInput, type NamedOutput } from "./file-identity";
@@ -79,7 +79,7 @@ export function registerAudit(program: Command, setExitCode: (code: number) => v
     .addOption(cloudOption())
     .addOption(formatTargetsOption(AUDIT_FORMATS))
     .option("-o, --output <file>", "write the report (the one --format without its own :FILE) to a file instead of stdout; - is stdout")
-    .option("-j, --jobs <n>", `files audited at once, each on a worker thread, at most ${MAX_JOBS} (default: the number of cores)`, parseJobs)
+    .option("-j, --jobs <n>", `inputs audited at once, on worker threads, at most ${MAX_JOBS} (default: the number of cores)`, parseJobs)
     .addOption(new Option("--fail-on <severity>", "lowest severity that fails the run (exit 1); overrides failOn in the config (default: error)").choices(FAIL_ON))
     .addOption(new Option("--baseline <file>", "fail only on findings not in this baseline (see --create-baseline)").conflicts("createBaseline"))
     .option("--create-baseline <file>", "write the fingerprints of this run's unsuppressed findings as a baseline")
@@ -155,7 +155,8 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   checkFiles(files, configFile, options, targets);
   // The workers load the engine while this thread reads the configuration and the baseline.
   const read = { ...(options.maxInputSize ? { maxBytes: options.maxInputSize } : {}), ...(options.state ? { state: options.state } : {}) };
-  const pool = startAuditPool(files, { jobs: options.jobs ?? defaultJobs(), read });
+  const jobs = options.jobs ?? defaultJobs();
+  const pool = startAuditPool(fileSources(files), { jobs, read });
   let results: FileAudit[];
   let config: BridgeguardConfig;
   let baseline: Baseline | undefined;
@@ -164,7 +165,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
     if (options.cloud) config.cloud = options.cloud;
     baseline = options.baseline ? loadBaselineFile(options.baseline, options.maxInputSize ? { maxBytes: options.maxInputSize } : {}) : undefined;
     results = files.length > 0 ? await pool.audit(config) : [];
-    if (options.backend) results.push(...(await auditBackend(options.backend, options.stack, config, read, options.shard)));
+    if (options.backend) results.push(...(await auditBackend(options.backend, options.stack, config, { read, jobs, ...(options.shard ? { shard: options.shard } : {}) })));
   } finally {
     pool.close();
   }

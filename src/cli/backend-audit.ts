@@ -1,18 +1,15 @@
 /**
  * `bridgeguard audit --backend URL [--stack GLOB]...`: every stack a state backend holds (or those the globs
- * select), read and audited one by one, each reported as `project/stack`. A stack that cannot be read or
- * audited is an error of that stack only. Secrets stay as the backend holds them: nothing is decrypted.
+ * select), read and audited as files are (on the audit pool), each reported as `project/stack`. A stack
+ * that cannot be read or audited is an error of that stack only. Secrets stay as the backend holds them: nothing is decrypted.
  */
 import picomatch from "picomatch";
 import type { BridgeguardConfig } from "../config/types";
-import { loadDocument, parseJsonBytes, type LoadOptions } from "../input";
+import type { LoadOptions } from "../input";
 import { openBackend, type BackendStack } from "../input/backends";
 import { UserError } from "../model/errors";
-import { auditFailure, auditLoaded, type FileAudit } from "./audit-pool";
+import { auditSources, type AuditSource, type FileAudit } from "./audit-pool";
 import { inShard, type Shard } from "./shard";
-
-/** Stacks fetched at once: network backends answer faster in parallel; memory stays a few stacks' worth. */
-const CONCURRENCY = 8;
 
 /**
  * The stacks `globs` select: a glob with a `/` is matched against `project/stack`, one without against the
@@ -27,28 +24,26 @@ export function selectStacks(stacks: readonly BackendStack[], globs: readonly st
   });
 }
 
-export async function auditBackend(url: string, globs: readonly string[], config: BridgeguardConfig, read: LoadOptions = {}, shard?: Shard): Promise<FileAudit[]> {
+/** How `auditBackend` runs: the read options (`--max-input-size`), the shard, and the worker threads (`--jobs`). */
+export interface BackendAuditOptions {
+  read?: LoadOptions;
+  shard?: Shard;
+  jobs: number;
+}
+
+/**
+ * Audits the selected stacks of the backend at `url` on the audit pool (audit-pool.ts), as files are: a
+ * few stacks fetched ahead at most, each audited on the main thread or a worker as its size allows, a stack
+ * that runs out of memory one error line naming it; results in listing order.
+ */
+export async function auditBackend(url: string, globs: readonly string[], config: BridgeguardConfig, options: BackendAuditOptions): Promise<FileAudit[]> {
   const backend = openBackend(url);
   const selected = selectStacks(await backend.list(), globs);
   if (selected.length === 0) {
     throw new UserError(globs.length > 0 ? `${backend.url}: no stack matches --stack ${globs.join(", ")}` : `${backend.url}: the backend holds no stack`, backend.url);
   }
   // A stack's share is a hash of its `project/stack`, never its place in the listing.
-  const stacks = inShard(selected, shard, (stack) => stack.name);
-  const results = new Array<FileAudit>(stacks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < stacks.length; index = next++) {
-      const stack = stacks[index]!;
-      try {
-        const bytes = await stack.read();
-        if (read.maxBytes !== undefined && bytes.length > read.maxBytes) throw new UserError(`${stack.name}: the state is larger than --max-input-size`, stack.name);
-        results[index] = auditLoaded(stack.name, loadDocument(parseJsonBytes(stack.name, bytes), stack.name, read), config);
-      } catch (error) {
-        results[index] = auditFailure(stack.name, error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, stacks.length) }, worker));
-  return results;
+  const stacks = inShard(selected, options.shard, (stack) => stack.name);
+  const sources = stacks.map((stack): AuditSource => ({ kind: "stack", name: stack.name, read: () => stack.read() }));
+  return auditSources(sources, config, { jobs: options.jobs, ...(options.read ? { read: options.read } : {}) });
 }

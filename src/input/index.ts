@@ -23,7 +23,7 @@ export {
   type PulumiResourceInput,
 } from "./normalize";
 export { validateStackExport } from "./schema";
-export { loadAuditInput, loadDocument, type LoadedInput, type LoadOptions } from "./load";
+export { loadAuditInput, loadAuditInputWithin, loadDocument, type LoadedInput, type LoadOptions } from "./load";
 export { locateRefs } from "./lines";
 export { parseJsonBytes, readJsonDocument, type JsonDocument } from "./json";
 export { parseSourcePosition } from "./source-position";

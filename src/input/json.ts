@@ -158,6 +158,29 @@ export function readJsonDocument(file: string, options: ReadOptions = {}): JsonD
 }
 
 /**
+ * `readJsonDocument` for a file that may hold at most `budget` bytes (the most the caller can afford to
+ * parse here): undefined, with nothing kept, when it holds more (a regular file is not read at all then;
+ * one that reports no size is read no further than the budget). Standard input cannot be read twice: it
+ * is always undefined unless the budget is unbounded.
+ */
+export function readJsonDocumentWithin(file: string, options: ReadOptions, budget: number): JsonDocument | undefined {
+  const limit = effectiveMaxBytes(options);
+  if (budget >= limit) return readJsonDocument(file, options);
+  if (file === STDIN) return undefined;
+  const overBudget = new Error("over budget");
+  let buffer: Buffer;
+  try {
+    buffer = readBounded(file, budget, (error) => fileError(file, error), () => overBudget);
+  } catch (error) {
+    if (error === overBudget) return undefined;
+    throw error;
+  }
+  const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
+  return parseJsonBuffer(file, buffer, start);
+}
+
+/**
  * Parses JSON bytes already in memory (a blob, an HTTP body, a gunzipped file) with the same messages as a
  * file: a BOM is skipped, UTF-16 and syntax errors are named with their line and column.
  */

@@ -96,3 +96,20 @@ export function excessValues(bytes: Uint8Array): number | undefined {
   const values = countOutsideStrings(bytes);
   return values > limit ? values : undefined;
 }
+
+/**
+ * The most memory an audit takes per byte of input, for the worst input these limits let through: peak RSS
+ * over file size of `writeWorstExport` in bench/generate.ts (objects with one distinct key each, at the
+ * density limit), measured by `npm run bench` (docs/hostile-input.md, "Memory"). RSS counts more than the
+ * JavaScript heap (the file's bytes, the process itself), so against a heap limit this errs on the safe side.
+ */
+export const WORST_MEMORY_PER_BYTE = 18;
+
+/**
+ * The most memory auditing an input of `bytes` bytes can take: `WORST_MEMORY_PER_BYTE` for each byte, and
+ * for the `FREE_VALUES` any file may hold beyond its share (each counted as the `MIN_BYTES_PER_VALUE` bytes
+ * it would take at the limit), so that a small but dense file is not underestimated.
+ */
+export function worstAuditMemory(bytes: number): number {
+  return WORST_MEMORY_PER_BYTE * (bytes + FREE_VALUES * MIN_BYTES_PER_VALUE);
+}

@@ -4,7 +4,9 @@ import * as zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { selectStacks } from "../../src/cli/backend-audit";
 import { fileBackend } from "../../src/input/backends/file";
+import { writeWorstExport } from "../../bench/generate";
 import { exampleConfig, healthy, misconfigured, runCli } from "../cli/run-cli";
+import { expectNoCrash, runCli as runCliAsync } from "../hostile/cli";
 import { tempDir } from "../input/helpers";
 import { checkpointOf } from "./helpers";
 
@@ -73,5 +75,28 @@ describe("file:// backend", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/no Pulumi state here/);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a stack too large for the heap: one line naming project/stack, exit 2; the other stacks are audited", async () => {
+    // The worst filler the value limit lets through (test/hostile/memory.test.ts), 8 MiB of it as a
+    // checkpoint, next to a healthy stack, under a heap far too small for it.
+    const backend = tempDir();
+    const stacks = path.join(backend, ".pulumi", "stacks", "azs-border");
+    fs.mkdirSync(stacks, { recursive: true });
+    writeWorstExport(path.join(stacks, "big.json"), "objects", 8 * 2 ** 20, healthy, { stack: "big" });
+    fs.writeFileSync(path.join(stacks, "prod.json"), checkpointOf(healthy, "prod"));
+    const run = await runCliAsync(["audit", "--backend", `file://${backend}`, "--config", exampleConfig, "--format", "json"], {
+      env: { NODE_OPTIONS: "--max-old-space-size=24" },
+      timeoutMs: 60_000,
+    });
+    expectNoCrash(run, "backend stack out of memory");
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^bridgeguard: azs-border\/big: out of memory: auditing it needs more than the \d+ MB heap limit/)]);
+    const report = JSON.parse(run.stdout) as { stacks: { file: string; error?: string }[]; summary: { resources: number } };
+    expect(report.stacks.map((s) => s.file)).toEqual(["azs-border/big", "azs-border/prod"]);
+    expect(report.stacks[0]!.error).toMatch(/out of memory/);
+    expect(report.stacks[1]!.error).toBeUndefined();
+    expect(report.summary.resources).toBe(6);
+    fs.rmSync(backend, { recursive: true, force: true });
   });
 });

@@ -2,9 +2,11 @@
  * Memory: an export full of empty objects cost about 35 bytes of memory per byte of input (16 MiB: 592 MB,
  * 7 s of garbage collection), and running out of memory aborted the process with V8's fatal heap message
  * and a native stack (exit 134). Now a JSON input may have at most one value (`{`, `[`, `,`) per 8 bytes on
- * average (src/input/value-budget.ts), checked before JSON.parse; and every audit runs on a worker thread,
- * so that running out of memory is one line naming the file (exit 2), the other files still audited. The
- * memory the worst input under these limits takes is measured by `npm run bench` (docs/hostile-input.md).
+ * average (src/input/value-budget.ts), checked before JSON.parse; and an audit whose worst case could
+ * come near the heap limit runs on a worker thread, so that running out of memory is one line naming the
+ * file (exit 2), the other files still audited; one that fits the heap many times over runs on the main
+ * thread. The memory the worst input under these limits takes is measured by `npm run bench`
+ * (docs/hostile-input.md).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -99,6 +101,24 @@ describe("through the built CLI", () => {
     const run = await runCli(["audit", worst, "--config", CONFIG, "--jobs", "1"], { env: small, timeoutMs: 60_000 });
     expectOneLineError(run, "out of memory, one file", /: out of memory: auditing it needs more than the \d+ MB heap limit \(raise it with NODE_OPTIONS=--max-old-space-size=<MB>/);
     expect(run.stderr).toContain(worst);
+  });
+
+  it("a small file under the default heap is audited on the main thread (no worker started); under a small heap, on a worker", async () => {
+    // Node emits `worker` on the process for every worker thread it starts: a preload records them.
+    const log = path.join(dir, "workers.log");
+    const preload = path.join(dir, "count-workers.js");
+    fs.writeFileSync(preload, `process.on("worker", () => require("node:fs").appendFileSync(${JSON.stringify(log)}, "started\\n"));\n`);
+    const workers = async (nodeOptions: string): Promise<number> => {
+      fs.rmSync(log, { force: true });
+      const run = await runCli(["audit", HEALTHY, "--config", CONFIG, "--format", "json"], { env: { NODE_OPTIONS: `--require ${preload} ${nodeOptions}` } });
+      expectNoCrash(run, nodeOptions || "default heap");
+      expect(run.status).toBe(0);
+      expect((JSON.parse(run.stdout) as { summary: { resources: number } }).summary.resources).toBe(6);
+      return fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0;
+    };
+    expect(await workers("")).toBe(0);
+    // A 72 MB heap cannot hold the worst case of even a small file (worstAuditMemory in src/input/value-budget.ts) twice over.
+    expect(await workers("--max-old-space-size=24")).toBe(1);
   });
 
   it("out of memory inside a --jobs worker: that file fails with its line, the others are audited", async () => {

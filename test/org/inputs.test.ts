@@ -6,10 +6,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { auditFiles, auditOneFile, defaultJobs, type FileAudit } from "../../src/cli/audit-pool";
+import { auditFiles, auditOneFile, auditStackBytes, defaultJobs, mainThreadBudget, startAuditPool, type AuditSource, type FileAudit } from "../../src/cli/audit-pool";
+import { worstAuditMemory } from "../../src/input/value-budget";
 import { expandInputs, walk } from "../../src/cli/inputs";
 import { loadConfig } from "../../src/engine/config";
 import { exampleConfig, healthy, misconfigured, ROOT } from "../cli/run-cli";
+import { checkpointOf } from "../backends/helpers";
 import { errorOf } from "./helpers";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bg-org-inputs-"));
@@ -107,8 +109,8 @@ describe("the audit pool", () => {
       `const { parentPort } = require("node:worker_threads");
        parentPort.on("message", (task) => {
          if (task.kind !== "task") return;
-         if (task.file.includes("boom")) process.exit(7);
-         setTimeout(() => parentPort.postMessage({ index: task.index, result: { file: task.file, ok: true, findings: [], resources: 1, endpoints: 0 } }), 5);
+         if (task.input.file.includes("boom")) process.exit(7);
+         setTimeout(() => parentPort.postMessage({ index: task.index, result: { file: task.input.file, ok: true, findings: [], resources: 1, endpoints: 0 } }), 5);
        });`,
     );
     const names = ["a", "b", "boom", "c", "d", "e", "f"].map((n) => `${n}.json`);
@@ -116,6 +118,56 @@ describe("the audit pool", () => {
     expect(results.map((r) => r.file)).toEqual(names);
     expect(results.filter((r) => !r.ok).map((r) => r.file)).toEqual(["boom.json"]);
     expect(!results[2]!.ok && results[2]!.error).toBe("boom.json: internal error: worker exited with code 7");
+  });
+
+  it("backend stacks: a few fetched ahead at most, their bytes transferred (not copied) to the workers, results in listing order", async () => {
+    const bodies = Array.from({ length: 30 }, (_, i) => Buffer.from(checkpointOf(i % 3 === 0 ? misconfigured : healthy, `s${i}`)));
+    const handed: Buffer[] = [];
+    const waiting: (() => void)[] = [];
+    const sources: AuditSource[] = bodies.map((body, i) => ({
+      kind: "stack",
+      name: `azs-border/s${i}`,
+      // Each fetch ends when the test says so: a copy the pool may keep or hand over.
+      read: () =>
+        new Promise<Buffer>((resolve) => {
+          const bytes = Buffer.from(body);
+          handed.push(bytes);
+          waiting.push(() => resolve(bytes));
+        }),
+    }));
+    const pool = startAuditPool(sources, { jobs: 2, workerScript });
+    try {
+      const results = pool.audit(config);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Nothing fetched has been audited yet: the pool holds a few stacks, not all 30.
+      expect(handed.length).toBeGreaterThan(1);
+      expect(handed.length).toBeLessThanOrEqual(8);
+      // Fetches end in reverse order, a batch at a time, until every stack has been fetched.
+      while (handed.length < bodies.length || waiting.length > 0) {
+        for (const end of waiting.splice(0).reverse()) end();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const audited = await results;
+      expect(audited.map((r) => r.file)).toEqual(sources.map((s) => (s.kind === "stack" ? s.name : s.file)));
+      expect(strip(audited)).toEqual(strip(bodies.map((body, i) => auditStackBytes(`azs-border/s${i}`, body, config))));
+      // Each stack's memory went to a worker: the buffers the backend handed over are detached.
+      expect(pool.workersStarted).toBe(2);
+      expect(handed.every((bytes) => bytes.byteLength === 0)).toBe(true);
+    } finally {
+      pool.close();
+    }
+  });
+
+  it("an input is audited on the main thread only when its worst case fits half of the free heap", () => {
+    const used = 200 * 2 ** 20;
+    const heap = { heap_size_limit: 4096 * 2 ** 20, used_heap_size: used };
+    const budget = mainThreadBudget(heap);
+    // A 10,000-resource export (about 15 MB) fits; the worst case of the budget itself fits half of what is free.
+    expect(budget).toBeGreaterThan(15e6);
+    expect(worstAuditMemory(budget)).toBeLessThanOrEqual((heap.heap_size_limit - used) / 2);
+    expect(worstAuditMemory(budget + 1)).toBeGreaterThan((heap.heap_size_limit - used) / 2 - 18);
+    // Under --max-old-space-size=24 (a 72 MB heap), not even an empty file: every input goes to a worker.
+    expect(mainThreadBudget({ heap_size_limit: 72 * 2 ** 20, used_heap_size: 5 * 2 ** 20 })).toBe(0);
   });
 
   it("defaults to the machine's cores", () => {

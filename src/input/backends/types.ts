@@ -2,7 +2,10 @@
 export interface BackendStack {
   /** `project/stack` (the older project-less file layout: `stack`). */
   name: string;
-  /** The stack's checkpoint or export as bytes (decompressed). Rejects with a `UserError` naming the stack. */
+  /**
+   * The stack's checkpoint or export as bytes (decompressed), in a buffer no one else holds: the audit pool
+   * transfers its memory to a worker thread. Rejects with a `UserError` naming the stack.
+   */
   read(): Promise<Buffer>;
 }
 
