@@ -93,23 +93,23 @@ const NORMALIZERS: Record<KnownKind, (src: SourceResource) => Resource> = {
 };
 
 /** A resource no rule reads: counted, never looked into (so its properties cannot fail the load). */
-function other(src: SourceResource): OtherResource {
-  const r: OtherResource = { ref: src.ref, kind: "other", unknowns: src.ctx.unknowns };
-  if (src.armId !== undefined) {
-    r.armId = src.armId;
-    if (isArmId(src.armId)) {
-      const { subscriptionId, resourceGroup } = parseArmId(src.armId);
+function other(ref: ResourceRef, unknowns: string[], armId: string | undefined, protect: boolean | undefined, pendingOperation: "delete" | "replace" | undefined): OtherResource {
+  const r: OtherResource = { ref, kind: "other", unknowns };
+  if (armId !== undefined) {
+    r.armId = armId;
+    if (isArmId(armId)) {
+      const { subscriptionId, resourceGroup } = parseArmId(armId);
       if (subscriptionId !== undefined) r.subscriptionId = subscriptionId;
       if (resourceGroup !== undefined) r.resourceGroup = resourceGroup;
     }
   }
-  if (src.protect !== undefined) r.protect = src.protect;
-  if (src.pendingOperation !== undefined) r.pendingOperation = src.pendingOperation;
+  if (protect !== undefined) r.protect = protect;
+  if (pendingOperation !== undefined) r.pendingOperation = pendingOperation;
   return r;
 }
 
 function normalizeSource(kind: ResourceKind, src: SourceResource): Resource {
-  return kind === "other" ? other(src) : NORMALIZERS[kind](src);
+  return kind === "other" ? other(src.ref, src.ctx.unknowns, src.armId, src.protect, src.pendingOperation) : NORMALIZERS[kind](src);
 }
 
 /** The name part of a URN: `urn:pulumi:<stack>::<project>::<type>::<name>` (a name may itself hold `::`). */
@@ -155,6 +155,7 @@ const RESOURCES: Loc = at("deployment", "resources");
 const isProviderType = (type: string) => type.startsWith("pulumi:providers:");
 /** What names a stack resource in every finding and message. */
 const IDENTITY_KEYS = ["urn", "type", "id", "provider"] as const;
+const isTooLong = (value: unknown): boolean => typeof value === "string" && value.length > MAX_VALUE_LENGTH;
 
 /** Normalizes a parsed `pulumi stack export` (validated here against the project's schema). */
 export function normalizeStackExport(json: unknown, file: string): ResourceSet {
@@ -193,20 +194,34 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
     // What names the resource in every finding and message: bounded like any value the checks read.
     // (The path is spelled out only for a value that fails: building it for every key of every resource
     // was most of the time spent reading a large export.)
-    for (const key of IDENTITY_KEYS) {
-      const value = r[key];
-      if (typeof value === "string" && value.length > MAX_VALUE_LENGTH) checkLength(file, locString(at(base, key)), value);
+    if (isTooLong(r.urn) || isTooLong(r.type) || isTooLong(r.id) || isTooLong(r.provider)) {
+      for (const key of IDENTITY_KEYS) checkLength(file, locString(at(base, key)), r[key]);
     }
+    const kind = kindOfPulumiType(r.type);
     // Pulumi keeps one live resource per URN. Copies of one resource would each be evaluated against all
     // the others (every copy of a policy owns every copy of its rule collection groups): quadratic work
-    // for a file that no `pulumi stack export` writes.
-    const first = live.get(r.urn);
-    if (first !== undefined) {
-      throw new InputError({ file, path: locString(at(base, "urn")), expected: `the same URN as ${locString(at(RESOURCES, first))}: a stack export lists each live resource once`, resource: r.urn });
+    // for a file that no `pulumi stack export` writes. Only the kinds the checks read are looked up: a
+    // copy of a resource no check reads costs nothing, and the lookup of every URN was a tenth of the time
+    // spent reading a large export.
+    if (kind !== "other") {
+      const first = live.get(r.urn);
+      if (first !== undefined) {
+        throw new InputError({ file, path: locString(at(base, "urn")), expected: `the same URN as ${locString(at(RESOURCES, first))}: a stack export lists each live resource once`, resource: r.urn });
+      }
+      live.set(r.urn, index);
     }
-    live.set(r.urn, index);
-    const ctx: ReadContext = { file, resource: r.urn, unknowns: [] };
     const armId = r.id !== undefined && r.id !== "" ? r.id : undefined;
+    // A pending `deleting` operation for this resource (the same id when both say one), or a resource
+    // deleted for a delete-before-replace and not yet re-created.
+    const pendingIds = deleting.size > 0 ? deleting.get(r.urn) : undefined;
+    const pendingOperation = pendingIds?.some((id) => id === undefined || armId === undefined || id === armId) ? "delete" : r.pendingReplacement === true ? "replace" : undefined;
+
+    if (kind === "other") {
+      // Most of a large stack: counted, never looked into, so nothing is built to read its properties.
+      resources.push(other(pulumiRef(r), [], armId, r.protect === true, pendingOperation));
+      return;
+    }
+    const ctx: ReadContext = { file, resource: r.urn, unknowns: [] };
     const src: SourceResource = {
       ctx,
       node: pulumiTopNode(r.outputs, r.inputs, at(base, "outputs"), at(base, "inputs")),
@@ -214,18 +229,12 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
       protect: r.protect === true,
     };
     if (armId !== undefined) src.armId = armId;
-    // A pending `deleting` operation for this resource (the same id when both say one), or a resource
-    // deleted for a delete-before-replace and not yet re-created.
-    const pendingIds = deleting.get(r.urn);
-    if (pendingIds?.some((id) => id === undefined || armId === undefined || id === armId)) src.pendingOperation = "delete";
-    else if (r.pendingReplacement === true) src.pendingOperation = "replace";
-
-    const kind = kindOfPulumiType(r.type);
-    if (kind !== "other" && (armId === undefined || !isArmId(armId)) && r.provider) {
+    if (pendingOperation !== undefined) src.pendingOperation = pendingOperation;
+    if ((armId === undefined || !isArmId(armId)) && r.provider) {
       const subscriptionId = providerSubscription(file, r.provider, providers, ctx);
       if (subscriptionId !== undefined) src.providerSubscriptionId = subscriptionId;
     }
-    resources.push(normalizeSource(kind, src));
+    resources.push(NORMALIZERS[kind](src));
   });
   return { source: file, resources };
 }

@@ -4,8 +4,15 @@ import { precompiledValidator } from "../schemas/precompiled";
 import { describeKind, InputError, joinPath, pointerToPath, TOP_LEVEL } from "./errors";
 import { isObject } from "./values";
 
-/** How the stack export schema is compiled, at build time (scripts/precompile-validators.js) or here. */
-export const STACK_EXPORT_AJV_OPTIONS: Options = { allErrors: false, strict: true };
+/**
+ * How the stack export schema is compiled, at build time (scripts/precompile-validators.js) or here.
+ * `unicode: false`: `minLength` counts UTF-16 code units (`.length`) instead of walking every URN and type
+ * to count code points; the schema's only length bound is `minLength: 1`, which both read the same, and the
+ * walk was most of the validation's time on a large export. ajv 8 marks the option deprecated (it still
+ * honours it: vocabularies/validation/limitLength.js) and would log that on every compile: `logger: false`
+ * silences it, and hides nothing else, since `strict: true` throws where it would otherwise log.
+ */
+export const STACK_EXPORT_AJV_OPTIONS: Options = { allErrors: false, strict: true, unicode: false, logger: false };
 
 let validator: ValidateFunction | undefined;
 

@@ -389,3 +389,24 @@ describe("stack export errors", () => {
     expect(() => load(exp)).not.toThrow();
   });
 });
+
+describe("one live resource per URN", () => {
+  const withCopy = (type: string): Export => {
+    const exp = clone(v3);
+    const original = exp.deployment.resources.find((r) => r.type === type)!;
+    exp.deployment.resources.push(clone(original));
+    return exp;
+  };
+
+  it("refuses a second copy of a resource the checks read, naming both places", () => {
+    const exp = withCopy("azure-native:network:FirewallPolicy");
+    const index = exp.deployment.resources.length - 1;
+    const first = exp.deployment.resources.findIndex((r) => r.type === "azure-native:network:FirewallPolicy");
+    expect(inputError(() => load(exp)).message).toContain(`deployment.resources[${index}].urn: the same URN as deployment.resources[${first}]: a stack export lists each live resource once`);
+  });
+
+  it("counts a second copy of a resource no check reads, without looking it up (it costs nothing)", () => {
+    const exp = withCopy("azure-native:resources:ResourceGroup");
+    expect(load(exp).resources.filter((r) => r.kind === "other")).toHaveLength(2);
+  });
+});
