@@ -3,25 +3,36 @@
  * select), read and audited as files are (on the audit pool), each reported as `project/stack`. A stack
  * that cannot be read or audited is an error of that stack only. Secrets stay as the backend holds them: nothing is decrypted.
  */
-import picomatch from "picomatch";
 import type { BridgeguardConfig } from "../config/types";
 import type { LoadOptions } from "../input";
 import { openBackend, type BackendStack } from "../input/backends";
+import { compileGlob, GlobSyntaxError } from "../engine/glob";
 import { UserError } from "../model/errors";
 import { auditSources, type AuditSource, type FileAudit } from "./audit-pool";
 import { inShard, type Shard } from "./shard";
 
 /**
  * The stacks `globs` select: a glob with a `/` is matched against `project/stack`, one without against the
- * stack name alone (`prod-*` selects prod stacks of every project). No glob selects every stack.
+ * stack name alone (`prod-*` selects prod stacks of every project). No glob selects every stack. Globs are
+ * read as paths by the linear-time matcher of src/engine/glob.ts (`*` stays within the project or the
+ * stack name), so that no stack name a backend lists can make matching slow.
  */
 export function selectStacks(stacks: readonly BackendStack[], globs: readonly string[]): BackendStack[] {
   if (globs.length === 0) return [...stacks];
-  const matchers = globs.map((glob) => ({ withProject: glob.includes("/"), match: picomatch(glob, { dot: true }) }));
+  const matchers = globs.map((glob) => ({ withProject: glob.includes("/"), glob: stackGlob(glob) }));
   return stacks.filter((stack) => {
     const bare = stack.name.slice(stack.name.lastIndexOf("/") + 1);
-    return matchers.some((m) => m.match(m.withProject ? stack.name : bare));
+    return matchers.some((m) => m.glob.match(m.withProject ? stack.name : bare));
   });
+}
+
+function stackGlob(glob: string): ReturnType<typeof compileGlob> {
+  try {
+    return compileGlob(glob, { path: true, dot: true });
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) throw new UserError(`--stack ${glob}: expected a glob (see "Many stacks at once" in docs/ci-at-scale.md): ${error.message}`);
+    throw error;
+  }
 }
 
 /** How `auditBackend` runs: the read options (`--max-input-size`), the shard, and the worker threads (`--jobs`). */

@@ -3,8 +3,11 @@
  * - a file: audited as it is, whatever its name;
  * - a directory: every `*.json` file below it, recursively, in name order; hidden entries (`.git`, `.x.json`)
  *   and `node_modules` are skipped;
- * - a glob (`stacks/**\/*.json`, `exports/prod-*.json`): matched with picomatch against the files below its
- *   static base directory, with the same entries skipped; `*` does not match a leading dot.
+ * - a glob (`stacks/**\/*.json`, `exports/prod-*.json`): matched against the files below its static base
+ *   directory (the segments before the first with a glob character), with the same entries skipped, by the
+ *   linear-time matcher of src/engine/glob.ts over paths: `*` stays within a segment and does not match a
+ *   leading dot, `**` spans segments. A hostile file name cannot make matching slow (a backtracking
+ *   matcher took minutes for `*-*-*-*-*-legacy.json` against a long name).
  * - `-`: standard input.
  * A directory or glob that yields no file is bad usage (exit 2), named; so is a directory below it that cannot
  * be listed (permission denied): skipping it would pass the stacks in it unaudited. A missing or unreadable
@@ -14,7 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import picomatch from "picomatch";
+import { compileGlob, GlobSyntaxError, type Glob } from "../engine/glob";
 import { UserError } from "../model/errors";
 import { describeIoError } from "../model/io-error";
 import { STDIN } from "../input/json";
@@ -78,18 +81,41 @@ function globDepth(glob: string): number {
   return glob.split("/").length;
 }
 
+/** A character that makes an argument (or one of its segments) a glob. */
+const GLOB_CHARACTER = /[*?[{]/;
+
+/**
+ * A glob's static base directory and the rest: the segments before the first that has a glob character,
+ * and that segment on (`./stacks/**\/*.json`: `./stacks` and `**\/*.json`; `/abs/*.json`: `/abs`).
+ */
+export function splitGlob(pattern: string): { base: string; glob: string } {
+  const segments = pattern.split("/");
+  const first = segments.findIndex((segment) => GLOB_CHARACTER.test(segment));
+  if (first <= 0) return { base: "", glob: pattern };
+  return { base: segments.slice(0, first).join("/") || "/", glob: segments.slice(first).join("/") };
+}
+
+/** The matcher of an input glob (relative to its base directory); a pattern glob.ts refuses is bad usage naming it. */
+export function inputGlob(pattern: string, shown = pattern): Glob {
+  try {
+    return compileGlob(pattern, { path: true, dot: false });
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) throw UserError.at(shown, undefined, `expected a glob (see "Many stacks at once" in docs/ci-at-scale.md): ${error.message}`);
+    throw error;
+  }
+}
+
 function expandGlob(pattern: string): string[] {
-  const scan = picomatch.scan(pattern);
-  const base = `${scan.prefix}${scan.base}`;
-  const matcher = picomatch(scan.glob, { dot: false });
+  const { base, glob } = splitGlob(pattern);
+  const matcher = inputGlob(glob, pattern);
   const root = base === "" ? "." : base;
-  return walk(root, globDepth(scan.glob))
-    .filter((relative) => matcher(relative))
+  return walk(root, globDepth(glob))
+    .filter((relative) => matcher.match(relative))
     .map((relative) => joinShown(base, relative));
 }
 
 function isGlobPattern(arg: string): boolean {
-  return picomatch.scan(arg).isGlob;
+  return GLOB_CHARACTER.test(arg);
 }
 
 export interface ExpandOptions {

@@ -20,10 +20,28 @@
  *   negation, which would let a suppression accept every resource but one by accident.
  *
  * Matching is case-sensitive and covers the whole text. Characters are code points.
+ *
+ * Paths (`{ path: true }`: file globs of `audit`, `--stack` globs over `project/stack`), as picomatch and
+ * bash read them, in the same linear time:
+ *
+ * - `*`, `?` and classes do not match `/`;
+ * - `**` as a whole segment (`**`, `a/**`, `**\/b`, `a/**\/b`) matches any number of segments, none
+ *   included (`a/**\/b` matches `a/b`, `a/x/y/b`; `a/**` matches `a` too); elsewhere (`a**`) it is `*`;
+ * - without `dot`, a `.` first in a segment of the text is matched only by a `.` first in a segment of the
+ *   pattern: wildcards, classes and `**` never match it (`*.json` does not match `.x.json`, `**` does not
+ *   enter `.git/`).
  */
 
 /** Brace groups nested deeper than this are refused: the parser recurses once per level. */
 export const MAX_BRACE_DEPTH = 32;
+
+/** How a glob reads its text: as an identifier (the default), or as a path. */
+export interface GlobOptions {
+  /** A path: `/` separates segments (see the module comment). */
+  path?: boolean;
+  /** With `path`: wildcards also match a `.` first in a segment. */
+  dot?: boolean;
+}
 
 /** A pattern this module refuses (braces nested too deeply); the message says why, for a config error. */
 export class GlobSyntaxError extends Error {}
@@ -41,12 +59,18 @@ type Item =
   | { kind: "one" }
   | { kind: "star" }
   | { kind: "class"; set: CharClass }
-  | { kind: "alternatives"; options: Item[][] };
+  | { kind: "alternatives"; options: Item[][] }
+  /** Paths only: `**` as a whole segment; `slash` when a `/` follows it (any number of `segment/`). */
+  | { kind: "globstar"; slash: boolean };
 
-/** A state of the NFA: consumes one code point (`literal`, `one`, `class`), forks without consuming, or accepts. */
+/**
+ * A state of the NFA: consumes one code point (`literal`, `one`, `class`), forks without consuming, or
+ * accepts. In a path, `one` with `slash` (from `**`) also consumes `/`; a literal `first` in its pattern
+ * segment may consume a `.` first in a segment of the text.
+ */
 type State =
-  | { kind: "literal"; cp: number; next: number }
-  | { kind: "one"; next: number }
+  | { kind: "literal"; cp: number; next: number; first: boolean }
+  | { kind: "one"; next: number; slash: boolean }
   | { kind: "class"; set: CharClass; next: number }
   | { kind: "fork"; next: number[] }
   | { kind: "accept" };
@@ -86,6 +110,9 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const SLASH = 0x2f;
+const DOT = 0x2e;
+const STAR = 0x2a;
 /** What a backslash escapes: the characters with a meaning, and the backslash. */
 const ESCAPABLE = new Set(Array.from("*?[]{},\\", (c) => c.codePointAt(0)!));
 
@@ -97,6 +124,7 @@ type Token =
   | { kind: "literal"; cp: number }
   | { kind: "one" }
   | { kind: "star" }
+  | { kind: "globstar" }
   | { kind: "class"; set: CharClass }
   | { kind: "open" | "close" | "comma"; cp: number; group: boolean };
 
@@ -153,7 +181,7 @@ function findPosixEnd(cps: readonly number[], from: number): number | undefined 
   return undefined;
 }
 
-function tokenize(pattern: string): Token[] {
+function tokenize(pattern: string, path: boolean): Token[] {
   const cps = Array.from(pattern, (c) => c.codePointAt(0)!);
   const tokens: Token[] = [];
   let classesCanClose = true;
@@ -162,8 +190,12 @@ function tokenize(pattern: string): Token[] {
     if (cp === BACKSLASH && i + 1 < cps.length && ESCAPABLE.has(cps[i + 1]!)) {
       tokens.push({ kind: "literal", cp: cps[i + 1]! });
       i += 2;
-    } else if (cp === 0x2a) {
-      // `**` is `*`; one star state is enough for a run of them.
+    } else if (path && cp === STAR && cps[i + 1] === STAR && (i === 0 || cps[i - 1] === SLASH) && (i + 2 === cps.length || cps[i + 2] === SLASH)) {
+      // A path's `**` as a whole segment: any number of segments.
+      tokens.push({ kind: "globstar" });
+      i += 2;
+    } else if (cp === STAR) {
+      // Elsewhere `**` is `*`; one star state is enough for a run of them.
       if (tokens.at(-1)?.kind !== "star") tokens.push({ kind: "star" });
       i++;
     } else if (cp === 0x3f) {
@@ -241,6 +273,20 @@ function parse(tokens: readonly Token[]): Item[] {
         case "comma":
           items.push({ kind: "literal", cp: token.cp });
           break;
+        case "globstar": {
+          const next = tokens[at];
+          if (next?.kind === "literal" && next.cp === SLASH) {
+            at++;
+            items.push({ kind: "globstar", slash: true });
+          } else if (items.at(-1)?.kind === "literal" && (items.at(-1) as { cp: number }).cp === SLASH) {
+            // `a/**` matches `a` too: the `/` and the segments after it are one optional part.
+            items.pop();
+            items.push({ kind: "alternatives", options: [[], [{ kind: "literal", cp: SLASH }, { kind: "globstar", slash: false }]] });
+          } else {
+            items.push({ kind: "globstar", slash: false });
+          }
+          break;
+        }
         default:
           items.push(token);
       }
@@ -250,34 +296,54 @@ function parse(tokens: readonly Token[]): Item[] {
   return sequence(0);
 }
 
-/** Builds the NFA back to front: each item is compiled with the state that follows it already known. */
-function build(items: readonly Item[]): { states: State[]; start: number } {
+/** True when `item` ends a segment of the pattern: a `/`, or `**\/`. */
+function endsSegment(item: Item | undefined): boolean {
+  return (item?.kind === "literal" && item.cp === SLASH) || (item?.kind === "globstar" && item.slash);
+}
+
+/**
+ * Builds the NFA back to front: each item is compiled with the state that follows it already known, and
+ * whether it stands first in a segment of the pattern (after a `/`, or first in the pattern).
+ */
+function build(items: readonly Item[], path: boolean): { states: State[]; start: number } {
   const states: State[] = [{ kind: "accept" }];
   const add = (state: State): number => states.push(state) - 1;
-  const sequence = (seq: readonly Item[], next: number): number => {
-    for (let i = seq.length - 1; i >= 0; i--) next = item(seq[i]!, next);
+  const sequence = (seq: readonly Item[], next: number, first: boolean): number => {
+    for (let i = seq.length - 1; i >= 0; i--) next = item(seq[i]!, next, i === 0 ? first : endsSegment(seq[i - 1]));
     return next;
   };
-  const item = (it: Item, next: number): number => {
+  // fork -> (one -> fork) | next: any number of the characters `one` takes.
+  const loop = (slash: boolean, next: number): number => {
+    const fork = add({ kind: "fork", next: [] });
+    const one = add({ kind: "one", next: fork, slash });
+    (states[fork] as { next: number[] }).next = [one, next];
+    return fork;
+  };
+  const item = (it: Item, next: number, first: boolean): number => {
     switch (it.kind) {
       case "literal":
-        return add({ kind: "literal", cp: it.cp, next });
+        return add({ kind: "literal", cp: it.cp, next, first });
       case "one":
-        return add({ kind: "one", next });
+        return add({ kind: "one", next, slash: !path });
       case "class":
         return add({ kind: "class", set: it.set, next });
-      case "star": {
-        // fork -> (one -> fork) | next
+      case "star":
+        return loop(!path, next);
+      case "globstar": {
+        if (!it.slash) return loop(true, next);
+        // (segment `/`)*: fork -> (one -> (one -> ...)* -> `/` -> fork) | next, each segment at least a character.
         const fork = add({ kind: "fork", next: [] });
-        const one = add({ kind: "one", next: fork });
+        const slash = add({ kind: "literal", cp: SLASH, next: fork, first: false });
+        const rest = loop(false, slash);
+        const one = add({ kind: "one", next: rest, slash: false });
         (states[fork] as { next: number[] }).next = [one, next];
         return fork;
       }
       case "alternatives":
-        return add({ kind: "fork", next: it.options.map((option) => sequence(option, next)) });
+        return add({ kind: "fork", next: it.options.map((option) => sequence(option, next, first)) });
     }
   };
-  return { states, start: sequence(items, 0) };
+  return { states, start: sequence(items, 0, true) };
 }
 
 function inClass(set: CharClass, cp: number): boolean {
@@ -306,8 +372,11 @@ export interface Glob {
 }
 
 /** Compiles `pattern`; throws `GlobSyntaxError` for braces nested deeper than `MAX_BRACE_DEPTH`. */
-export function compileGlob(pattern: string): Glob {
-  const { states, start } = build(parse(tokenize(pattern)));
+export function compileGlob(pattern: string, options: GlobOptions = {}): Glob {
+  const path = options.path === true;
+  // In a path without `dot`, a `.` first in a segment of the text takes a literal first in its pattern segment.
+  const guardDots = path && options.dot !== true;
+  const { states, start } = build(parse(tokenize(pattern, path)), path);
   // Two lists of the consuming states the text could be in, and a mark per state for the step that added it.
   const mark = new Int32Array(states.length).fill(-1);
   const run = (text: string): { matched: boolean; steps: number } => {
@@ -337,14 +406,20 @@ export function compileGlob(pattern: string): Glob {
     };
     mark.fill(-1);
     close(start, current);
+    let previous = SLASH;
     for (const c of text) {
       if (current.length === 0) return { matched: false, steps };
       const cp = c.codePointAt(0)!;
+      const leadingDot = guardDots && cp === DOT && previous === SLASH;
+      previous = cp;
       step++;
       accepted = false;
       for (const s of current) {
         const state = states[s] as Exclude<State, { kind: "fork" } | { kind: "accept" }>;
-        const ok = state.kind === "one" || (state.kind === "literal" ? state.cp === cp : inClass(state.set, cp));
+        let ok: boolean;
+        if (state.kind === "literal") ok = state.cp === cp && (!leadingDot || state.first);
+        else if (leadingDot || (path && cp === SLASH && !(state.kind === "one" && state.slash))) ok = false;
+        else ok = state.kind === "one" || inClass(state.set, cp);
         if (ok) close(state.next, next);
       }
       [current, next] = [next, current];

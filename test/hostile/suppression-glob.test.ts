@@ -200,3 +200,110 @@ describe("no backtracking: inputs that took picomatch minutes", () => {
     expect(notices.map((n) => n.kind)).toEqual(["suppression-stale"]);
   });
 });
+
+describe("paths: file globs of audit and --stack globs (compileGlob with path)", () => {
+  const inPath = (p: string, t: string, dot = false): boolean => compileGlob(p, { path: true, dot }).match(t);
+
+  it.each([
+    // `*`, `?` and classes stay within a segment
+    ["*.json", "a.json", true],
+    ["*.json", "eu/a.json", false],
+    ["a?b", "a/b", false],
+    ["a[!x]b", "a/b", false],
+    ["*/*.json", "eu/a.json", true],
+    // `**` as a whole segment: any number of segments, none included
+    ["**/*.json", "a.json", true],
+    ["**/*.json", "eu/west/a.json", true],
+    ["stacks/**/*.json", "stacks/a.json", true],
+    ["a/**/b", "a/x/y/b", true],
+    ["a/**/b", "a/b", true],
+    ["a/**/b", "a/xb", false],
+    ["a/**", "a/x/y", true],
+    ["a/**", "a", true],
+    ["**", "a/b/c", true],
+    // elsewhere `**` is `*`
+    ["a**b", "a/x/b", false],
+    ["a**b", "axxb", true],
+    ["a/**b", "a/xb", true],
+    // a leading dot takes a `.` first in its pattern segment
+    ["*.json", ".x.json", false],
+    ["*.json", ".json", false],
+    ["?x", ".x", false],
+    ["**/*.json", ".git/a.json", false],
+    ["**", "a/.b", false],
+    ["a/*/b", "a/.x/b", false],
+    [".x/*", ".x/a", true],
+    ["**/.x", "eu/.x", true],
+    ["{.x,y}", ".x", true],
+    ["*.json", "a.b.json", true],
+    // braces may hold a `/`
+    ["{prod,lab/eu}/*.json", "lab/eu/a.json", true],
+    ["exports/{prod,lab}-*.json", "exports/lab-1.json", true],
+  ])("%s against %s: %s", (p, t, expected) => {
+    expect(inPath(p, t)).toBe(expected);
+  });
+
+  it("with dot, wildcards match a leading dot too (--stack globs)", () => {
+    expect(inPath("*", ".x", true)).toBe(true);
+    expect(inPath("**/*", ".a/.b", true)).toBe(true);
+    expect(inPath("*", "a/b", true)).toBe(false);
+  });
+
+  // Path texts as walk() and backends give them: segments of a, b and `.`, no empty, `.` or `..` segment.
+  const segment = fc.array(fc.constantFrom("a", "b", "."), { minLength: 1, maxLength: 3 }).map((cs) => cs.join("")).filter((s) => s !== "." && s !== "..");
+  const pathText = fc.array(segment, { minLength: 1, maxLength: 4 }).map((ss) => ss.join("/"));
+  const pathPart = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom("a", "b", ".") },
+    { weight: 2, arbitrary: fc.constantFrom("*", "?", "[ab]", "[^a]") },
+    { weight: 2, arbitrary: fc.constant("/") },
+    { weight: 1, arbitrary: fc.constant("{a,b/a}") },
+  );
+  const pathPattern = fc
+    .array(fc.oneof({ weight: 5, arbitrary: fc.array(pathPart, { minLength: 1, maxLength: 4 }).map((ps) => ps.join("")) }, { weight: 1, arbitrary: fc.constant("**") }), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((segments) => segments.join("/"));
+
+  // Where picomatch departs, the property skips the case: empty, `.` and `..` segments in the pattern (path
+  // syntax), a pattern starting `*.` (picomatch's fast path for file extensions), and one ending `/**`, which
+  // picomatch lets match the part before it alone only when that part is literal (`a/**` matches `a`, `*\/**`
+  // does not match `a`; the language: both do). Not generated: `[!a]`,
+  // which picomatch reads as the class of `!` and `a` (`[!a]x` matches `ax`), where the language and bash
+  // read "not a", as `[^a]`. And picomatch lets a negated class match a leading dot (`[^a]*` matches `.b`);
+  // the language, as bash, does not. And a `**` against a brace (`**{a,b}`) is a globstar to picomatch.
+  function picomatchAgreesOnPaths(p: string, t: string): boolean {
+    if (p.includes("[^") && /(^|\/)\./.test(t)) return false;
+    if (/\*\*\{|\}\*\*/.test(p)) return false;
+    return !p.includes("//") && !p.startsWith("/") && !p.endsWith("/") && !/(^|\/)\.\.?(\/|$)/.test(p) && !p.startsWith("*.") && !p.endsWith("/**");
+  }
+
+  it("agrees with picomatch ({ dot: false }) on small path patterns and texts", () => {
+    fc.assert(
+      fc.property(pathPattern, pathText, (p, t) => {
+        fc.pre(picomatchAgreesOnPaths(p, t));
+        expect(inPath(p, t), `${JSON.stringify(p)} against ${JSON.stringify(t)}`).toBe(picomatch(p, { dot: false })(t));
+      }),
+      { numRuns: FUZZ_RUNS || 3000, seed: FUZZ_RUNS ? Date.now() : 0x9a7e },
+    );
+  });
+
+  it("no backtracking: `*-*-*-*-*-legacy.json` against a 600-character name, in steps linear in the name", () => {
+    const name = `${"a-".repeat(299)}bb`;
+    expect(name).toHaveLength(600);
+    for (const [text, expected] of [
+      [name, false],
+      [`${name}-legacy.json`, true],
+      [`stacks/${name}`, false],
+    ] as const) {
+      const glob = compileGlob("*-*-*-*-*-legacy.json", { path: true });
+      const { matched, steps } = glob.matchCounting(text);
+      expect(matched).toBe(expected);
+      expect(steps).toBeLessThanOrEqual(glob.states * (text.length + 1));
+    }
+    const globstar = compileGlob("**/*-*-*-*-*-legacy.json", { path: true });
+    const deep = `${"a-a/".repeat(150)}${name}`;
+    expect(globstar.matchCounting(deep).matched).toBe(false);
+    expect(globstar.matchCounting(deep).steps).toBeLessThanOrEqual(globstar.states * (deep.length + 1));
+  });
+});

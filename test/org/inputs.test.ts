@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { auditFiles, auditOneFile, auditStackBytes, defaultJobs, mainThreadBudget, startAuditPool, type AuditSource, type FileAudit } from "../../src/cli/audit-pool";
 import { worstAuditMemory } from "../../src/input/value-budget";
-import { expandInputs, walk } from "../../src/cli/inputs";
+import { selectStacks } from "../../src/cli/backend-audit";
+import { expandInputs, inputGlob, splitGlob, walk } from "../../src/cli/inputs";
 import { loadConfig } from "../../src/engine/config";
 import { exampleConfig, healthy, misconfigured, ROOT } from "../cli/run-cli";
 import { checkpointOf } from "../backends/helpers";
@@ -38,6 +39,45 @@ describe("expandInputs", () => {
     expect(expandInputs([`${tree}/**/*.json`])).toEqual([`${tree}/a.json`, `${tree}/b.json`, `${tree}/sub/c.json`]);
     expect(expandInputs([`${tree}/{a,sub/c}.json`])).toEqual([`${tree}/a.json`, `${tree}/sub/c.json`]);
     expect(expandInputs([`${tree}/su?/*.json`])).toEqual([`${tree}/sub/c.json`]);
+  });
+
+  it("a glob's base directory is the path up to its first segment with a glob character", () => {
+    expect(splitGlob("./stacks/**/*.json")).toEqual({ base: "./stacks", glob: "**/*.json" });
+    expect(splitGlob("/abs/eu/prod-*.json")).toEqual({ base: "/abs/eu", glob: "prod-*.json" });
+    expect(splitGlob("/*.json")).toEqual({ base: "/", glob: "*.json" });
+    expect(splitGlob("*.json")).toEqual({ base: "", glob: "*.json" });
+    expect(splitGlob("a/{b/c,d}/*.json")).toEqual({ base: "a", glob: "{b/c,d}/*.json" });
+    // Relative to the working directory: the pattern's own first segment.
+    expect(expandInputs(["*.json"], {}).every((f) => !f.includes("/"))).toBe(true);
+  });
+
+  it("hidden names: a wildcard never matches a leading dot; `.x` in the pattern does", () => {
+    expect(inputGlob("*.json").match(".hidden.json")).toBe(false);
+    expect(inputGlob("**/*.json").match(".git/e.json")).toBe(false);
+    expect(inputGlob(".hidden.json").match(".hidden.json")).toBe(true);
+  });
+
+  it("a hostile file name cannot make a glob backtrack: `*-*-*-*-*-legacy.json` against 600 characters, and a real file", () => {
+    const name = `${"a-".repeat(299)}bb`;
+    expect(name).toHaveLength(600);
+    expect(inputGlob("*-*-*-*-*-legacy.json").match(name)).toBe(false);
+    expect(inputGlob("*-*-*-*-*-legacy.json").match(`${name}-legacy.json`)).toBe(true);
+    // On disk a name is at most 255 bytes: picomatch took 3 s on this one (241 characters), and minutes on longer names.
+    const hostile = path.join(dir, "hostile");
+    put(`hostile/${"a-".repeat(120)}b.json`);
+    put("hostile/prod-eu-west-1-b-legacy.json");
+    expect(expandInputs([`${hostile}/*-*-*-*-*-legacy.json`])).toEqual([`${hostile}/prod-eu-west-1-b-legacy.json`]);
+  });
+
+  it("--stack globs: the same matcher over project/stack, and a 600-character stack name", () => {
+    const name = `${"a-".repeat(299)}bb`;
+    const stacks = [`azs-border/${name}`, "azs-border/prod-eu-west-1-b-legacy", name].map((n) => ({ name: n, read: () => Promise.resolve(Buffer.alloc(0)) }));
+    expect(selectStacks(stacks, ["*-*-*-*-*-legacy"]).map((s) => s.name)).toEqual(["azs-border/prod-eu-west-1-b-legacy"]);
+    expect(selectStacks(stacks, ["azs-*/*-*-*-*-*-legacy"]).map((s) => s.name)).toEqual(["azs-border/prod-eu-west-1-b-legacy"]);
+    // `*` stays within the project or the stack name.
+    expect(selectStacks(stacks, ["*"]).map((s) => s.name)).toEqual(stacks.map((s) => s.name));
+    expect(selectStacks(stacks, ["*-legacy/*"])).toEqual([]);
+    expect(errorOf(() => selectStacks(stacks, [`${"{a,".repeat(40)}b${"}".repeat(40)}`]))).toMatch(/^--stack \{a,.*: expected a glob .*braces nested more than 32 deep$/);
   });
 
   it("files, directories and globs mix; a file named twice is audited once, in first-seen order", () => {
