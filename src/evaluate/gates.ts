@@ -16,6 +16,7 @@ import {
   type RuleCollection,
   type RuleCollectionGroup,
   type SecurityRule,
+  type StandaloneSecurityRule,
 } from "../model/resource";
 import type { PathGateKind } from "../model/path";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type FirewallEvaluationOptions, type PolicyWithGroups } from "./firewall";
@@ -33,6 +34,11 @@ export interface EgressGate {
   kind: EgressGateKind;
   /** For messages: `Azure Firewall hub-fw (policy hub-policy)`. */
   label: string;
+  /**
+   * Every resource whose rules or settings the gate evaluates: its own, the policies of its chain with
+   * their rule collection groups, an NSG's standalone rules. What is on the path is what these hold.
+   */
+  resources: readonly Resource[];
   evaluate(flow: Flow): Verdict;
   /**
    * Threat intelligence in force: a policy chain's strictest mode (a child may only be as strict as its
@@ -327,6 +333,7 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: Ga
     return {
       ...base,
       label: `Azure Firewall ${name} (classic rules)`,
+      resources: [firewall],
       evaluate: guardUnknowns([firewall], (flow) => evaluateClassicFirewall(firewall, flow, options)),
       threatIntel: {
         mode: firewall.threatIntelMode ?? "Alert",
@@ -344,6 +351,7 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: Ga
     return {
       ...base,
       label: `Azure Firewall ${name} (policy ${groupsOnly.policyName}, not in the input; its rule collection groups are)`,
+      resources: [firewall, ...groupsOnly.groups],
       evaluate: guardUnknowns([firewall, ...groupsOnly.groups], evaluateWithoutPolicy(groupsOnly)),
     };
   }
@@ -351,6 +359,7 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: Ga
     return {
       ...base,
       label: `Azure Firewall ${name} (policy ${lastSegment(firewall.firewallPolicyId)}, not in the stack)`,
+      resources: [firewall],
       evaluate: guardUnknowns([firewall], alwaysUndetermined(`firewall policy ${firewall.firewallPolicyId} is not in the stack`)),
     };
   }
@@ -359,6 +368,7 @@ function firewallGate(set: ResourceSet, firewall: AzureFirewall, gateOptions: Ga
     ...base,
     ...parts.settings,
     label: `Azure Firewall ${name} (${parts.description})`,
+    resources: [firewall, ...parts.resources],
     evaluate: guardUnknowns([firewall, ...parts.resources], parts.evaluate),
     policies: parts.policies,
   };
@@ -371,6 +381,7 @@ function policyGate(set: ResourceSet, policy: FirewallPolicy): EgressGate {
     ...(policy.armId !== undefined ? { armId: policy.armId } : {}),
     kind: "firewallPolicy",
     label: `Firewall ${parts.description} (not attached to a firewall in the stack)`,
+    resources: parts.resources,
     evaluate: guardUnknowns(parts.resources, parts.evaluate),
     privateIpAddresses: [],
     ...parts.settings,
@@ -378,10 +389,35 @@ function policyGate(set: ResourceSet, policy: FirewallPolicy): EgressGate {
   };
 }
 
+/** Whether a standalone SecurityRule belongs to an NSG: a child of its ARM id, or named after it in a compatible resource group. */
+function isRuleOf(rule: StandaloneSecurityRule, nsg: NetworkSecurityGroup): boolean {
+  return isChildOf(rule.armId, nsg, "securityRules") || (rule.networkSecurityGroupName !== undefined && isNamed(nsg, rule.networkSecurityGroupName, rule.resourceGroup));
+}
+
+/**
+ * Whether the stack shows the NSG a standalone SecurityRule belongs to (the join `nsgGate` makes), by
+ * index: a stack may hold thousands of NSGs and rules. A rule whose NSG is not shown is not shown to be off
+ * the bridge's path either.
+ */
+export function hasNsgInStack(set: ResourceSet): (rule: StandaloneSecurityRule) => boolean {
+  const nsgs = ofKind(set, "networkSecurityGroup");
+  const children = new Set(nsgs.flatMap((n) => (n.armId ? [`${n.armId.toLowerCase()}/securityrules/`] : [])));
+  const byName = new Map<string, NetworkSecurityGroup[]>();
+  for (const nsg of nsgs) {
+    for (const name of new Set([nsg.ref.name.toLowerCase(), azureName(nsg).toLowerCase()])) byName.set(name, [...(byName.get(name) ?? []), nsg]);
+  }
+  return (rule) => {
+    const id = rule.armId?.toLowerCase();
+    for (let at = id?.indexOf("/securityrules/") ?? -1; id !== undefined && at >= 0; at = id.indexOf("/securityrules/", at + 1)) {
+      if (children.has(id.slice(0, at + "/securityrules/".length))) return true;
+    }
+    const name = rule.networkSecurityGroupName;
+    return name !== undefined && (byName.get(name.toLowerCase()) ?? []).some((nsg) => isRuleOf(rule, nsg));
+  };
+}
+
 function nsgGate(set: ResourceSet, nsg: NetworkSecurityGroup): EgressGate {
-  const standalone = ofKind(set, "securityRule").filter(
-    (r) => isChildOf(r.armId, nsg, "securityRules") || (r.networkSecurityGroupName !== undefined && isNamed(nsg, r.networkSecurityGroupName, r.resourceGroup)),
-  );
+  const standalone = ofKind(set, "securityRule").filter((r) => isRuleOf(r, nsg));
   const owners = new Map<SecurityRule, ResourceRef>(standalone.map((r) => [r.rule, r.ref]));
   const rules = [...nsg.securityRules, ...standalone.map((r) => r.rule)];
   return {
@@ -389,6 +425,7 @@ function nsgGate(set: ResourceSet, nsg: NetworkSecurityGroup): EgressGate {
     ...(nsg.armId !== undefined ? { armId: nsg.armId } : {}),
     kind: "networkSecurityGroup",
     label: `NSG ${azureName(nsg)}`,
+    resources: [nsg, ...standalone],
     securityRules: rules,
     evaluate: guardUnknowns([nsg, ...standalone], (flow) => evaluateNsgOutbound(nsg.ref, rules, flow, (rule) => owners.get(rule) ?? nsg.ref)),
     privateIpAddresses: [],
@@ -421,6 +458,7 @@ export function egressGates(set: ResourceSet, selection: readonly string[] | ((r
       ref: m.groups[0]!.ref,
       kind: "firewallPolicy",
       label: `Firewall policy ${m.policyName} (not in the input; its rule collection groups are, and no firewall in the input runs it)`,
+      resources: m.groups,
       evaluate: guardUnknowns(m.groups, evaluateWithoutPolicy(m)),
       privateIpAddresses: [],
     })),

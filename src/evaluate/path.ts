@@ -32,7 +32,7 @@ import { ofKind } from "../model/resource";
 import type { BridgePath, PathBasis, PathGate, PathRouteTable } from "../model/path";
 import { parseAddressEntry, type AddressInterval } from "./addresses";
 import { groupsWithoutPolicy, isSelected, refersTo, runsPolicyOf, type EgressGateKind, type PolicyWithoutResource } from "./gates";
-import { azureName, lastSegment, sameArmId } from "./names";
+import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
 import { routeForDestination, type RouteDecision } from "./routes";
 import type { Flow } from "./types";
 
@@ -56,24 +56,33 @@ export interface PathInput {
 
 // ---- finding what an ARM id refers to, by index (a stack may hold thousands of NSGs and subnets) ------
 
-/** Resources of one kind by lower-case ARM id and by lower-case name, for `refersTo` without a scan. */
+/**
+ * Resources of one kind by lower-case ARM id, for `refersTo` without a scan. Ids that name no resource of
+ * the set by id (a planned resource has none yet) are looked up by name, an index built on the first such
+ * miss only: in a deployed stack every reference is an id.
+ */
 class RefIndex<R extends Resource> {
   private readonly byId = new Map<string, R>();
-  private readonly byName = new Map<string, R[]>();
-  constructor(resources: readonly R[]) {
-    for (const r of resources) {
-      if (r.armId) this.byId.set(r.armId.replace(/\/+$/, "").toLowerCase(), r);
-      for (const name of new Set([r.ref.name.toLowerCase(), azureName(r).toLowerCase()])) {
-        const list = this.byName.get(name);
-        if (list) list.push(r);
-        else this.byName.set(name, [r]);
-      }
-    }
+  private byName: Map<string, R[]> | undefined;
+  constructor(private readonly resources: readonly R[]) {
+    for (const r of resources) if (r.armId) this.byId.set(withoutTrailingSlashes(r.armId).toLowerCase(), r);
   }
   find(armId: string): R | undefined {
-    const exact = this.byId.get(armId.replace(/\/+$/, "").toLowerCase());
+    const exact = this.byId.get(withoutTrailingSlashes(armId).toLowerCase());
     if (exact) return exact;
-    return this.byName.get(lastSegment(armId).toLowerCase())?.find((r) => refersTo(armId, r));
+    return this.names().get(lastSegment(armId).toLowerCase())?.find((r) => refersTo(armId, r));
+  }
+  private names(): Map<string, R[]> {
+    if (this.byName) return this.byName;
+    const byName = new Map<string, R[]>();
+    for (const r of this.resources) {
+      for (const name of new Set([r.ref.name.toLowerCase(), azureName(r).toLowerCase()])) {
+        const list = byName.get(name);
+        if (list) list.push(r);
+        else byName.set(name, [r]);
+      }
+    }
+    return (this.byName = byName);
   }
 }
 
@@ -88,6 +97,46 @@ function intervals(values: readonly string[]): AddressInterval[] {
 
 function overlaps(a: readonly AddressInterval[], b: readonly AddressInterval[]): boolean {
   return a.some((x) => b.some((y) => x.family === y.family && x.first <= y.last && y.first <= x.last));
+}
+
+/** The egress sources as intervals, and their IPv4 ones as plain numbers for `ipv4CidrBounds`. */
+interface Sources {
+  intervals: AddressInterval[];
+  ipv4: { first: number; last: number }[];
+}
+
+function sourcesOf(values: readonly string[]): Sources {
+  const all = intervals(values);
+  return { intervals: all, ipv4: all.filter((i) => i.family === "ipv4").map((i) => ({ first: Number(i.first), last: Number(i.last) })) };
+}
+
+/** `a.b.c.d/n` as Azure writes a subnet prefix: four decimal parts without leading zeros, a length of 1-32. */
+const CANONICAL_IPV4_CIDR = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/([1-9]|[12]\d|3[0-2])$/;
+
+/**
+ * The bounds of a canonical IPv4 CIDR as numbers, or undefined for any other text, which then takes the
+ * full parse (`parseAddressEntry`). A stack may hold tens of thousands of subnets, nearly all of them off the
+ * path: this answers "does it hold the sources?" for them without ipaddr.js or BigInt, with the same bounds
+ * (network and broadcast address) the full parse gives. `/0` is left to it: `0.0.0.0/0` reads as "any".
+ */
+export function ipv4CidrBounds(text: string): { first: number; last: number } | undefined {
+  const m = CANONICAL_IPV4_CIDR.exec(text);
+  if (!m) return undefined;
+  const parts = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+  if (parts.some((p) => p > 255)) return undefined;
+  const address = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+  const length = Number(m[5]);
+  const size = 2 ** (32 - length);
+  const first = address - (address % size);
+  return { first, last: first + size - 1 };
+}
+
+/** Whether one prefix holds an address of the sources. */
+function prefixHoldsSources(prefix: string, sources: Sources): boolean {
+  const bounds = ipv4CidrBounds(prefix);
+  if (bounds) return sources.ipv4.some((s) => bounds.first <= s.last && s.first <= bounds.last);
+  const entry = parseAddressEntry(prefix);
+  return entry.kind === "interval" && overlaps([entry.interval], sources.intervals);
 }
 
 /** Does what an attachment covers hold the egress sources? `unknown` when the stack does not say. */
@@ -110,14 +159,17 @@ interface SubnetView {
 /** Every subnet the stack shows: standalone ones, and the inline ones of virtual networks not shown standalone. */
 function subnetsOf(set: ResourceSet): SubnetView[] {
   const views: SubnetView[] = [];
+  // Which subnets are shown standalone matters only when a virtual network lists its own.
+  const vnets = ofKind(set, "virtualNetwork").filter((vnet) => vnet.subnets.length > 0);
   const seen = new Set<string>();
   for (const s of ofKind(set, "subnet")) {
     const label = s.virtualNetworkName ? `${s.virtualNetworkName}/${s.subnet.name}` : s.subnet.name;
-    views.push({ links: s.subnet, label, unknown: hasUnknown(s, ["addressPrefix", "addressPrefixes", "networkSecurityGroup", "routeTable"]) });
+    views.push({ links: s.subnet, label, unknown: s.unknowns.length > 0 && hasUnknown(s, ["addressPrefix", "addressPrefixes", "networkSecurityGroup", "routeTable"]) });
+    if (vnets.length === 0) continue;
     if (s.subnet.armId) seen.add(s.subnet.armId.toLowerCase());
     seen.add(label.toLowerCase());
   }
-  for (const vnet of ofKind(set, "virtualNetwork")) {
+  for (const vnet of vnets) {
     for (const links of vnet.subnets) {
       const label = `${azureName(vnet)}/${links.name}`;
       if ((links.armId && seen.has(links.armId.toLowerCase())) || seen.has(label.toLowerCase())) continue;
@@ -127,9 +179,9 @@ function subnetsOf(set: ResourceSet): SubnetView[] {
   return views;
 }
 
-function subnetCarries(subnet: SubnetView, sources: readonly AddressInterval[]): Carries {
+function subnetCarries(subnet: SubnetView, sources: Sources): Carries {
   if (subnet.unknown || subnet.links.addressPrefixes.length === 0) return "unknown";
-  return overlaps(intervals(subnet.links.addressPrefixes), sources) ? "yes" : "no";
+  return subnet.links.addressPrefixes.some((prefix) => prefixHoldsSources(prefix, sources)) ? "yes" : "no";
 }
 
 /** The subnet an ARM id names: by id, or (a planned subnet without id) by `vnet/subnet` name. */
@@ -139,11 +191,11 @@ function findSubnet(subnets: readonly SubnetView[], armId: string): SubnetView |
   return subnets.find((s) => (s.links.armId ? sameArmId(s.links.armId, armId) : s.label.toLowerCase() === label));
 }
 
-function nicCarries(nic: NetworkInterface, subnets: readonly SubnetView[], sources: readonly AddressInterval[]): Carries {
+function nicCarries(nic: NetworkInterface, subnets: readonly SubnetView[], sources: Sources): Carries {
   if (hasUnknown(nic, ["ipConfigurations"])) return "unknown";
   let result: Carries = "no";
   for (const ipc of nic.ipConfigurations) {
-    if (ipc.privateIpAddress !== undefined && overlaps(intervals([ipc.privateIpAddress]), sources)) return "yes";
+    if (ipc.privateIpAddress !== undefined && prefixHoldsSources(ipc.privateIpAddress, sources)) return "yes";
     const subnet = ipc.subnetId !== undefined ? findSubnet(subnets, ipc.subnetId) : undefined;
     const carries = subnet ? subnetCarries(subnet, sources) : ipc.privateIpAddress !== undefined ? "no" : "unknown";
     if (carries === "yes") return "yes";
@@ -296,7 +348,7 @@ export function selectPath(set: ResourceSet, input: PathInput): PathSelection {
     on.add(resource);
     onPath.push(entry);
   };
-  const sources = input.sources !== undefined ? intervals(input.sources) : undefined;
+  const sources = input.sources !== undefined ? sourcesOf(input.sources) : undefined;
   const subnets = subnetsOf(set);
   const nics = ofKind(set, "networkInterface");
   const sourcesText = input.sources?.join(", ") ?? "";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { selectPath } from "../../src/evaluate/path";
+import { parseAddressEntry } from "../../src/evaluate/addresses";
+import { ipv4CidrBounds, selectPath } from "../../src/evaluate/path";
 import type { BridgePath } from "../../src/model/path";
 import type { NetworkInterface, Resource, Subnet, SubnetLinks, VirtualNetwork } from "../../src/model/resource";
 import { azureFirewall, dnsFlow, firewallPolicy, httpsFlow, loginFlow, nsg, ref, resourceSet, route, routeTable, standaloneRoute, VIP } from "./fixtures";
@@ -181,5 +182,33 @@ describe("selectPath: egress.resources overrides", () => {
     });
     expect(names(p.onPath)).toEqual(["azureFirewall:hub-fw:selected"]);
     expect(names(p.leftOut)).toEqual(["networkSecurityGroup:egress-nsg:not-selected"]);
+  });
+});
+
+describe("ipv4CidrBounds: the quick read of a subnet prefix agrees with the full parse", () => {
+  const full = (text: string) => {
+    const entry = parseAddressEntry(text);
+    return entry.kind === "interval" && entry.interval.family === "ipv4" ? { first: Number(entry.interval.first), last: Number(entry.interval.last) } : undefined;
+  };
+
+  it("gives the network and broadcast address of every canonical CIDR, and leaves everything else to the full parse", () => {
+    const canonical = ["10.0.0.0/8", "10.1.2.3/24", "203.0.113.0/27", "255.255.255.255/32", "0.0.0.0/1", "128.0.0.0/1", "192.168.1.77/31", "1.2.3.4/32"];
+    for (const text of canonical) {
+      expect(ipv4CidrBounds(text), text).toEqual(full(text));
+      expect(ipv4CidrBounds(text), text).toBeDefined();
+    }
+    // Not read quickly: "any", leading zeros, out-of-range parts or lengths, spaces, IPv6, ranges, single addresses.
+    for (const text of ["0.0.0.0/0", "10.0.0.0/0", "010.0.0.0/8", "10.0.0.0/08", "256.0.0.0/8", "10.0.0.0/33", " 10.0.0.0/8", "10.0.0.0/8 ", "fd00::/8", "10.0.0.1-10.0.0.9", "10.0.0.1", "10.0.0/24"]) {
+      expect(ipv4CidrBounds(text), text).toBeUndefined();
+    }
+  });
+
+  it("agrees on random prefixes", () => {
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 2000; i++) {
+      const text = `${next(256)}.${next(256)}.${next(256)}.${next(256)}/${1 + next(32)}`;
+      expect(ipv4CidrBounds(text), text).toEqual(full(text));
+    }
   });
 });

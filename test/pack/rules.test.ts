@@ -139,7 +139,7 @@ const CASES: Case[] = [
   {
     id: "BG209",
     edit: (r) => appRule(r("azure-stack-bridge"), "usage-cloudapp", (rule) => (rule.targetFqdns = [...(rule.targetFqdns as string[]), "login.*.com"])),
-    phase: "analyze",
+    phase: "stack",
     level: "advisory",
     resource: URN.group,
   },

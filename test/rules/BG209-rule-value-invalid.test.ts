@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ref, standaloneSecurityRule } from "../evaluate/fixtures";
+import type { Subnet } from "../../src/model/resource";
+import { firewallPolicy, nsg, ref, ruleCollectionGroup, standaloneSecurityRule } from "../evaluate/fixtures";
 import { assertHasFinding, assertNoFindings, assertRuleMeta, audit } from "./assert";
-import { bridgeApplicationRules, GROUP, healthyStack, NSG, nsgRule, withCollection, withResource } from "./fixtures";
+import { bridgeApplicationRules, GROUP, healthyConfig, healthyStack, NSG, nsgRule, VIP, withCollection, withResource } from "./fixtures";
 
 describe("BG209 rule-value-invalid", () => {
-  it("metadata", () => assertRuleMeta("BG209", { slug: "rule-value-invalid", code: "NetworkError", severity: "warning", scope: "resource" }));
+  it("metadata", () => assertRuleMeta("BG209", { slug: "rule-value-invalid", code: "NetworkError", severity: "warning", scope: "stack" }));
 
   it("compliant: the healthy stamp's rules hold only values Azure matches", () => {
     assertNoFindings(audit(healthyStack()), "BG209");
@@ -80,6 +81,56 @@ describe("BG209 rule-value-invalid", () => {
         resourceName: "bad-source",
         evidence: ['rule "bad-source": source "203.0.113.0/27," is not an address, range, CIDR or service tag: it matches nothing'],
       });
+    });
+
+    it("6. a standalone rule whose NSG the stack does not show: not shown off the path, so checked", () => {
+      const orphan = standaloneSecurityRule({
+        ref: ref("SecurityRule", "orphan"),
+        networkSecurityGroupName: "elsewhere-nsg",
+        rule: nsgRule("orphan", 330, "Allow", "10.0.0.0/33"),
+      });
+      assertHasFinding(audit(withResource(orphan)), { rule: "BG209", severity: "warning", resourceName: "orphan" });
+    });
+  });
+
+  describe("not applicable: gates the stack shows to be off the bridge's path are not evaluated", () => {
+    const typo = { ...bridgeApplicationRules()[0]!, name: "login-typo", targetFqdns: ["login.*.com"] };
+    const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/apps/providers/Microsoft.Network";
+    const appPolicy = firewallPolicy({ ref: ref("FirewallPolicy", "app-policy"), armId: `${SUB}/firewallPolicies/app-policy`, resourceGroup: "apps" });
+    const appGroup = ruleCollectionGroup({
+      ref: ref("FirewallPolicyRuleCollectionGroup", "app-rules"),
+      resourceGroup: "apps",
+      firewallPolicyName: "app-policy",
+      ruleCollections: [{ name: "typos", priority: 50, action: "Allow", collectionKind: "filter", rules: [typo] }],
+    });
+
+    it("an application team's policy attached to no firewall of the stack (which has one)", () => {
+      const findings = audit(healthyStack({ extra: [appPolicy, appGroup] }));
+      assertNoFindings(findings, "BG209");
+      // The same policy run by the stack's firewall is on the path: its typo is reported.
+      assertHasFinding(audit(healthyStack({ firewall: { firewallPolicyId: appPolicy.armId! }, extra: [appPolicy, appGroup] })), { rule: "BG209", severity: "warning", resourceName: "app-rules" });
+    });
+
+    it("a workload NSG attached only to a subnet that does not hold the egress sources; the same NSG on the VIP subnet is checked", () => {
+      const workload = nsg({ ref: ref("NetworkSecurityGroup", "workload-nsg"), armId: `${SUB}/networkSecurityGroups/workload-nsg`, securityRules: [nsgRule("bad-dest", 300, "Allow", "10.0.0.0/33")] });
+      const subnet = (name: string, prefix: string): Subnet => ({
+        kind: "subnet",
+        ref: ref("Subnet", name),
+        armId: `${SUB}/virtualNetworks/spoke/subnets/${name}`,
+        resourceGroup: "apps",
+        unknowns: [],
+        virtualNetworkName: "spoke",
+        subnet: { name, armId: `${SUB}/virtualNetworks/spoke/subnets/${name}`, addressPrefixes: [prefix], networkSecurityGroupId: workload.armId! },
+      });
+      assertNoFindings(audit(healthyStack({ extra: [workload, subnet("workload", "10.20.0.0/24")] })), "BG209");
+      assertHasFinding(audit(healthyStack({ extra: [workload, subnet("stamp-vip", VIP)] })), { rule: "BG209", severity: "warning", resourceName: "workload-nsg" });
+    });
+
+    it("egress.resources names the path: a gate it does not name is not checked", () => {
+      const set = withCollection({ name: "typos", priority: 50, action: "Allow", collectionKind: "filter", rules: [typo] });
+      assertHasFinding(audit(set), { rule: "BG209", severity: "warning", resourceName: GROUP });
+      const config = healthyConfig();
+      assertNoFindings(audit(set, { ...config, egress: { ...config.egress, resources: [NSG] } }), "BG209");
     });
   });
 });
