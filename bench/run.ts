@@ -299,7 +299,7 @@ function benchWorst(dir: string, config: string, failures: string[]): void {
   const realBytes = writeStackExport(realFile, Math.round((WORST_MIB * 2 ** 20) / 2200));
   const real = audit(realFile);
   const realPerByte = real.peakRss / realBytes;
-  console.log(`real export     ${(realBytes / 2 ** 20).toFixed(0)} MiB  audit ${real.seconds.toFixed(2)} s  peak RSS ${(real.peakRss / 1e6).toFixed(0)} MB = ${realPerByte.toFixed(1)}x file`);
+  console.log(`real export     ${(realBytes / 2 ** 20).toFixed(0)} MiB  audit ${times(real)}  peak RSS ${(real.peakRss / 1e6).toFixed(0)} MB = ${realPerByte.toFixed(1)}x file`);
   fs.rmSync(realFile, { force: true });
   let worst = 0;
   for (const kind of WORST_FILLERS) {
@@ -308,7 +308,7 @@ function benchWorst(dir: string, config: string, failures: string[]): void {
     const measured = audit(file);
     const perByte = measured.peakRss / bytes;
     worst = Math.max(worst, perByte);
-    console.log(`worst input ${kind.padEnd(8)} ${(bytes / 2 ** 20).toFixed(0)} MiB  audit ${measured.seconds.toFixed(2)} s  peak RSS ${(measured.peakRss / 1e6).toFixed(0)} MB = ${perByte.toFixed(1)}x file`);
+    console.log(`worst input ${kind.padEnd(8)} ${(bytes / 2 ** 20).toFixed(0)} MiB  audit ${times(measured)}  peak RSS ${(measured.peakRss / 1e6).toFixed(0)} MB = ${perByte.toFixed(1)}x file`);
     fs.rmSync(file, { force: true });
   }
   const ratio = worst / realPerByte;
