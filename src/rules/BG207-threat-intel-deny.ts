@@ -1,7 +1,7 @@
 import { matchFqdnPattern } from "../evaluate/fqdn";
 import { analyzeEgress } from "../analysis/egress";
 import type { ChangePropertyFix } from "../model/fix";
-import { ofKind, type ResourceRef, type ResourceSet } from "../model/resource";
+import type { EgressGate } from "../evaluate/gates";
 import type { StackRule, Violation } from "./types";
 
 export const threatIntelDeny: StackRule = {
@@ -36,21 +36,23 @@ export const threatIntelDeny: StackRule = {
       violations.push({
         resource: intel.ref,
         message: `threat intelligence is in Deny mode and ${hosts.length} bridge endpoint(s) are not on its allow list`,
-        evidence: [`threatIntelMode: ${intel.mode}${modeSource(set, gate.ref, intel.ref)}`, `not in ${list}: ${hosts.join(", ")}`],
-        fix: intel.whitelist === "policy" ? whitelistFix(set, intel.ref, hosts) : classicWhitelistFix(intel.whitelistFqdns, hosts),
+        evidence: [`threatIntelMode: ${intel.mode}${modeSource(gate)}`, `not in ${list}: ${hosts.join(", ")}`],
+        fix: intel.whitelist === "policy" ? whitelistFix(gate, hosts) : classicWhitelistFix(intel.whitelistFqdns, hosts),
       });
     }
     return violations;
   },
 };
 
-/** Where the mode in force comes from, when not from the gate's own policy: a stricter parent. */
-function modeSource(set: ResourceSet, gate: ResourceRef, intel: ResourceRef): string {
-  if (gate.urn === intel.urn) return "";
-  const runs = ofKind(set, "azureFirewall").find((f) => f.ref.urn === gate.urn);
-  const leafId = runs?.firewallPolicyId;
-  const isLeaf = leafId !== undefined && ofKind(set, "firewallPolicy").some((p) => p.ref.urn === intel.urn && p.armId !== undefined && p.armId.toLowerCase() === leafId.toLowerCase());
-  return isLeaf ? "" : ` (set by policy "${intel.name}", the strictest of the policy chain: a child policy cannot run a less strict mode)`;
+/**
+ * Where the mode in force comes from, when not from the policy the gate runs (the last of its chain, as
+ * the evaluator joined it): a stricter parent.
+ */
+function modeSource(gate: EgressGate): string {
+  const intel = gate.threatIntel!.ref;
+  const leaf = gate.policies?.at(-1)?.policy;
+  if (gate.ref.urn === intel.urn || !leaf || leaf.ref.urn === intel.urn) return "";
+  return ` (set by policy "${intel.name}", the strictest of the policy chain: a child policy cannot run a less strict mode)`;
 }
 
 /** A classic firewall's allow list is one comma-separated string in `additionalProperties`: the value to write. */
@@ -58,10 +60,11 @@ function classicWhitelistFix(current: readonly string[], hosts: readonly string[
   return `Set additionalProperties["ThreatIntel.Whitelist.FQDNs"] to "${[...new Set([...current, ...hosts])].join(", ")}" (or: az network firewall threat-intel-allowlist update --fqdns ...).`;
 }
 
-/** The hosts added to the policy's `threatIntelWhitelist.fqdns`. */
-function whitelistFix(set: ResourceSet, ref: ResourceRef, hosts: readonly string[]): ChangePropertyFix | string {
+/** The hosts added to `threatIntelWhitelist.fqdns` of the policy whose mode is in force (one of the gate's chain). */
+function whitelistFix(gate: EgressGate, hosts: readonly string[]): ChangePropertyFix | string {
   const description = `Add ${hosts.join(", ")} to threatIntelWhitelist.fqdns.`;
-  const policy = ofKind(set, "firewallPolicy").find((p) => p.ref.urn === ref.urn);
+  const ref = gate.threatIntel!.ref;
+  const policy = gate.policies?.find((p) => p.policy.ref.urn === ref.urn)?.policy;
   if (!policy || policy.unknowns.some((u) => u.replace(/^properties\./, "").startsWith("threatIntelWhitelist"))) return description;
   const current = policy.threatIntelWhitelistFqdns;
   return { kind: "change-property", description, resource: ref, path: "threatIntelWhitelist.fqdns", value: [...new Set([...current, ...hosts])], current: [...current] };

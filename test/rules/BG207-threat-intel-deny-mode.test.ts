@@ -64,6 +64,13 @@ describe("BG207 threat-intel-deny-mode", () => {
       const findings = audit(withResource(parent, { firewallPolicy: { threatIntelMode: "Alert", basePolicyId: parentId } }));
       assertHasFinding(findings, { rule: "BG207", severity: "warning", resourceName: "base-policy", evidence: ["threatIntelMode: Deny (set by policy \"base-policy\""] });
     });
+
+    it("non-compliant: a planned policy (no ARM id yet) that the firewall runs sets Deny itself: no parent is named", () => {
+      const findings = audit(healthyStack({ firewallPolicy: { threatIntelMode: "Deny", armId: undefined } }));
+      const finding = findingsOf(findings, "BG207")[0]!;
+      expect(finding.resource.name).toBe(POLICY);
+      expect(finding.evidence[0]).toBe("threatIntelMode: Deny");
+    });
   });
 
   describe("not applicable", () => {
