@@ -367,7 +367,10 @@ class Pool implements AuditPool {
       if (this.workers.size > 0 && [...this.inFlight.values()].some((pending) => pending.size > 0)) return;
       const ready = this.ready.shift();
       if (!ready) return;
-      if (!this.auditHere(ready)) this.send(this.workers.values().next().value ?? this.startConfigured(), ready);
+      if (this.auditHere(ready)) continue;
+      const worker = this.workers.values().next().value ?? this.restart();
+      if (!worker) return;
+      this.send(worker, ready);
     }
   }
 
@@ -495,13 +498,15 @@ class Pool implements AuditPool {
     this.pump();
   }
 
-  private restart(): void {
-    if (!this.config) return;
+  /** Starts a configured worker; a worker that cannot start fails the whole audit (the pool is closed). */
+  private restart(): Worker | undefined {
+    if (!this.config) return undefined;
     try {
-      this.startConfigured();
+      return this.startConfigured();
     } catch (error) {
       this.close();
       this.reject(error);
+      return undefined;
     }
   }
 }
