@@ -20,6 +20,7 @@ import {
 } from "../model/resource";
 import type { PathGateKind } from "../model/path";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type FirewallEvaluationOptions, type PolicyWithGroups } from "./firewall";
+import { memoizeByObject } from "./memo";
 import { azureName, lastSegment, sameArmId } from "./names";
 import { evaluateNsgOutbound } from "./nsg";
 import type { Flow, Verdict } from "./types";
@@ -394,30 +395,65 @@ function isRuleOf(rule: StandaloneSecurityRule, nsg: NetworkSecurityGroup): bool
   return isChildOf(rule.armId, nsg, "securityRules") || (rule.networkSecurityGroupName !== undefined && isNamed(nsg, rule.networkSecurityGroupName, rule.resourceGroup));
 }
 
+/** Each standalone SecurityRule of a stack with the NSGs it belongs to, and each NSG with its standalone rules. */
+interface StandaloneRules {
+  /** In the stack's order of the rules, as `isRuleOf` joins them. */
+  ofNsg: Map<NetworkSecurityGroup, StandaloneSecurityRule[]>;
+  /** The rules that belong to some NSG of the stack. */
+  joined: Set<StandaloneSecurityRule>;
+}
+
+const CHILD_RULES = "/securityrules/";
+
 /**
- * Whether the stack shows the NSG a standalone SecurityRule belongs to (the join `nsgGate` makes), by
- * index: a stack may hold thousands of NSGs and rules. A rule whose NSG is not shown is not shown to be off
- * the bridge's path either.
+ * The join of standalone SecurityRules to their NSGs (`isRuleOf`), by index and once per resource set: a
+ * stack may hold thousands of each, and a scan of every rule per NSG grows with their product. A rule's
+ * candidates are the NSGs its ARM id is a child of (each `/securityRules/` in the id splits off one) and
+ * those named by its `networkSecurityGroupName`; each is confirmed with `isRuleOf`.
  */
-export function hasNsgInStack(set: ResourceSet): (rule: StandaloneSecurityRule) => boolean {
+const standaloneRules = memoizeByObject((set: ResourceSet): StandaloneRules => {
   const nsgs = ofKind(set, "networkSecurityGroup");
-  const children = new Set(nsgs.flatMap((n) => (n.armId ? [`${n.armId.toLowerCase()}/securityrules/`] : [])));
+  const byChildPrefix = new Map<string, NetworkSecurityGroup[]>();
   const byName = new Map<string, NetworkSecurityGroup[]>();
-  for (const nsg of nsgs) {
-    for (const name of new Set([nsg.ref.name.toLowerCase(), azureName(nsg).toLowerCase()])) byName.set(name, [...(byName.get(name) ?? []), nsg]);
-  }
-  return (rule) => {
-    const id = rule.armId?.toLowerCase();
-    for (let at = id?.indexOf("/securityrules/") ?? -1; id !== undefined && at >= 0; at = id.indexOf("/securityrules/", at + 1)) {
-      if (children.has(id.slice(0, at + "/securityrules/".length))) return true;
-    }
-    const name = rule.networkSecurityGroupName;
-    return name !== undefined && (byName.get(name.toLowerCase()) ?? []).some((nsg) => isRuleOf(rule, nsg));
+  const add = (map: Map<string, NetworkSecurityGroup[]>, key: string, nsg: NetworkSecurityGroup) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [nsg]);
+    else if (!list.includes(nsg)) list.push(nsg);
   };
+  for (const nsg of nsgs) {
+    if (nsg.armId) add(byChildPrefix, `${nsg.armId.toLowerCase()}${CHILD_RULES}`, nsg);
+    add(byName, nsg.ref.name.toLowerCase(), nsg);
+    add(byName, azureName(nsg).toLowerCase(), nsg);
+  }
+  const result: StandaloneRules = { ofNsg: new Map(), joined: new Set() };
+  for (const rule of ofKind(set, "securityRule")) {
+    const candidates = new Set<NetworkSecurityGroup>();
+    const id = rule.armId?.toLowerCase();
+    for (let at = id?.indexOf(CHILD_RULES) ?? -1; id !== undefined && at >= 0; at = id.indexOf(CHILD_RULES, at + 1)) {
+      for (const nsg of byChildPrefix.get(id.slice(0, at + CHILD_RULES.length)) ?? []) candidates.add(nsg);
+    }
+    if (rule.networkSecurityGroupName !== undefined) for (const nsg of byName.get(rule.networkSecurityGroupName.toLowerCase()) ?? []) candidates.add(nsg);
+    for (const nsg of candidates) {
+      if (!isRuleOf(rule, nsg)) continue;
+      result.joined.add(rule);
+      const list = result.ofNsg.get(nsg);
+      if (list) list.push(rule);
+      else result.ofNsg.set(nsg, [rule]);
+    }
+  }
+  return result;
+});
+
+/**
+ * Whether the stack shows the NSG a standalone SecurityRule belongs to (the join `nsgGate` makes). A rule
+ * whose NSG is not shown is not shown to be off the bridge's path either.
+ */
+export function hasNsgInStack(set: ResourceSet, rule: StandaloneSecurityRule): boolean {
+  return standaloneRules(set).joined.has(rule);
 }
 
 function nsgGate(set: ResourceSet, nsg: NetworkSecurityGroup): EgressGate {
-  const standalone = ofKind(set, "securityRule").filter((r) => isRuleOf(r, nsg));
+  const standalone = standaloneRules(set).ofNsg.get(nsg) ?? [];
   const owners = new Map<SecurityRule, ResourceRef>(standalone.map((r) => [r.rule, r.ref]));
   const rules = [...nsg.securityRules, ...standalone.map((r) => r.rule)];
   return {

@@ -26,12 +26,14 @@ import type {
   ResourceSet,
   Route,
   RouteTable,
+  StandaloneRoute,
   SubnetLinks,
 } from "../model/resource";
 import { ofKind } from "../model/resource";
 import type { BridgePath, PathBasis, PathGate, PathRouteTable } from "../model/path";
 import { parseAddressEntry, type AddressInterval } from "./addresses";
 import { groupsWithoutPolicy, isSelected, refersTo, runsPolicyOf, type EgressGateKind, type PolicyWithoutResource } from "./gates";
+import { memoizeByObject } from "./memo";
 import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
 import { routeForDestination, type RouteDecision } from "./routes";
 import type { Flow } from "./types";
@@ -184,19 +186,34 @@ function subnetCarries(subnet: SubnetView, sources: Sources): Carries {
   return subnet.links.addressPrefixes.some((prefix) => prefixHoldsSources(prefix, sources)) ? "yes" : "no";
 }
 
-/** The subnet an ARM id names: by id, or (a planned subnet without id) by `vnet/subnet` name. */
-function findSubnet(subnets: readonly SubnetView[], armId: string): SubnetView | undefined {
-  const [, vnet, subnet] = /\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)/i.exec(armId) ?? [];
-  const label = vnet && subnet ? `${vnet}/${subnet}`.toLowerCase() : undefined;
-  return subnets.find((s) => (s.links.armId ? sameArmId(s.links.armId, armId) : s.label.toLowerCase() === label));
+/**
+ * The subnet an ARM id names: the first by id, or (a planned subnet without id) by `vnet/subnet` name. By
+ * index: every IP configuration of every network interface asks, and a stack may hold thousands of each.
+ */
+class SubnetIndex {
+  private readonly byId = new Map<string, number>();
+  private readonly byLabel = new Map<string, number>();
+  constructor(private readonly subnets: readonly SubnetView[]) {
+    subnets.forEach((s, i) => {
+      const [map, key] = s.links.armId ? [this.byId, withoutTrailingSlashes(s.links.armId).toLowerCase()] : [this.byLabel, s.label.toLowerCase()];
+      if (!map.has(key)) map.set(key, i);
+    });
+  }
+  find(armId: string): SubnetView | undefined {
+    const [, vnet, subnet] = /\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)/i.exec(armId) ?? [];
+    const byId = this.byId.get(withoutTrailingSlashes(armId).toLowerCase());
+    const byLabel = vnet && subnet ? this.byLabel.get(`${vnet}/${subnet}`.toLowerCase()) : undefined;
+    const first = byId === undefined ? byLabel : byLabel === undefined ? byId : Math.min(byId, byLabel);
+    return first === undefined ? undefined : this.subnets[first];
+  }
 }
 
-function nicCarries(nic: NetworkInterface, subnets: readonly SubnetView[], sources: Sources): Carries {
+function nicCarries(nic: NetworkInterface, findSubnet: (armId: string) => SubnetView | undefined, sources: Sources): Carries {
   if (hasUnknown(nic, ["ipConfigurations"])) return "unknown";
   let result: Carries = "no";
   for (const ipc of nic.ipConfigurations) {
     if (ipc.privateIpAddress !== undefined && prefixHoldsSources(ipc.privateIpAddress, sources)) return "yes";
-    const subnet = ipc.subnetId !== undefined ? findSubnet(subnets, ipc.subnetId) : undefined;
+    const subnet = ipc.subnetId !== undefined ? findSubnet(ipc.subnetId) : undefined;
     const carries = subnet ? subnetCarries(subnet, sources) : ipc.privateIpAddress !== undefined ? "no" : "unknown";
     if (carries === "yes") return "yes";
     if (carries === "unknown") result = "unknown";
@@ -222,16 +239,56 @@ function describeSubnet(subnet: SubnetView): string {
 
 // ---- routes -----------------------------------------------------------------------------------------
 
+/** Whether a standalone Route belongs to a table: a child of its ARM id, or naming it (Pulumi or Azure name) in a compatible resource group. */
+function isRouteOf(r: StandaloneRoute, table: RouteTable): boolean {
+  return (
+    !!(r.armId && table.armId && sameArmId(r.armId.replace(/\/routes\/[^/]+$/i, ""), table.armId)) ||
+    (r.routeTableName !== undefined &&
+      tableNames(table).includes(r.routeTableName.toLowerCase()) &&
+      (r.resourceGroup === undefined || table.resourceGroup === undefined || r.resourceGroup.toLowerCase() === table.resourceGroup.toLowerCase()))
+  );
+}
+
+function tableNames(table: RouteTable): (string | undefined)[] {
+  return [table.ref.name.toLowerCase(), table.armId?.split("/").pop()?.toLowerCase()];
+}
+
+/**
+ * The standalone Routes of each table (`isRouteOf`), by index and once per resource set: BG401 asks for
+ * every table, and a scan of every route per table grows with their product. A route's candidates are the
+ * tables its parent id or its `routeTableName` names; each is confirmed with `isRouteOf`.
+ */
+const standaloneRoutes = memoizeByObject((set: ResourceSet): Map<RouteTable, Route[]> => {
+  const byId = new Map<string, RouteTable[]>();
+  const byName = new Map<string, RouteTable[]>();
+  const add = (map: Map<string, RouteTable[]>, key: string, table: RouteTable) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [table]);
+    else if (!list.includes(table)) list.push(table);
+  };
+  for (const table of ofKind(set, "routeTable")) {
+    if (table.armId) add(byId, withoutTrailingSlashes(table.armId).toLowerCase(), table);
+    for (const name of tableNames(table)) if (name !== undefined) add(byName, name, table);
+  }
+  const ofTable = new Map<RouteTable, Route[]>();
+  for (const r of ofKind(set, "route")) {
+    const candidates = new Set<RouteTable>([
+      ...(r.armId ? (byId.get(withoutTrailingSlashes(r.armId.replace(/\/routes\/[^/]+$/i, "")).toLowerCase()) ?? []) : []),
+      ...(r.routeTableName !== undefined ? (byName.get(r.routeTableName.toLowerCase()) ?? []) : []),
+    ]);
+    for (const table of candidates) {
+      if (!isRouteOf(r, table)) continue;
+      const list = ofTable.get(table);
+      if (list) list.push(r.route);
+      else ofTable.set(table, [r.route]);
+    }
+  }
+  return ofTable;
+});
+
 /** A table's routes: inline ones plus standalone `Route` resources that name it (by id or by name and group). */
 export function routesOfTable(set: ResourceSet, table: RouteTable): Route[] {
-  const joined = ofKind(set, "route").filter(
-    (r) =>
-      (r.armId && table.armId && sameArmId(r.armId.replace(/\/routes\/[^/]+$/i, ""), table.armId)) ||
-      (r.routeTableName !== undefined &&
-        [table.ref.name.toLowerCase(), table.armId?.split("/").pop()?.toLowerCase()].includes(r.routeTableName.toLowerCase()) &&
-        (r.resourceGroup === undefined || table.resourceGroup === undefined || r.resourceGroup.toLowerCase() === table.resourceGroup.toLowerCase())),
-  );
-  return [...table.routes, ...joined.map((r) => r.route)];
+  return [...table.routes, ...(standaloneRoutes(set).get(table) ?? [])];
 }
 
 function describeRoute(decision: RouteDecision): string {
@@ -364,7 +421,9 @@ export function selectPath(set: ResourceSet, input: PathInput): PathSelection {
     else nsgAttachments.set(nsg, [attachment()]);
   };
   for (const subnet of subnets) attach(subnet.links.networkSecurityGroupId, () => ({ label: describeSubnet(subnet), carries: sources ? subnetCarries(subnet, sources) : "unknown" }));
-  for (const nic of nics) attach(nic.networkSecurityGroupId, () => ({ label: `network interface ${azureName(nic)}`, carries: sources ? nicCarries(nic, subnets, sources) : "unknown" }));
+  let subnetIndex: SubnetIndex | undefined;
+  const findSubnet = (armId: string) => (subnetIndex ??= new SubnetIndex(subnets)).find(armId);
+  for (const nic of nics) attach(nic.networkSecurityGroupId, () => ({ label: `network interface ${azureName(nic)}`, carries: sources ? nicCarries(nic, findSubnet, sources) : "unknown" }));
   // A subnet or NIC whose NSG is unknown until apply may hold any NSG: none can be shown off the path.
   const unknownNsgLinks = subnets.some((s) => s.unknown) || nics.some((n) => hasUnknown(n, ["networkSecurityGroup"]));
   let unattachedNsgs = 0;

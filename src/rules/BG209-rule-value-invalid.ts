@@ -41,9 +41,7 @@ export const ruleValueInvalid: StackRule = {
   check(set, { config }) {
     // The gates on the path hold what is checked (a parent policy's groups may be in two gates' chains: once).
     const checked = new Set<Resource>(analyzeEgress(set, config).gates.flatMap((gate) => gate.resources));
-    const rules = ofKind(set, "securityRule");
-    const nsgShown = rules.length > 0 ? hasNsgInStack(set) : undefined;
-    for (const rule of rules) if (!checked.has(rule) && !nsgShown!(rule)) checked.add(rule);
+    for (const rule of ofKind(set, "securityRule")) if (!checked.has(rule) && !hasNsgInStack(set, rule)) checked.add(rule);
     return [...checked].flatMap(violationsOf);
   },
 };
