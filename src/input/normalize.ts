@@ -1,7 +1,7 @@
 import type { OtherResource, Resource, ResourceKind, ResourceRef, ResourceSet } from "../model/resource";
 import { detectInput, type ArmItem, type DetectedInput } from "./detect";
 import { describeKind, InputError, joinPath, TOP_LEVEL } from "./errors";
-import { isArmId, lastSegment, nameAfter, parseArmId } from "./normalize/armId";
+import { isArmId, lastSegment, nameAfter } from "./normalize/armId";
 import type { SourceResource } from "./normalize/common";
 import { normalizeAzureFirewall, normalizeFirewallPolicy, normalizeRuleCollectionGroup } from "./normalize/firewall";
 import { normalizeNetworkSecurityGroup, normalizeSecurityRule } from "./normalize/nsg";
@@ -95,14 +95,7 @@ const NORMALIZERS: Record<KnownKind, (src: SourceResource) => Resource> = {
 /** A resource no rule reads: counted, never looked into (so its properties cannot fail the load). */
 function other(ref: ResourceRef, unknowns: string[], armId: string | undefined, protect: boolean | undefined, pendingOperation: "delete" | "replace" | undefined): OtherResource {
   const r: OtherResource = { ref, kind: "other", unknowns };
-  if (armId !== undefined) {
-    r.armId = armId;
-    if (isArmId(armId)) {
-      const { subscriptionId, resourceGroup } = parseArmId(armId);
-      if (subscriptionId !== undefined) r.subscriptionId = subscriptionId;
-      if (resourceGroup !== undefined) r.resourceGroup = resourceGroup;
-    }
-  }
+  if (armId !== undefined) r.armId = armId;
   if (protect !== undefined) r.protect = protect;
   if (pendingOperation !== undefined) r.pendingOperation = pendingOperation;
   return r;

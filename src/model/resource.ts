@@ -273,9 +273,15 @@ export interface NetworkInterface extends ResourceBase {
   ipConfigurations: NicIpConfiguration[];
 }
 
-/** A resource the engine knows about but whose type no rule reads; kept for the resource count. */
+/**
+ * A resource the engine knows about but whose type no rule reads; kept for the resource count. Its ARM id is
+ * kept as given, not parsed into subscription and resource group: nothing reads them, and a platform stack
+ * holds tens of thousands of such resources.
+ */
 export interface OtherResource extends ResourceBase {
   kind: "other";
+  subscriptionId?: undefined;
+  resourceGroup?: undefined;
 }
 
 export type Resource =
