@@ -21,7 +21,7 @@ import {
 import type { PathGateKind } from "../model/path";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type FirewallEvaluationOptions, type PolicyWithGroups } from "./firewall";
 import { memoizeByObject } from "./memo";
-import { azureName, lastSegment, sameArmId } from "./names";
+import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
 import { evaluateNsgOutbound } from "./nsg";
 import type { Flow, Verdict } from "./types";
 
@@ -91,12 +91,78 @@ function isChildOf(childArmId: string | undefined, parent: Resource, collection:
   return !!childArmId && !!parent.armId && childArmId.toLowerCase().startsWith(`${parent.armId.toLowerCase()}/${collection.toLowerCase()}/`);
 }
 
+/** Whether a rule collection group belongs to a policy: the policy its id names, else a child of its id or named after it. */
+function isGroupOf(g: RuleCollectionGroup, policy: FirewallPolicy): boolean {
+  return g.firewallPolicyId
+    ? refersTo(g.firewallPolicyId, policy)
+    : isChildOf(g.armId, policy, "ruleCollectionGroups") || (g.firewallPolicyName !== undefined && isNamed(policy, g.firewallPolicyName, g.resourceGroup));
+}
+
+/** Keys of a map to the items under them, each item once per key, in the order added. */
+function addTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [item]);
+  else if (!list.includes(item)) list.push(item);
+}
+
+/** The joins of firewall policies, by index and once per resource set (a stack may hold thousands of policies and groups). */
+interface PolicyJoins {
+  /** The policies an ARM id refers to (`refersTo`), in the set's order. */
+  referredBy(armId: string): FirewallPolicy[];
+  /** Each policy's rule collection groups (`isGroupOf`), in the set's order. */
+  groups: Map<FirewallPolicy, RuleCollectionGroup[]>;
+}
+
+const CHILD_GROUPS = "/rulecollectiongroups/";
+
+/**
+ * `refersTo` and `isGroupOf` over every policy without a scan of every policy: an id's candidates are the
+ * policies with that ARM id and, for planned policies without one, those named like its last segment; a
+ * group's, those its policy id refers to, or whose id its own extends, or named by its `firewallPolicyName`.
+ * Each candidate is confirmed with the predicate itself.
+ */
+const policyJoins = memoizeByObject((set: ResourceSet): PolicyJoins => {
+  const policies = ofKind(set, "firewallPolicy");
+  const position = new Map(policies.map((p, i) => [p, i]));
+  const byId = new Map<string, FirewallPolicy[]>();
+  const byChildPrefix = new Map<string, FirewallPolicy[]>();
+  const byName = new Map<string, FirewallPolicy[]>();
+  const withoutIdByName = new Map<string, FirewallPolicy[]>();
+  for (const policy of policies) {
+    for (const name of [policy.ref.name.toLowerCase(), azureName(policy).toLowerCase()]) {
+      addTo(byName, name, policy);
+      if (!policy.armId) addTo(withoutIdByName, name, policy);
+    }
+    if (!policy.armId) continue;
+    addTo(byId, withoutTrailingSlashes(policy.armId).toLowerCase(), policy);
+    addTo(byChildPrefix, `${policy.armId.toLowerCase()}${CHILD_GROUPS}`, policy);
+  }
+  const inOrder = (candidates: Iterable<FirewallPolicy>) => [...new Set(candidates)].sort((a, b) => position.get(a)! - position.get(b)!);
+  const referredBy = (armId: string): FirewallPolicy[] =>
+    inOrder([...(byId.get(withoutTrailingSlashes(armId).toLowerCase()) ?? []), ...(withoutIdByName.get(lastSegment(armId).toLowerCase()) ?? [])]).filter((p) => refersTo(armId, p));
+  const groups = new Map<FirewallPolicy, RuleCollectionGroup[]>();
+  for (const g of ofKind(set, "ruleCollectionGroup")) {
+    const candidates: FirewallPolicy[] = [];
+    if (g.firewallPolicyId) candidates.push(...referredBy(g.firewallPolicyId));
+    else {
+      const id = g.armId?.toLowerCase();
+      for (let at = id?.indexOf(CHILD_GROUPS) ?? -1; id !== undefined && at >= 0; at = id.indexOf(CHILD_GROUPS, at + 1)) {
+        candidates.push(...(byChildPrefix.get(id.slice(0, at + CHILD_GROUPS.length)) ?? []));
+      }
+      if (g.firewallPolicyName !== undefined) candidates.push(...(byName.get(g.firewallPolicyName.toLowerCase()) ?? []));
+    }
+    for (const policy of new Set(candidates)) {
+      if (!isGroupOf(g, policy)) continue;
+      const list = groups.get(policy);
+      if (list) list.push(g);
+      else groups.set(policy, [g]);
+    }
+  }
+  return { referredBy, groups };
+});
+
 function groupsOf(set: ResourceSet, policy: FirewallPolicy): RuleCollectionGroup[] {
-  return ofKind(set, "ruleCollectionGroup").filter((g) =>
-    g.firewallPolicyId
-      ? refersTo(g.firewallPolicyId, policy)
-      : isChildOf(g.armId, policy, "ruleCollectionGroups") || (g.firewallPolicyName !== undefined && isNamed(policy, g.firewallPolicyName, g.resourceGroup)),
-  );
+  return [...(policyJoins(set).groups.get(policy) ?? [])];
 }
 
 /**
@@ -117,7 +183,7 @@ export interface PolicyWithoutResource {
 /** The rule collection groups no firewall policy of the set claims, grouped by the policy they name. */
 export function groupsWithoutPolicy(set: ResourceSet): PolicyWithoutResource[] {
   const policies = ofKind(set, "firewallPolicy");
-  const claimed = new Set(policies.flatMap((p) => groupsOf(set, p)));
+  const claimed = new Set(policies.flatMap((p) => policyJoins(set).groups.get(p) ?? []));
   const byPolicy = new Map<string, PolicyWithoutResource>();
   for (const group of ofKind(set, "ruleCollectionGroup")) {
     if (claimed.has(group)) continue;
@@ -183,8 +249,14 @@ function evaluateWithoutPolicy(missing: PolicyWithoutResource): (flow: Flow) => 
   };
 }
 
+/** The first policy of the set an ARM id refers to. */
 function findPolicy(set: ResourceSet, armId: string): FirewallPolicy | undefined {
-  return ofKind(set, "firewallPolicy").find((p) => refersTo(armId, p));
+  return policyJoins(set).referredBy(armId)[0];
+}
+
+/** Every policy of the set an ARM id refers to (`refersTo`), in the set's order. */
+export function policiesReferredBy(set: ResourceSet, armId: string): FirewallPolicy[] {
+  return policyJoins(set).referredBy(armId);
 }
 
 /** The policy and its ancestors, root first; `missing` says why the chain is incomplete. */
@@ -483,9 +555,11 @@ export function egressGates(set: ResourceSet, selection: readonly string[] | ((r
   const keep = typeof selection === "function" ? selection : (resource: Resource) => isSelected(resource, selection);
   const firewalls = ofKind(set, "azureFirewall");
   const policies = ofKind(set, "firewallPolicy");
-  const isUsed = (policy: FirewallPolicy): boolean =>
-    firewalls.some((f) => f.firewallPolicyId !== undefined && refersTo(f.firewallPolicyId, policy)) ||
-    policies.some((p) => p !== policy && p.basePolicyId !== undefined && refersTo(p.basePolicyId, policy));
+  // Run by a firewall of the stack, or the parent of another policy: not a gate of its own.
+  const used = new Set<FirewallPolicy>();
+  for (const f of firewalls) if (f.firewallPolicyId !== undefined) for (const p of policiesReferredBy(set, f.firewallPolicyId)) used.add(p);
+  for (const child of policies) if (child.basePolicyId !== undefined) for (const p of policiesReferredBy(set, child.basePolicyId)) if (p !== child) used.add(p);
+  const isUsed = (policy: FirewallPolicy): boolean => used.has(policy);
   const withoutPolicy = groupsWithoutPolicy(set).filter((m) => !firewalls.some((f) => runsPolicyOf(f, m)) && m.groups.some(keep));
   const gates = [
     ...firewalls.filter(keep).map((f) => firewallGate(set, f, options)),

@@ -32,7 +32,7 @@ import type {
 import { ofKind } from "../model/resource";
 import type { BridgePath, PathBasis, PathGate, PathRouteTable } from "../model/path";
 import { parseAddressEntry, type AddressInterval } from "./addresses";
-import { groupsWithoutPolicy, isSelected, refersTo, runsPolicyOf, type EgressGateKind, type PolicyWithoutResource } from "./gates";
+import { groupsWithoutPolicy, isSelected, policiesReferredBy, refersTo, runsPolicyOf, type EgressGateKind, type PolicyWithoutResource } from "./gates";
 import { memoizeByObject } from "./memo";
 import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
 import { routeForDestination, type RouteDecision } from "./routes";
@@ -348,7 +348,7 @@ function gatesOf(set: ResourceSet): Gates {
   const policies = ofKind(set, "firewallPolicy");
   const index = new RefIndex(policies);
   const used = new Set<FirewallPolicy>();
-  for (const f of firewalls) if (f.firewallPolicyId !== undefined) for (const p of policies) if (refersTo(f.firewallPolicyId, p)) used.add(p);
+  for (const f of firewalls) if (f.firewallPolicyId !== undefined) for (const p of policiesReferredBy(set, f.firewallPolicyId)) used.add(p);
   for (const child of policies) {
     const parent = child.basePolicyId !== undefined ? index.find(child.basePolicyId) : undefined;
     if (parent && parent !== child) used.add(parent);
