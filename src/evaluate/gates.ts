@@ -21,6 +21,7 @@ import {
 import type { PathGateKind } from "../model/path";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type FirewallEvaluationOptions, type PolicyWithGroups } from "./firewall";
 import { memoizeByObject } from "./memo";
+import { append, lowerCaseNames } from "./multimap";
 import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
 import { evaluateNsgOutbound } from "./nsg";
 import type { Flow, Verdict } from "./types";
@@ -98,13 +99,6 @@ function isGroupOf(g: RuleCollectionGroup, policy: FirewallPolicy): boolean {
     : isChildOf(g.armId, policy, "ruleCollectionGroups") || (g.firewallPolicyName !== undefined && isNamed(policy, g.firewallPolicyName, g.resourceGroup));
 }
 
-/** Keys of a map to the items under them, each item once per key, in the order added. */
-function addTo<T>(map: Map<string, T[]>, key: string, item: T): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [item]);
-  else if (!list.includes(item)) list.push(item);
-}
-
 /** The joins of firewall policies, by index and once per resource set (a stack may hold thousands of policies and groups). */
 interface PolicyJoins {
   /** The policies an ARM id refers to (`refersTo`), in the set's order. */
@@ -129,13 +123,13 @@ const policyJoins = memoizeByObject((set: ResourceSet): PolicyJoins => {
   const byName = new Map<string, FirewallPolicy[]>();
   const withoutIdByName = new Map<string, FirewallPolicy[]>();
   for (const policy of policies) {
-    for (const name of [policy.ref.name.toLowerCase(), azureName(policy).toLowerCase()]) {
-      addTo(byName, name, policy);
-      if (!policy.armId) addTo(withoutIdByName, name, policy);
+    for (const name of lowerCaseNames([policy.ref.name, azureName(policy)])) {
+      append(byName, name, policy);
+      if (!policy.armId) append(withoutIdByName, name, policy);
     }
     if (!policy.armId) continue;
-    addTo(byId, withoutTrailingSlashes(policy.armId).toLowerCase(), policy);
-    addTo(byChildPrefix, `${policy.armId.toLowerCase()}${CHILD_GROUPS}`, policy);
+    append(byId, withoutTrailingSlashes(policy.armId).toLowerCase(), policy);
+    append(byChildPrefix, `${policy.armId.toLowerCase()}${CHILD_GROUPS}`, policy);
   }
   const inOrder = (candidates: Iterable<FirewallPolicy>) => [...new Set(candidates)].sort((a, b) => position.get(a)! - position.get(b)!);
   const referredBy = (armId: string): FirewallPolicy[] =>
@@ -151,12 +145,7 @@ const policyJoins = memoizeByObject((set: ResourceSet): PolicyJoins => {
       }
       if (g.firewallPolicyName !== undefined) candidates.push(...(byName.get(g.firewallPolicyName.toLowerCase()) ?? []));
     }
-    for (const policy of new Set(candidates)) {
-      if (!isGroupOf(g, policy)) continue;
-      const list = groups.get(policy);
-      if (list) list.push(g);
-      else groups.set(policy, [g]);
-    }
+    for (const policy of new Set(candidates)) if (isGroupOf(g, policy)) append(groups, policy, g);
   }
   return { referredBy, groups };
 });
@@ -487,15 +476,9 @@ const standaloneRules = memoizeByObject((set: ResourceSet): StandaloneRules => {
   const nsgs = ofKind(set, "networkSecurityGroup");
   const byChildPrefix = new Map<string, NetworkSecurityGroup[]>();
   const byName = new Map<string, NetworkSecurityGroup[]>();
-  const add = (map: Map<string, NetworkSecurityGroup[]>, key: string, nsg: NetworkSecurityGroup) => {
-    const list = map.get(key);
-    if (!list) map.set(key, [nsg]);
-    else if (!list.includes(nsg)) list.push(nsg);
-  };
   for (const nsg of nsgs) {
-    if (nsg.armId) add(byChildPrefix, `${nsg.armId.toLowerCase()}${CHILD_RULES}`, nsg);
-    add(byName, nsg.ref.name.toLowerCase(), nsg);
-    add(byName, azureName(nsg).toLowerCase(), nsg);
+    if (nsg.armId) append(byChildPrefix, `${nsg.armId.toLowerCase()}${CHILD_RULES}`, nsg);
+    for (const name of lowerCaseNames([nsg.ref.name, azureName(nsg)])) append(byName, name, nsg);
   }
   const result: StandaloneRules = { ofNsg: new Map(), joined: new Set() };
   for (const rule of ofKind(set, "securityRule")) {
@@ -508,9 +491,7 @@ const standaloneRules = memoizeByObject((set: ResourceSet): StandaloneRules => {
     for (const nsg of candidates) {
       if (!isRuleOf(rule, nsg)) continue;
       result.joined.add(rule);
-      const list = result.ofNsg.get(nsg);
-      if (list) list.push(rule);
-      else result.ofNsg.set(nsg, [rule]);
+      append(result.ofNsg, nsg, rule);
     }
   }
   return result;

@@ -34,6 +34,7 @@ import type { BridgePath, PathBasis, PathGate, PathRouteTable } from "../model/p
 import { parseAddressEntry, type AddressInterval } from "./addresses";
 import { groupsWithoutPolicy, isSelected, policiesReferredBy, refersTo, runsPolicyOf, type EgressGateKind, type PolicyWithoutResource } from "./gates";
 import { memoizeByObject } from "./memo";
+import { append, lowerCaseNames } from "./multimap";
 import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
 import { routeForDestination, type RouteDecision } from "./routes";
 import type { Flow } from "./types";
@@ -77,13 +78,7 @@ class RefIndex<R extends Resource> {
   private names(): Map<string, R[]> {
     if (this.byName) return this.byName;
     const byName = new Map<string, R[]>();
-    for (const r of this.resources) {
-      for (const name of new Set([r.ref.name.toLowerCase(), azureName(r).toLowerCase()])) {
-        const list = byName.get(name);
-        if (list) list.push(r);
-        else byName.set(name, [r]);
-      }
-    }
+    for (const r of this.resources) for (const name of lowerCaseNames([r.ref.name, azureName(r)])) append(byName, name, r);
     return (this.byName = byName);
   }
 }
@@ -244,12 +239,12 @@ function isRouteOf(r: StandaloneRoute, table: RouteTable): boolean {
   return (
     !!(r.armId && table.armId && sameArmId(r.armId.replace(/\/routes\/[^/]+$/i, ""), table.armId)) ||
     (r.routeTableName !== undefined &&
-      tableNames(table).includes(r.routeTableName.toLowerCase()) &&
+      namesOfTable(table).includes(r.routeTableName.toLowerCase()) &&
       (r.resourceGroup === undefined || table.resourceGroup === undefined || r.resourceGroup.toLowerCase() === table.resourceGroup.toLowerCase()))
   );
 }
 
-function tableNames(table: RouteTable): (string | undefined)[] {
+function namesOfTable(table: RouteTable): (string | undefined)[] {
   return [table.ref.name.toLowerCase(), table.armId?.split("/").pop()?.toLowerCase()];
 }
 
@@ -261,14 +256,9 @@ function tableNames(table: RouteTable): (string | undefined)[] {
 const standaloneRoutes = memoizeByObject((set: ResourceSet): Map<RouteTable, Route[]> => {
   const byId = new Map<string, RouteTable[]>();
   const byName = new Map<string, RouteTable[]>();
-  const add = (map: Map<string, RouteTable[]>, key: string, table: RouteTable) => {
-    const list = map.get(key);
-    if (!list) map.set(key, [table]);
-    else if (!list.includes(table)) list.push(table);
-  };
   for (const table of ofKind(set, "routeTable")) {
-    if (table.armId) add(byId, withoutTrailingSlashes(table.armId).toLowerCase(), table);
-    for (const name of tableNames(table)) if (name !== undefined) add(byName, name, table);
+    if (table.armId) append(byId, withoutTrailingSlashes(table.armId).toLowerCase(), table);
+    for (const name of lowerCaseNames(namesOfTable(table))) append(byName, name, table);
   }
   const ofTable = new Map<RouteTable, Route[]>();
   for (const r of ofKind(set, "route")) {
@@ -276,12 +266,7 @@ const standaloneRoutes = memoizeByObject((set: ResourceSet): Map<RouteTable, Rou
       ...(r.armId ? (byId.get(withoutTrailingSlashes(r.armId.replace(/\/routes\/[^/]+$/i, "")).toLowerCase()) ?? []) : []),
       ...(r.routeTableName !== undefined ? (byName.get(r.routeTableName.toLowerCase()) ?? []) : []),
     ]);
-    for (const table of candidates) {
-      if (!isRouteOf(r, table)) continue;
-      const list = ofTable.get(table);
-      if (list) list.push(r.route);
-      else ofTable.set(table, [r.route]);
-    }
+    for (const table of candidates) if (isRouteOf(r, table)) append(ofTable, table, r.route);
   }
   return ofTable;
 });
