@@ -123,6 +123,19 @@ export function writeAuditReports(targets: readonly ReportTarget<OutputFormat>[]
   );
 }
 
+/**
+ * Writes the baseline `--create-baseline <file>` asked for (atomically), or returns the line that says why
+ * it was not written (an input could not be audited); undefined when none was asked for or it was written.
+ */
+export function writeCreatedBaseline(file: string | undefined, conclusion: { createdBaseline?: Baseline; baselineRefused?: string }): string | undefined {
+  if (file === undefined) return undefined;
+  if (conclusion.createdBaseline) {
+    writeFileAtomic(file, renderBaseline(conclusion.createdBaseline), "the baseline");
+    return undefined;
+  }
+  return `${file}: baseline not written: ${conclusion.baselineRefused ?? "no baseline"}`;
+}
+
 /** `automationDetails` of a SARIF report: the Azure DevOps pipeline's identity in one, else `category`. */
 export function sarifAutomationDetails(category: string): SarifAutomationDetails {
   const pipeline = adoPipeline(process.env);
@@ -205,11 +218,7 @@ async function runAudit(args: string[], options: AuditOptions): Promise<number> 
   // configuration lacks is part of the report only (it is not a problem with the run).
   if (!options.quiet) for (const notice of report.notices ?? []) if (notice.kind !== "configuration-incomplete") stderr(`${notice.level}: ${notice.message}`);
 
-  let baselineError: string | undefined;
-  if (options.createBaseline) {
-    if (judgement.createdBaseline) writeFileAtomic(options.createBaseline, renderBaseline(judgement.createdBaseline), "the baseline");
-    else baselineError = `${options.createBaseline}: baseline not written: ${judgement.baselineRefused ?? "no baseline"}`;
-  }
+  const baselineError = writeCreatedBaseline(options.createBaseline, judgement);
   // A sharded report always lists its stacks, none included: merge tells an audit report by them.
   if (options.shard) Object.assign(report, { stacks: report.stacks ?? [], shard: options.shard });
   if (emptyShard && !options.quiet) stderr(`shard ${options.shard!.index}/${options.shard!.count} holds none of the inputs: an empty report`);

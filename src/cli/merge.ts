@@ -5,7 +5,6 @@
  */
 import { Option, type Command } from "commander";
 import type { FailOn } from "../config/types";
-import { renderBaseline } from "../engine/baseline";
 import { loadConfig } from "../engine/config";
 import { FAIL_ON } from "../engine/gate";
 import { isRuleEnabled } from "../engine/run";
@@ -13,13 +12,12 @@ import { readJsonFile } from "../input/json";
 import type { OutputFormat } from "../report";
 import { mergeReports, parseReport } from "../report/merge";
 import { auditRuleMetas } from "../rules";
-import { writeAuditReports } from "./audit";
+import { writeAuditReports, writeCreatedBaseline } from "./audit";
 import { resolveConfigFile, type ConfigFlag } from "./config-file";
 import { checkOutputsAreNotInputs, type NamedInput, type NamedOutput } from "./file-identity";
 import { docsUrlOption, maxInputSizeOption } from "./options";
 import { formatTargetsOption, reportTargets, type FormatSpec } from "./output";
 import { stderrLine } from "../model/terminal-safe";
-import { writeFileAtomic } from "./write-file";
 
 const MERGE_FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "junit", "markdown", "github"];
 
@@ -80,11 +78,7 @@ function runMerge(files: string[], options: MergeOptions): number {
   for (const stack of failed) stderr(stack.error!);
   if (!options.quiet) for (const notice of report.notices ?? []) stderr(`${notice.level}: ${notice.message}`);
 
-  let baselineError: string | undefined;
-  if (options.createBaseline) {
-    if (verdict.createdBaseline) writeFileAtomic(options.createBaseline, renderBaseline(verdict.createdBaseline), "the baseline");
-    else baselineError = `${options.createBaseline}: baseline not written: ${verdict.baselineRefused ?? "no baseline"}`;
-  }
+  const baselineError = writeCreatedBaseline(options.createBaseline, verdict);
 
   const rules = auditRuleMetas().filter((meta) => isRuleEnabled(meta, config));
   writeAuditReports(targets, report, rules, verdict.failOn, options);
