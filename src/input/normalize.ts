@@ -217,7 +217,7 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
     const ctx: ReadContext = { file, resource: r.urn, unknowns: [] };
     const src: SourceResource = {
       ctx,
-      node: pulumiTopNode(r.outputs, r.inputs, at(base, "outputs"), at(base, "inputs")),
+      node: pulumiTopNode(r.outputs, r.inputs, base),
       ref: pulumiRef(r),
       protect: r.protect === true,
     };
@@ -254,7 +254,7 @@ function providerSubscription(
   const { resource, index } = found;
   const base = at(RESOURCES, index);
   const providerCtx: ReadContext = { file, resource: resource.urn, unknowns: [] };
-  const node = pulumiTopNode(resource.outputs, resource.inputs, at(base, "outputs"), at(base, "inputs"));
+  const node = pulumiTopNode(resource.outputs, resource.inputs, base);
   const subscriptionId = readString(providerCtx, node, "subscriptionId");
   if (providerCtx.unknowns.length > 0 && !ctx.unknowns.includes("subscriptionId")) ctx.unknowns.push("subscriptionId");
   return subscriptionId;

@@ -46,8 +46,10 @@ export interface Node {
   /** Where the key's value is (or would be) inside the file. */
   locOf(key: string): Loc;
   pathOf(key: string): string;
-  /** A node of the same shape for an object found below this one. */
-  child(value: object, loc: Loc, relLoc: Loc): Node;
+  /** Property path of the key relative to the resource (what `unknowns` records). */
+  relOf(key: string): string;
+  /** A node of the same shape for the object at `key` (`index` < 0) or at `key[index]` below this one. */
+  child(value: object, key: string, index: number): Node;
 }
 
 /** Where errors and unknowns go while one resource is read. */
@@ -65,30 +67,74 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 const nullToUndefined = (v: unknown) => (v === null ? undefined : v);
 
 abstract class BaseNode {
-  constructor(
-    protected readonly loc: Loc,
-    readonly relLoc: Loc,
-  ) {}
+  /** Where this object is inside the file. */
+  protected abstract get loc(): Loc;
+  abstract get relLoc(): Loc;
+  abstract locOf(key: string): Loc;
   get path(): string {
     return locString(this.loc);
   }
   get rel(): string {
     return locString(this.relLoc);
   }
-  abstract locOf(key: string): Loc;
   pathOf(key: string): string {
     return locString(this.locOf(key));
+  }
+  relOf(key: string): string {
+    return locString(at(this.relLoc, key));
+  }
+}
+
+/**
+ * A node at a given place, or below another node. A node below another keeps only its parent, key and
+ * array index: its `Loc`s are built the first time an error or an unknown asks for them, which a valid
+ * resource never does. (Building them for every rule and `{ id }` reference, two or four `Loc`s each, was
+ * most of the garbage a large stack export left behind while it was read.) The input is never written,
+ * so a `Loc` built late is the one that would have been built at once.
+ */
+abstract class PlacedNode extends BaseNode {
+  private locCache: Loc | undefined;
+  private relLocCache: Loc | undefined;
+  constructor(
+    loc: Loc | undefined,
+    relLoc: Loc | undefined,
+    /** The node this one was read from; undefined when `loc` and `relLoc` are given. */
+    private readonly parent: Node | undefined,
+    private readonly key: string,
+    /** Index in the array at `key`, or -1 for the object at `key` itself. */
+    private readonly index: number,
+  ) {
+    super();
+    this.locCache = loc;
+    this.relLocCache = relLoc;
+  }
+  protected get loc(): Loc {
+    if (this.locCache === undefined) {
+      const keyLoc = this.parent!.locOf(this.key);
+      this.locCache = this.index < 0 ? keyLoc : at(keyLoc, this.index);
+    }
+    return this.locCache;
+  }
+  get relLoc(): Loc {
+    if (this.relLocCache === undefined) {
+      const keyLoc = at(this.parent!.relLoc, this.key);
+      this.relLocCache = this.index < 0 ? keyLoc : at(keyLoc, this.index);
+    }
+    return this.relLocCache;
   }
 }
 
 /** Pulumi's flattened shapes. */
-class FlatNode extends BaseNode implements Node {
+class FlatNode extends PlacedNode implements Node {
   constructor(
     private readonly obj: Record<string, unknown>,
-    loc: Loc,
-    relLoc: Loc,
+    loc: Loc | undefined,
+    relLoc: Loc | undefined,
+    parent: Node | undefined,
+    key: string,
+    index: number,
   ) {
-    super(loc, relLoc);
+    super(loc, relLoc, parent, key, index);
   }
   get(key: string): unknown {
     return nullToUndefined(this.obj[key]);
@@ -96,20 +142,23 @@ class FlatNode extends BaseNode implements Node {
   locOf(key: string): Loc {
     return at(this.loc, key);
   }
-  child(value: object, loc: Loc, relLoc: Loc): Node {
-    return new FlatNode(value as Record<string, unknown>, loc, relLoc);
+  child(value: object, key: string, index: number): Node {
+    return new FlatNode(value as Record<string, unknown>, undefined, undefined, this, key, index);
   }
 }
 
 /** ARM/REST shape: a key is looked up under `properties` first, then beside it (`name`, `id`, `location`). */
-class ArmNode extends BaseNode implements Node {
+class ArmNode extends PlacedNode implements Node {
   private readonly props: Record<string, unknown> | undefined;
   constructor(
     private readonly obj: Record<string, unknown>,
-    loc: Loc,
-    relLoc: Loc,
+    loc: Loc | undefined,
+    relLoc: Loc | undefined,
+    parent: Node | undefined,
+    key: string,
+    index: number,
   ) {
-    super(loc, relLoc);
+    super(loc, relLoc, parent, key, index);
     this.props = isObject(obj.properties) ? obj.properties : undefined;
   }
   private inProps(key: string): boolean {
@@ -122,8 +171,8 @@ class ArmNode extends BaseNode implements Node {
   locOf(key: string): Loc {
     return this.inProps(key) ? at(at(this.loc, "properties"), key) : at(this.loc, key);
   }
-  child(value: object, loc: Loc, relLoc: Loc): Node {
-    return new ArmNode(value as Record<string, unknown>, loc, relLoc);
+  child(value: object, key: string, index: number): Node {
+    return new ArmNode(value as Record<string, unknown>, undefined, undefined, this, key, index);
   }
 }
 
@@ -135,10 +184,16 @@ class PulumiTopNode extends BaseNode implements Node {
   constructor(
     private readonly outputs: Record<string, unknown> | undefined,
     private readonly inputs: Record<string, unknown> | undefined,
-    private readonly outputsLoc: Loc,
-    private readonly inputsLoc: Loc,
+    /** The resource's own place (`deployment.resources[3]`); its `outputs` and `inputs` are below. */
+    private readonly resourceLoc: Loc,
   ) {
-    super(outputsLoc, "");
+    super();
+  }
+  protected get loc(): Loc {
+    return at(this.resourceLoc, "outputs");
+  }
+  get relLoc(): Loc {
+    return "";
   }
   private fromInputs(key: string): boolean {
     const o = nullToUndefined(this.outputs?.[key]);
@@ -146,31 +201,31 @@ class PulumiTopNode extends BaseNode implements Node {
     return nullToUndefined(this.inputs?.[key]) !== undefined;
   }
   get(key: string): unknown {
-    return nullToUndefined(this.fromInputs(key) ? this.inputs?.[key] : this.outputs?.[key]);
+    // `fromInputs` spelled out, so that each side is looked up once.
+    const o = this.outputs?.[key];
+    if (o !== undefined && o !== null && !isUnknown(o)) return o;
+    const i = this.inputs?.[key];
+    return i !== undefined && i !== null ? i : nullToUndefined(o);
   }
   locOf(key: string): Loc {
-    return at(this.fromInputs(key) ? this.inputsLoc : this.outputsLoc, key);
+    return at(at(this.resourceLoc, this.fromInputs(key) ? "inputs" : "outputs"), key);
   }
-  child(value: object, loc: Loc, relLoc: Loc): Node {
-    return new FlatNode(value as Record<string, unknown>, loc, relLoc);
+  child(value: object, key: string, index: number): Node {
+    return new FlatNode(value as Record<string, unknown>, undefined, undefined, this, key, index);
   }
 }
 
 export function flatNode(obj: object, loc: Loc, relLoc: Loc = ""): Node {
-  return new FlatNode(obj as Record<string, unknown>, loc, relLoc);
+  return new FlatNode(obj as Record<string, unknown>, loc, relLoc, undefined, "", -1);
 }
 
 export function armNode(obj: object, loc: Loc, relLoc: Loc = ""): Node {
-  return new ArmNode(obj as Record<string, unknown>, loc, relLoc);
+  return new ArmNode(obj as Record<string, unknown>, loc, relLoc, undefined, "", -1);
 }
 
-export function pulumiTopNode(
-  outputs: Record<string, unknown> | undefined,
-  inputs: Record<string, unknown> | undefined,
-  outputsLoc: Loc,
-  inputsLoc: Loc,
-): Node {
-  return new PulumiTopNode(outputs, inputs, outputsLoc, inputsLoc);
+/** A stack-export resource at `resourceLoc` (`deployment.resources[3]`): its outputs first, then its inputs. */
+export function pulumiTopNode(outputs: Record<string, unknown> | undefined, inputs: Record<string, unknown> | undefined, resourceLoc: Loc): Node {
+  return new PulumiTopNode(outputs, inputs, resourceLoc);
 }
 
 /** Stands for a value that cannot be read: a secret, or an unknown. */
@@ -232,7 +287,7 @@ function plain(ctx: ReadContext, node: Node, key: string): unknown {
   if (raw === undefined || typeof raw === "number" || typeof raw === "boolean") return raw;
   const value = unwrap(raw);
   if (value === OPAQUE) {
-    addUnknown(ctx, locString(at(node.relLoc, key)));
+    addUnknown(ctx, node.relOf(key));
     return undefined;
   }
   return nullToUndefined(value);
@@ -294,7 +349,7 @@ export function readObject(ctx: ReadContext, node: Node, key: string): Node | un
   const value = plain(ctx, node, key);
   if (value === undefined) return undefined;
   if (!isObject(value)) throw typeError(ctx, node.pathOf(key), "an object", value);
-  return node.child(value, node.locOf(key), at(node.relLoc, key));
+  return node.child(value, key, -1);
 }
 
 /** Whether a key holds something (even a secret or an unknown): for "is X configured" questions. */
@@ -307,14 +362,12 @@ export function readObjectArray(ctx: ReadContext, node: Node, key: string): Node
   const value = plain(ctx, node, key);
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw typeError(ctx, node.pathOf(key), "an array of objects", value);
-  const loc = node.locOf(key);
-  const relLoc = at(node.relLoc, key);
   const out: Node[] = [];
   for (let i = 0; i < value.length; i++) {
     const item = unwrap(value[i]);
-    if (item === OPAQUE) addUnknown(ctx, locString(at(relLoc, i)));
-    else if (isObject(item)) out.push(node.child(item, at(loc, i), at(relLoc, i)));
-    else throw typeError(ctx, locString(at(loc, i)), "an object", item);
+    if (item === OPAQUE) addUnknown(ctx, locString(at(at(node.relLoc, key), i)));
+    else if (isObject(item)) out.push(node.child(item, key, i));
+    else throw typeError(ctx, locString(at(node.locOf(key), i)), "an object", item);
   }
   return out;
 }

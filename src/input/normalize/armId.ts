@@ -54,30 +54,48 @@ export function isArmId(id: string): boolean {
   return subEnd > SUBSCRIPTIONS.length && subEnd < id.length;
 }
 
+const PROVIDERS = "/providers/";
+
 /**
- * The `{type}/{name}` pairs after the last `/providers/{Namespace}`, with where each name ends in the id.
- * Type segments are at fixed positions, so a resource named like a type (`routeTables/routes/routes/r1`)
- * is read right.
+ * Whether `id.slice(start, end)`, lower-cased, is `lower` (a lower-case type segment). ASCII is compared
+ * in place, with no string built: this runs for every subnet, rule and route of a stack. A segment with
+ * other characters is lower-cased as a whole, as `toLowerCase` does (`K`, the Kelvin sign, is `k`).
  */
-function typedSegments(id: string): { type: string; name: string; end: number }[] {
-  const providers = id.toLowerCase().lastIndexOf("/providers/");
-  if (providers < 0) return [];
-  const out: { type: string; name: string; end: number }[] = [];
-  const parts = id.slice(providers + "/providers/".length).split("/");
-  let offset = providers + "/providers/".length + (parts[0] ?? "").length;
-  for (let i = 1; i + 1 < parts.length; i += 2) {
-    const type = parts[i] as string;
-    const name = parts[i + 1] as string;
-    offset += 1 + type.length + 1 + name.length;
-    if (name !== "") out.push({ type, name, end: offset });
+function segmentIs(id: string, start: number, end: number, lower: string): boolean {
+  if (end - start === lower.length && hasAt(id, start, lower)) return true;
+  for (let i = start; i < end; i++) if (id.charCodeAt(i) >= 0x80) return id.slice(start, end).toLowerCase() === lower;
+  return false;
+}
+
+/**
+ * Where the name of the first `{type}/{name}` pair after the last `/providers/{Namespace}` whose type is
+ * `typeSegment` (case-insensitively) ends in the id, or -1. Type segments are at fixed positions, so a
+ * resource named like a type (`routeTables/routes/routes/r1`) is read right; a pair with an empty name
+ * (`.../routes//x`) is skipped.
+ */
+function typedNameEnd(id: string, typeSegment: string): number {
+  const wanted = typeSegment.toLowerCase();
+  const providers = id.toLowerCase().lastIndexOf(PROVIDERS);
+  if (providers < 0) return -1;
+  // Segments are walked with indexOf, not split: no array and no string per segment.
+  let slash = id.indexOf("/", providers + PROVIDERS.length); // after the namespace
+  while (slash >= 0) {
+    const typeStart = slash + 1;
+    const typeEnd = id.indexOf("/", typeStart);
+    if (typeEnd < 0) return -1; // a type with no name segment after it
+    const nameStart = typeEnd + 1;
+    slash = id.indexOf("/", nameStart);
+    const nameEnd = slash < 0 ? id.length : slash;
+    if (nameEnd > nameStart && segmentIs(id, typeStart, typeEnd, wanted)) return nameEnd;
   }
-  return out;
+  return -1;
 }
 
 /** The name that follows a type segment (`registrations` → `testregistration`), case-insensitively. */
 export function nameAfter(id: string, typeSegment: string): string | undefined {
-  const wanted = typeSegment.toLowerCase();
-  return typedSegments(id).find((s) => s.type.toLowerCase() === wanted)?.name;
+  const end = typedNameEnd(id, typeSegment);
+  // The name is not empty and holds no `/`: the `/` before it is the one that ends its type.
+  return end < 0 ? undefined : id.slice(id.lastIndexOf("/", end - 1) + 1, end);
 }
 
 /**
@@ -85,9 +103,8 @@ export function nameAfter(id: string, typeSegment: string): string | undefined {
  * `.../firewallPolicies/fp/ruleCollectionGroups/g`, `idPrefixThrough(id, "firewallPolicies")` is the policy's id.
  */
 export function idPrefixThrough(id: string, typeSegment: string): string | undefined {
-  const wanted = typeSegment.toLowerCase();
-  const found = typedSegments(id).find((s) => s.type.toLowerCase() === wanted);
-  return found ? id.slice(0, found.end) : undefined;
+  const end = typedNameEnd(id, typeSegment);
+  return end < 0 ? undefined : id.slice(0, end);
 }
 
 /** The resource type an id names (`Microsoft.Network/firewallPolicies/ruleCollectionGroups`), for bodies without `type`. */

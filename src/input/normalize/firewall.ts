@@ -1,20 +1,19 @@
 import type { AzureFirewall, FirewallPolicy, IdpsBypass, IdpsSignatureOverride, RuleCollectionGroup } from "../../model/resource";
 import { canonical, isPresent, readBoolean, readInteger, readObject, readObjectArray, readString, readStringArray, type Node, type ReadContext } from "../values";
 import { idPrefixThrough, nameAfter } from "./armId";
-import { baseOf, required, type SourceResource } from "./common";
+import { baseOf, withBase, required, type SourceResource } from "./common";
 import { classicCollections, policyCollections, UNKNOWN_PRIORITY } from "./rules";
 
 /** `azure-native:network:AzureFirewall` / `Microsoft.Network/azureFirewalls`. */
 export function normalizeAzureFirewall(src: SourceResource): AzureFirewall {
   const { ctx, node } = src;
-  const fw: AzureFirewall = {
-    ...baseOf(src),
+  const fw = withBase<AzureFirewall>(baseOf(src), {
     kind: "azureFirewall",
     privateIpAddresses: [],
     applicationRuleCollections: [],
     networkRuleCollections: [],
     natRuleCollections: [],
-  };
+  });
   const sku = readObject(ctx, node, "sku");
   const skuTier = sku ? readString(ctx, sku, "tier") : undefined;
   if (skuTier !== undefined) fw.skuTier = skuTier;
@@ -99,14 +98,13 @@ function readIdpsConfiguration(ctx: ReadContext, ids: Node, p: FirewallPolicy): 
 /** `azure-native:network:FirewallPolicy` / `Microsoft.Network/firewallPolicies`. */
 export function normalizeFirewallPolicy(src: SourceResource): FirewallPolicy {
   const { ctx, node } = src;
-  const p: FirewallPolicy = {
-    ...baseOf(src),
+  const p = withBase<FirewallPolicy>(baseOf(src), {
     kind: "firewallPolicy",
     threatIntelWhitelistFqdns: [],
     threatIntelWhitelistIpAddresses: [],
     explicitProxyEnabled: false,
     hasTlsInspectionCertificate: false,
-  };
+  });
   const sku = readObject(ctx, node, "sku");
   const skuTier = sku ? readString(ctx, sku, "tier") : undefined;
   if (skuTier !== undefined) p.skuTier = skuTier;
@@ -147,12 +145,11 @@ export function normalizeFirewallPolicy(src: SourceResource): FirewallPolicy {
 export function normalizeRuleCollectionGroup(src: SourceResource): RuleCollectionGroup {
   const { ctx, node } = src;
   const base = baseOf(src);
-  const g: RuleCollectionGroup = {
-    ...base,
+  const g = withBase<RuleCollectionGroup>(base, {
     kind: "ruleCollectionGroup",
     priority: required(ctx, node, "priority", readInteger(ctx, node, "priority"), UNKNOWN_PRIORITY),
     ruleCollections: policyCollections(ctx, node),
-  };
+  });
   const fromId = src.armId ? idPrefixThrough(src.armId, "firewallPolicies") : undefined;
   const name =
     (src.armId ? nameAfter(src.armId, "firewallPolicies") : undefined) ?? readString(ctx, node, "firewallPolicyName") ?? templateParentName(src);

@@ -1,7 +1,7 @@
 import type { NetworkInterface, NicIpConfiguration, Subnet, SubnetLinks, VirtualNetwork } from "../../model/resource";
 import { mergeSingularPlural, readObject, readObjectArray, readString, readStringArray, type Node, type ReadContext } from "../values";
 import { nameAfter } from "./armId";
-import { baseOf, type SourceResource } from "./common";
+import { baseOf, withBase, type SourceResource } from "./common";
 
 /*
  * Attachments: which subnets and NICs an NSG or a route table is attached to, so that the path module
@@ -34,7 +34,7 @@ export function subnetLinks(ctx: ReadContext, node: Node, fallbackName: string, 
 export function normalizeSubnet(src: SourceResource): Subnet {
   const { ctx, node } = src;
   const fallback = readString(ctx, node, "subnetName") ?? src.ref.name;
-  const subnet: Subnet = { ...baseOf(src), kind: "subnet", subnet: subnetLinks(ctx, node, fallback, src.armId) };
+  const subnet = withBase<Subnet>(baseOf(src), { kind: "subnet", subnet: subnetLinks(ctx, node, fallback, src.armId) });
   const network = (src.armId ? nameAfter(src.armId, "virtualNetworks") : undefined) ?? readString(ctx, node, "virtualNetworkName");
   if (network !== undefined) subnet.virtualNetworkName = network;
   return subnet;
@@ -43,7 +43,7 @@ export function normalizeSubnet(src: SourceResource): Subnet {
 /** `azure-native:network:VirtualNetwork` / `Microsoft.Network/virtualNetworks`: its inline subnets. */
 export function normalizeVirtualNetwork(src: SourceResource): VirtualNetwork {
   const { ctx, node } = src;
-  return { ...baseOf(src), kind: "virtualNetwork", subnets: (readObjectArray(ctx, node, "subnets") ?? []).map((s) => subnetLinks(ctx, s, "")) };
+  return withBase<VirtualNetwork>(baseOf(src), { kind: "virtualNetwork", subnets: (readObjectArray(ctx, node, "subnets") ?? []).map((s) => subnetLinks(ctx, s, "")) });
 }
 
 /** `azure-native:network:NetworkInterface` / `Microsoft.Network/networkInterfaces`. */
@@ -57,7 +57,7 @@ export function normalizeNetworkInterface(src: SourceResource): NetworkInterface
     if (subnetId !== undefined) c.subnetId = subnetId;
     return c;
   });
-  const nic: NetworkInterface = { ...baseOf(src), kind: "networkInterface", ipConfigurations };
+  const nic = withBase<NetworkInterface>(baseOf(src), { kind: "networkInterface", ipConfigurations });
   const nsg = idOf(ctx, node, "networkSecurityGroup");
   if (nsg !== undefined) nic.networkSecurityGroupId = nsg;
   return nic;

@@ -1,7 +1,7 @@
 import type { NetworkSecurityGroup, SecurityRule, StandaloneSecurityRule } from "../../model/resource";
-import { addUnknown, at, locString, canonical, mergeSingularPlural, readEnum, readInteger, readObjectArray, readString, readStringArray, type Node, type ReadContext } from "../values";
+import { addUnknown, canonical, mergeSingularPlural, readEnum, readInteger, readObjectArray, readString, readStringArray, type Node, type ReadContext } from "../values";
 import { nameAfter } from "./armId";
-import { baseOf, required, type SourceResource } from "./common";
+import { baseOf, withBase, required, type SourceResource } from "./common";
 
 const PROTOCOLS = ["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"] as const;
 
@@ -17,7 +17,7 @@ const UNKNOWN_NSG_PRIORITY = Number.MAX_SAFE_INTEGER;
 export function securityRule(ctx: ReadContext, node: Node, fallbackName: string): SecurityRule {
   for (const key of ["sourceApplicationSecurityGroups", "destinationApplicationSecurityGroups"]) {
     const groups = readObjectArray(ctx, node, key);
-    if (groups && groups.length > 0) addUnknown(ctx, locString(at(node.relLoc, key)));
+    if (groups && groups.length > 0) addUnknown(ctx, node.relOf(key));
   }
   return {
     name: readString(ctx, node, "name") ?? fallbackName,
@@ -42,11 +42,10 @@ export function securityRule(ctx: ReadContext, node: Node, fallbackName: string)
  */
 export function normalizeNetworkSecurityGroup(src: SourceResource): NetworkSecurityGroup {
   const { ctx, node } = src;
-  return {
-    ...baseOf(src),
+  return withBase<NetworkSecurityGroup>(baseOf(src), {
     kind: "networkSecurityGroup",
     securityRules: (readObjectArray(ctx, node, "securityRules") ?? []).map((r) => securityRule(ctx, r, "")),
-  };
+  });
 }
 
 /** `azure-native:network:SecurityRule` / `Microsoft.Network/networkSecurityGroups/securityRules`, joined by NSG name. */
@@ -54,7 +53,7 @@ export function normalizeSecurityRule(src: SourceResource): StandaloneSecurityRu
   const { ctx, node } = src;
   const base = baseOf(src);
   const fallback = readString(ctx, node, "securityRuleName") ?? src.ref.name;
-  const r: StandaloneSecurityRule = { ...base, kind: "securityRule", rule: securityRule(ctx, node, fallback) };
+  const r = withBase<StandaloneSecurityRule>(base, { kind: "securityRule", rule: securityRule(ctx, node, fallback) });
   const nsg = (src.armId ? nameAfter(src.armId, "networkSecurityGroups") : undefined) ?? readString(ctx, node, "networkSecurityGroupName");
   if (nsg !== undefined) r.networkSecurityGroupName = nsg;
   return r;

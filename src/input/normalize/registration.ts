@@ -1,7 +1,7 @@
 import type { Registration } from "../../model/resource";
 import { readString } from "../values";
 import { nameAfter } from "./armId";
-import { baseOf, type SourceResource } from "./common";
+import { baseOf, withBase, type SourceResource } from "./common";
 
 /**
  * `azure-native:azurestack:Registration` / `Microsoft.AzureStack/registrations`.
@@ -13,7 +13,7 @@ import { baseOf, type SourceResource } from "./common";
  */
 export function normalizeRegistration(src: SourceResource): Registration {
   const { ctx, node } = src;
-  const r: Registration = { ...baseOf(src), kind: "registration" };
+  const r = withBase<Registration>(baseOf(src), { kind: "registration" });
   const fromId = src.armId ? nameAfter(src.armId, "registrations") : undefined;
   const registrationName = fromId ?? readString(ctx, node, "registrationName");
   if (registrationName !== undefined) r.registrationName = registrationName;

@@ -1,7 +1,7 @@
 import type { Route, RouteTable, StandaloneRoute } from "../../model/resource";
 import { canonical, readObjectArray, readString, type Node, type ReadContext } from "../values";
 import { nameAfter } from "./armId";
-import { baseOf, required, type SourceResource } from "./common";
+import { baseOf, withBase, required, type SourceResource } from "./common";
 
 const NEXT_HOP_TYPES = ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"] as const;
 
@@ -20,7 +20,7 @@ export function route(ctx: ReadContext, node: Node, fallbackName: string): Route
 /** `azure-native:network:RouteTable` / `Microsoft.Network/routeTables`. */
 export function normalizeRouteTable(src: SourceResource): RouteTable {
   const { ctx, node } = src;
-  return { ...baseOf(src), kind: "routeTable", routes: (readObjectArray(ctx, node, "routes") ?? []).map((r) => route(ctx, r, "")) };
+  return withBase<RouteTable>(baseOf(src), { kind: "routeTable", routes: (readObjectArray(ctx, node, "routes") ?? []).map((r) => route(ctx, r, "")) });
 }
 
 /** `azure-native:network:Route` / `Microsoft.Network/routeTables/routes`, joined to its table by name. */
@@ -28,7 +28,7 @@ export function normalizeRoute(src: SourceResource): StandaloneRoute {
   const { ctx, node } = src;
   const base = baseOf(src);
   const fallback = readString(ctx, node, "routeName") ?? src.ref.name;
-  const r: StandaloneRoute = { ...base, kind: "route", route: route(ctx, node, fallback) };
+  const r = withBase<StandaloneRoute>(base, { kind: "route", route: route(ctx, node, fallback) });
   const table = (src.armId ? nameAfter(src.armId, "routeTables") : undefined) ?? readString(ctx, node, "routeTableName");
   if (table !== undefined) r.routeTableName = table;
   return r;
