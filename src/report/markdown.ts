@@ -26,7 +26,7 @@ import type { Finding, FindingFix, FixValue, Report, ReportNotice, ReportSummary
 import type { ErrorCode } from "../catalog/codes";
 import { codeLegend, countOf, hostPort, isAbsoluteUri, ownRemediation, resolveDocs, sortedFindings, summaryLine } from "./common";
 import type { BridgePath, PathGate } from "../model/path";
-import { describePathGate } from "./path";
+import { describePathGates } from "./path";
 import { egressDiagram, endpointsOf, type DiagramPath } from "./egress-diagram";
 import { fixLines } from "./fix";
 
@@ -246,8 +246,8 @@ function pathList(path: DiagramPath): string[] {
   const full = path as Partial<BridgePath>;
   const explained = (g: PathGate) => typeof g.reason === "string" && typeof g.kind === "string";
   return [
-    ...(full.onPath ?? []).filter(explained).map((g) => `- on the path: ${escapeMarkdown(describePathGate(g))}`),
-    ...(full.leftOut ?? []).filter(explained).map((g) => `- left out: ${escapeMarkdown(describePathGate(g))}`),
+    ...describePathGates((full.onPath ?? []).filter(explained), "on").map((line) => `- on the path: ${escapeMarkdown(line)}`),
+    ...describePathGates((full.leftOut ?? []).filter(explained), "off").map((line) => `- left out: ${escapeMarkdown(line)}`),
     ...(full.routeTables ?? []).filter((t) => typeof t.reason === "string").map((t) => `- routes: ${escapeMarkdown(`${t.name}: ${t.reason}`)}`),
     ...(full.assumptions ?? []).map((a) => `- assumed: ${escapeMarkdown(a)}`),
   ];

@@ -29,7 +29,7 @@ import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../
 import { terminalSafe } from "../model/terminal-safe";
 import { codeLegend, countOf, describeEndpoints, groupByResource, ownRemediation, summaryLine, wrap } from "./common";
 import { fixLines } from "./fix";
-import { describePathGate } from "./path";
+import { describePathGates } from "./path";
 import type { BridgePath } from "../model/path";
 
 export interface TextOptions {
@@ -199,8 +199,8 @@ function renderGroups(findings: readonly Finding[], width: number, style: Style,
  */
 function renderPath(path: BridgePath, width: number, style: Style, out: string[]): void {
   const items: [string, string][] = [
-    ...path.onPath.map((g): [string, string] => ["on", describePathGate(g)]),
-    ...path.leftOut.map((g): [string, string] => ["off", describePathGate(g)]),
+    ...describePathGates(path.onPath, "on").map((line): [string, string] => ["on", line]),
+    ...describePathGates(path.leftOut, "off").map((line): [string, string] => ["off", line]),
     ...path.routeTables.map((t): [string, string] => ["routes", `${t.name}: ${t.reason}`]),
     ...path.assumptions.map((a): [string, string] => ["assumed", a]),
   ];

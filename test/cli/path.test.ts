@@ -52,6 +52,20 @@ describe("the platform stack: a healthy bridge path among unrelated gates", () =
     );
   });
 
+  it("text and markdown say the 100 workload NSGs in one line, the few gates on the path each with its reason", () => {
+    const text = audit(platform, "text").stdout;
+    expect(text).toContain("on      NSG stamp-vip-nsg: attached to subnet stamp-border/stamp-vip");
+    expect(text.replace(/\s+/g, " ")).toContain(
+      "off 100 NSGs: attached only to subnets or network interfaces that do not contain the egress sources: workload-nsg-0, workload-nsg-1, workload-nsg-2 and 97 more (the JSON report gives each its reason)",
+    );
+    // A group of one is said as itself, with its own reason.
+    expect(text.replace(/\s+/g, " ")).toContain("off firewall policy app-policy-0: attached to no firewall of the stack, which has 1 firewall(s)");
+    expect(text).not.toContain("workload-nsg-7");
+    const markdown = audit(platform, "markdown").stdout;
+    expect(markdown).toContain("- left out: 100 NSGs: attached only to subnets or network interfaces that do not contain the egress sources: workload-nsg-0, workload-nsg-1, workload-nsg-2 and 97 more");
+    expect(markdown.split("\n").filter((line) => line.startsWith("- left out:"))).toHaveLength(2);
+  });
+
   it("validates against the report schema", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
