@@ -183,12 +183,13 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
   all.forEach((r, index) => {
     // `delete: true` marks the old copy of a replaced resource, waiting to be deleted: not live.
     if (r.delete === true || isProviderType(r.type) || r.type === STACK_TYPE) return;
-    const base = at(RESOURCES, index);
+    // The resource's place (`at(RESOURCES, index)`) is built only where it is used: most resources are
+    // of kinds no check reads, and only an error would name it.
     // What names the resource in every finding and message: bounded like any value the checks read.
     // (The path is spelled out only for a value that fails: building it for every key of every resource
     // was most of the time spent reading a large export.)
     if (isTooLong(r.urn) || isTooLong(r.type) || isTooLong(r.id) || isTooLong(r.provider)) {
-      for (const key of IDENTITY_KEYS) checkLength(file, locString(at(base, key)), r[key]);
+      for (const key of IDENTITY_KEYS) checkLength(file, locString(at(at(RESOURCES, index), key)), r[key]);
     }
     const kind = kindOfPulumiType(r.type);
     // Pulumi keeps one live resource per URN. Copies of one resource would each be evaluated against all
@@ -199,7 +200,7 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
     if (kind !== "other") {
       const first = live.get(r.urn);
       if (first !== undefined) {
-        throw new InputError({ file, path: locString(at(base, "urn")), expected: `the same URN as ${locString(at(RESOURCES, first))}: a stack export lists each live resource once`, resource: r.urn });
+        throw new InputError({ file, path: locString(at(at(RESOURCES, index), "urn")), expected: `the same URN as ${locString(at(RESOURCES, first))}: a stack export lists each live resource once`, resource: r.urn });
       }
       live.set(r.urn, index);
     }
@@ -217,7 +218,7 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
     const ctx: ReadContext = { file, resource: r.urn, unknowns: [] };
     const src: SourceResource = {
       ctx,
-      node: pulumiTopNode(r.outputs, r.inputs, base),
+      node: pulumiTopNode(r.outputs, r.inputs, at(RESOURCES, index)),
       ref: pulumiRef(r),
       protect: r.protect === true,
     };

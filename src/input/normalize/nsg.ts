@@ -4,6 +4,10 @@ import { nameAfter } from "./armId";
 import { baseOf, withBase, required, type SourceResource } from "./common";
 
 const PROTOCOLS = ["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"] as const;
+const DIRECTIONS = ["Inbound", "Outbound"] as const;
+const ACCESSES = ["Allow", "Deny"] as const;
+/** Keys of a rule that names application security groups instead of addresses. */
+const GROUP_KEYS = ["sourceApplicationSecurityGroups", "destinationApplicationSecurityGroups"] as const;
 
 /** Sorted after every real rule (100-4096) and the defaults (65000-65500) when not known. */
 const UNKNOWN_NSG_PRIORITY = Number.MAX_SAFE_INTEGER;
@@ -15,14 +19,14 @@ const UNKNOWN_NSG_PRIORITY = Number.MAX_SAFE_INTEGER;
  * is recorded in `unknowns`.
  */
 export function securityRule(ctx: ReadContext, node: Node, fallbackName: string): SecurityRule {
-  for (const key of ["sourceApplicationSecurityGroups", "destinationApplicationSecurityGroups"]) {
+  for (const key of GROUP_KEYS) {
     const groups = readObjectArray(ctx, node, key);
     if (groups && groups.length > 0) addUnknown(ctx, node.relOf(key));
   }
   return {
     name: readString(ctx, node, "name") ?? fallbackName,
-    direction: required(ctx, node, "direction", readEnum(ctx, node, "direction", ["Inbound", "Outbound"] as const), "Outbound"),
-    access: required(ctx, node, "access", readEnum(ctx, node, "access", ["Allow", "Deny"] as const), "Deny"),
+    direction: required(ctx, node, "direction", readEnum(ctx, node, "direction", DIRECTIONS), "Outbound"),
+    access: required(ctx, node, "access", readEnum(ctx, node, "access", ACCESSES), "Deny"),
     priority: required(ctx, node, "priority", readInteger(ctx, node, "priority"), UNKNOWN_NSG_PRIORITY),
     protocol: canonical(required(ctx, node, "protocol", readString(ctx, node, "protocol"), "*"), PROTOCOLS),
     sourceAddressPrefixes: mergeSingularPlural(readString(ctx, node, "sourceAddressPrefix"), readStringArray(ctx, node, "sourceAddressPrefixes")),

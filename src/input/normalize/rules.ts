@@ -16,6 +16,10 @@ import { UNKNOWN_PRIORITY } from "../../model/resource";
 
 const IP_PROTOCOLS = ["TCP", "UDP", "Any", "ICMP"] as const;
 const APP_PROTOCOLS = ["Http", "Https", "Mssql"] as const;
+/** Collection actions: filter collections say Allow/Deny; NAT collections DNAT (and classic ones SNAT). */
+const ALLOW_DENY = ["Allow", "Deny"] as const;
+const CLASSIC_NAT_ACTIONS = ["Dnat", "Snat"] as const;
+const POLICY_NAT_ACTIONS = ["Dnat"] as const;
 
 function appProtocols(ctx: ReadContext, node: Node): AppProtocol[] {
   return (readObjectArray(ctx, node, "protocols") ?? []).map((p) => {
@@ -72,7 +76,7 @@ type ClassicKind = "application" | "network" | "nat";
 export function classicCollections(ctx: ReadContext, node: Node, key: string, kind: ClassicKind): RuleCollection[] {
   return (readObjectArray(ctx, node, key) ?? []).map((c) => {
     const action = readObject(ctx, c, "action");
-    const actions = kind === "nat" ? (["Dnat", "Snat"] as const) : (["Allow", "Deny"] as const);
+    const actions = kind === "nat" ? CLASSIC_NAT_ACTIONS : ALLOW_DENY;
     const actionType = action ? readEnum(ctx, action, "type", actions) : undefined;
     const placeholder = kind === "nat" ? "Dnat" : "Deny";
     const rules: FirewallRule[] = (readObjectArray(ctx, c, "rules") ?? []).map((r) =>
@@ -107,7 +111,7 @@ export function policyCollections(ctx: ReadContext, node: Node): RuleCollection[
     const nat = type === "FirewallPolicyNatRuleCollection";
     const action = readObject(ctx, c, "action");
     // Filter collections say Allow/Deny; NAT collections say DNAT (upper case in the REST API).
-    const actionType = action ? (nat ? readEnum(ctx, action, "type", ["Dnat"] as const) : readEnum(ctx, action, "type", ["Allow", "Deny"] as const)) : undefined;
+    const actionType = action ? (nat ? readEnum(ctx, action, "type", POLICY_NAT_ACTIONS) : readEnum(ctx, action, "type", ALLOW_DENY)) : undefined;
     const placeholder = nat ? "Dnat" : "Deny";
     const rules: FirewallRule[] = [];
     for (const r of readObjectArray(ctx, c, "rules") ?? []) {
