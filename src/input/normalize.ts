@@ -183,8 +183,8 @@ function stackExportResources(json: unknown, file: string, detected: DetectedInp
   all.forEach((r, index) => {
     // `delete: true` marks the old copy of a replaced resource, waiting to be deleted: not live.
     if (r.delete === true || isProviderType(r.type) || r.type === STACK_TYPE) return;
-    // The resource's place (`at(RESOURCES, index)`) is built only where it is used: most resources are
-    // of kinds no check reads, and only an error would name it.
+    // The resource's place, `at(RESOURCES, index)`, is built only where it is used (an error, the node a
+    // check's resource is read through): most resources are of kinds no check reads.
     // What names the resource in every finding and message: bounded like any value the checks read.
     // (The path is spelled out only for a value that fails: building it for every key of every resource
     // was most of the time spent reading a large export.)
