@@ -26,7 +26,7 @@ import { Worker } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
 import { evaluate } from "../engine/pipeline";
 import { inputName, loadAuditInput, loadAuditInputWithin, loadDocument, locateRefs, parseJsonBytes, STDIN, type LoadedInput, type LoadOptions } from "../input";
-import { FREE_VALUES, MIN_BYTES_PER_VALUE, WORST_MEMORY_PER_BYTE } from "../input/value-budget";
+import { FREE_VALUES, MAIN_THREAD_HEAP_SHARE, MIN_BYTES_PER_VALUE, WORST_MEMORY_PER_BYTE } from "../input/value-budget";
 import { isUserError, UserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
 import type { BridgePath } from "../model/path";
@@ -123,12 +123,6 @@ export function outOfMemoryMessage(file: string): string {
     "(raise it with NODE_OPTIONS=--max-old-space-size=<MB>, or audit fewer files at once with --jobs; docs/hostile-input.md gives the memory an audit needs)"
   );
 }
-
-/**
- * The share of the free heap an input's worst case (`worstAuditMemory`) may take for it to be audited on the
- * main thread: half, a wide margin for what the estimate leaves out (the report, the findings kept so far).
- */
-const MAIN_THREAD_HEAP_SHARE = 0.5;
 
 /**
  * The most bytes an input may have to be audited on the main thread, given the heap's limit (Node's default

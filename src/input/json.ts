@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
+import * as v8 from "node:v8";
 import { constants as bufferConstants, isAscii } from "node:buffer";
 import { describeIoError } from "../model/io-error";
 import { InputError } from "./errors";
-import { excessValues, MIN_BYTES_PER_VALUE } from "./value-budget";
+import { excessValues, mainThreadJsonLimit, MIN_BYTES_PER_VALUE } from "./value-budget";
 
 /**
  * The default largest input file (`--max-input-size`): 256 MiB. Auditing takes about 4.6 times the file's
@@ -126,13 +127,24 @@ export function readBounded(file: string, limit: number, onError: (error: unknow
 }
 
 /**
- * Reads and parses one JSON file: one `readFileSync` and one `JSON.parse`, the baseline the benchmark
- * measures us against. Everything else (BOM, empty file, syntax error position) is looked at only when
- * it is needed, so a good file costs nothing extra. A file over the size limit (`options.maxBytes`) is
- * refused before it is read.
+ * Reads and parses one JSON file read on the main thread beside the audit (a baseline, a shard report):
+ * `readJsonDocument`, refusing, in one line, a file larger than the heap left can surely hold
+ * (`mainThreadJsonLimit`).
  */
 export function readJsonFile(file: string, options: ReadOptions = {}): unknown {
-  return readJsonDocument(file, options).json;
+  // Read beside the audit, on the main thread, with no worker to fall back on (a baseline, a shard report):
+  // a text whose worst case the heap cannot hold is refused here, in one line, rather than parsed into
+  // V8's fatal out-of-memory abort.
+  const limit = mainThreadJsonLimit();
+  const doc = readJsonDocumentWithin(file, options, limit);
+  if (doc) return doc.json;
+  const heap = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  throw new InputError({
+    file: inputName(file),
+    expected:
+      `expected at most ${formatBytes(limit)} here: a JSON file this large could take more than half of what is left of the ${heap} MB heap limit ` +
+      "(raise it with NODE_OPTIONS=--max-old-space-size=<MB>; docs/hostile-input.md gives the memory JSON input needs)",
+  });
 }
 
 /** A parsed JSON file with its text (for the line of a resource in it: `lines.ts`). */
@@ -141,7 +153,12 @@ export interface JsonDocument {
   text: string;
 }
 
-/** `readJsonFile`, keeping the text it parsed. */
+/**
+ * Reads and parses one JSON file, keeping its text: one read and one `JSON.parse`, the baseline the
+ * benchmark measures us against. Everything else (BOM, empty file, syntax error position) is looked at only
+ * when it is needed, so a good file costs nothing extra. A file over the size limit (`options.maxBytes`) is
+ * refused before it is read.
+ */
 export function readJsonDocument(file: string, options: ReadOptions = {}): JsonDocument {
   const limit = effectiveMaxBytes(options);
   const shown = inputName(file);

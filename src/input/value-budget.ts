@@ -15,6 +15,7 @@
  * over the limit by that count is counted again outside strings, so that braces and commas inside strings
  * never refuse a file.
  */
+import * as v8 from "node:v8";
 
 /** The fewest bytes per value, on average over the file, that a file may have. */
 export const MIN_BYTES_PER_VALUE = 8;
@@ -128,4 +129,37 @@ export const WORST_MEMORY_PER_BYTE = 18;
  */
 export function worstAuditMemory(bytes: number): number {
   return WORST_MEMORY_PER_BYTE * (bytes + FREE_VALUES * MIN_BYTES_PER_VALUE);
+}
+
+/**
+ * The share of the free heap the worst case of a text parsed on the main thread may take: half, a wide margin
+ * for what the estimate leaves out (the report, the findings kept so far).
+ */
+export const MAIN_THREAD_HEAP_SHARE = 0.5;
+
+/**
+ * The most memory the values of a JSON text of `bytes` bytes can take: `WORST_MEMORY_PER_BYTE` bytes for each
+ * of the `MIN_BYTES_PER_VALUE` bytes a value takes at the density limit, for as many values as the text may
+ * hold (`maxValues`), and never more than one per two bytes (`{}` and a comma). For large texts this is
+ * `worstAuditMemory`; for small ones it is far less, so that a small file is never refused for memory.
+ */
+export function worstJsonMemory(bytes: number): number {
+  return WORST_MEMORY_PER_BYTE * MIN_BYTES_PER_VALUE * Math.min(Math.ceil(bytes / 2), maxValues(bytes));
+}
+
+/** The largest JSON text whose `worstJsonMemory` fits in `memory` bytes. */
+export function largestJsonWithin(memory: number): number {
+  const values = Math.max(0, Math.floor(memory / (WORST_MEMORY_PER_BYTE * MIN_BYTES_PER_VALUE)));
+  // Dense: one value per two bytes. Past FREE_VALUES, the density limit allows one per MIN_BYTES_PER_VALUE.
+  const beyondFree = values > FREE_VALUES ? MIN_BYTES_PER_VALUE * (values - FREE_VALUES) + MIN_BYTES_PER_VALUE - 1 : 0;
+  return Math.max(2 * values, beyondFree);
+}
+
+/**
+ * The largest JSON text this thread may parse without a worker to fall back on (a baseline, a shard report):
+ * one whose worst case fits `MAIN_THREAD_HEAP_SHARE` of the heap still free. Larger ones are refused with
+ * one line, where parsing them could end the process with V8's fatal out-of-memory abort.
+ */
+export function mainThreadJsonLimit(heap: Pick<v8.HeapInfo, "heap_size_limit" | "used_heap_size"> = v8.getHeapStatistics()): number {
+  return largestJsonWithin((heap.heap_size_limit - heap.used_heap_size) * MAIN_THREAD_HEAP_SHARE);
 }

@@ -121,6 +121,31 @@ describe("through the built CLI", () => {
     expect(await workers("--max-old-space-size=24")).toBe(1);
   });
 
+  // A baseline and merge's shard reports are read on the main thread, with no worker to fall back on: one
+  // whose worst case the heap left cannot hold is refused in one line (it ended in V8's fatal abort, 134).
+  it("a --baseline or a shard report too large for the heap left: one line naming it and the way out, exit 2", async () => {
+    const big = path.join(dir, "worst-baseline.json");
+    writeWorstExport(big, "keys", 8 * 2 ** 20, HEALTHY);
+    const tight = { NODE_OPTIONS: "--max-old-space-size=64" };
+    const limit = /: expected at most [\d.]+ (KiB|MiB) here: a JSON file this large could take more than half of what is left of the \d+ MB heap limit \(raise it with NODE_OPTIONS=--max-old-space-size=<MB>/;
+    const audit = await runCli(["audit", HEALTHY, "--config", CONFIG, "--baseline", big], { env: tight, timeoutMs: 60_000 });
+    expectOneLineError(audit, "--baseline", limit);
+    expect(audit.stderr).toContain(big);
+    const merge = await runCli(["merge", big], { env: tight, timeoutMs: 60_000 });
+    expectOneLineError(merge, "merge", limit);
+  });
+
+  it("a real baseline is read under the smallest heap (a small file is never refused for memory)", async () => {
+    const baseline = path.join(dir, "real-baseline.json");
+    const misconfigured = path.join(ROOT, "examples", "misconfigured-stamp.json");
+    expectNoCrash(await runCli(["audit", misconfigured, "--config", CONFIG, "--create-baseline", baseline]), "create the baseline");
+    expect(fs.existsSync(baseline)).toBe(true);
+    const run = await runCli(["audit", misconfigured, "--config", CONFIG, "--baseline", baseline, "--format", "json"], { env: small, timeoutMs: 60_000 });
+    expectNoCrash(run, "small heap, real baseline");
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as { summary: { baselined: number } }).summary.baselined).toBeGreaterThan(0);
+  });
+
   it("out of memory inside a --jobs worker: that file fails with its line, the others are audited", async () => {
     if (!fs.existsSync(worst)) writeWorstExport(worst, "objects", 8 * 2 ** 20, HEALTHY);
     const run = await runCli(["audit", HEALTHY, worst, path.join(ROOT, "examples", "misconfigured-stamp.json"), "--config", CONFIG, "--jobs", "2", "--format", "json"], {
