@@ -1,5 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import * as v8 from "node:v8";
 import { formatBytes, readBounded } from "../input/json";
+import { MAIN_THREAD_HEAP_SHARE } from "../input/value-budget";
 import { UserError } from "../model/errors";
 import { describeIoError } from "../model/io-error";
 import { redactUserInfo } from "../model/redact";
@@ -9,13 +11,36 @@ import { validateConfig } from "./validate";
 /** Alias expansion beyond this is an alias bomb, not a configuration. */
 const MAX_ALIAS_COUNT = 100;
 
-/** A bridgeguard.yaml is a few kilobytes; thousands of suppressions stay far below this. */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/**
+ * A bridgeguard.yaml is a few kilobytes; thousands of suppressions stay far below this. YAML costs far more
+ * memory per byte than JSON (the yaml library keeps a node and its source tokens per value): 1 MiB of `{},`
+ * took 546 MB and 3.6 s to parse, and 15 MiB ran a 4 GB heap out after 75 s.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The memory per byte of the densest YAML (`x: [{},{},...]`), measured as above and rounded up. */
+const YAML_WORST_MEMORY_PER_BYTE = 520;
+
+/**
+ * The most YAML this process parses: `MAX_CONFIG_BYTES`, or less under a heap too small for its worst case
+ * (half of what is free, as for JSON read on the main thread), so that a dense file is one line, never V8's
+ * fatal out-of-memory abort.
+ */
+function configLimit(): number {
+  const heap = v8.getHeapStatistics();
+  return Math.min(MAX_CONFIG_BYTES, Math.floor(((heap.heap_size_limit - heap.used_heap_size) * MAIN_THREAD_HEAP_SHARE) / YAML_WORST_MEMORY_PER_BYTE));
+}
 
 function readText(file: string): string {
+  const limit = configLimit();
+  const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  const overLimit = (size: number | undefined) =>
+    limit < MAX_CONFIG_BYTES && (size === undefined || size <= MAX_CONFIG_BYTES)
+      ? `is ${size === undefined ? `larger than ${formatBytes(limit)}` : formatBytes(size)}: more YAML than this process can surely parse within its ${heapMb} MB heap limit (${formatBytes(limit)}; raise it with NODE_OPTIONS=--max-old-space-size=<MB>)`
+      : `${size === undefined ? "is larger than" : `is ${formatBytes(size)}, over`} the ${formatBytes(MAX_CONFIG_BYTES)} limit of a configuration file`;
   const buffer = readBounded(
     file,
-    MAX_CONFIG_BYTES,
+    limit,
     (error) => {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return UserError.at(file, undefined, "configuration file not found");
@@ -23,7 +48,7 @@ function readText(file: string): string {
       if (code === "EACCES" || code === "EPERM") return UserError.at(file, undefined, "permission denied");
       return UserError.at(file, undefined, `cannot be read: ${describeIoError(error)}`);
     },
-    (size) => UserError.at(file, undefined, `${size === undefined ? "is larger than" : `is ${formatBytes(size)}, over`} the ${formatBytes(MAX_CONFIG_BYTES)} limit of a configuration file`),
+    (size) => UserError.at(file, undefined, overLimit(size)),
   );
   const text = buffer.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -177,8 +177,9 @@ describe("hostile bridgeguard.yaml through the built CLI", () => {
   const cases: [string, string | Buffer, RegExp][] = [
     ["an alias bomb (a billion laughs)", `${bomb.join("\n")}\n`, /invalid YAML: .*alias/i],
     ["100k levels of flow sequences", `egress: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`, /invalid YAML: nested too deeply/],
-    ["3000 levels of block mappings", `egress:\n${Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i + 1)}k${i}:`).join("\n")} 1\n`, /nested too deeply/],
-    ["a 10 MB value", `registration:\n  subscriptionId: 7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11\n  name: ${"n".repeat(10 * 1024 * 1024)}\n`, /registration\.name: expected at most 8192 characters/],
+    // As deep as 1 MiB of indentation allows (MAX_CONFIG_BYTES): the parser's own stack runs out first.
+    ["1400 levels of block mappings", `egress:\n${Array.from({ length: 1400 }, (_, i) => `${" ".repeat(i + 1)}k${i}:`).join("\n")} 1\n`, /nested too deeply/],
+    ["a 512 KB value", `registration:\n  subscriptionId: 7c2a8e2e-3f1d-4b6a-9a7e-2d4c1b9f0a11\n  name: ${"n".repeat(512 * 1024)}\n`, /registration\.name: expected at most 8192 characters/],
     ["a key with a line break", `"clo\\nud": AzureCloud\n`, /unknown key "clo\\nud"/],
     ["a non-scalar key (no process warning on stderr)", `? [a, b]\n: c\n`, /unknown key "\[ a, b \]"/],
     ["YAML 1.1 tags that make a Set, a Map, bytes, a date", `%YAML 1.1\n---\nrules: !!omap [{BG201: {enabled: false}}]\n`, /rules: expected plain data/],
@@ -264,7 +265,7 @@ describe("size limits", () => {
 
     it.each([
       ["the input", ["audit", PAGEMAP, "--max-input-size", "8MiB"], `${PAGEMAP}: is larger than the 8 MiB limit (raise it with --max-input-size)`],
-      ["--config", ["audit", HEALTHY, "--config", PAGEMAP], `${PAGEMAP}: is larger than the 16 MiB limit of a configuration file`],
+      ["--config", ["audit", HEALTHY, "--config", PAGEMAP], `${PAGEMAP}: is larger than the 1 MiB limit of a configuration file`],
       ["--baseline", ["audit", HEALTHY, "--config", CONFIG, "--baseline", PAGEMAP, "--max-input-size", "8MiB"], `${PAGEMAP}: is larger than the 8 MiB limit (raise it with --max-input-size)`],
       ["probe --ca-file", ["probe", "--ca-file", PAGEMAP, "--only", "login.microsoftonline.com:443"], `${PAGEMAP}: --ca-file: larger than the 16 MiB a certificate bundle can be`],
     ])("as %s: exit 2, one line naming the limit", async (what, args, line) => {
@@ -278,8 +279,18 @@ describe("size limits", () => {
     fs.writeFileSync(file, "");
     fs.truncateSync(file, 1024 ** 3);
     const run = await runCli(["audit", HEALTHY, "--config", file], { timeoutMs: 20_000 });
-    expectOneLineError(run, "1 GiB config", `${file}: is 1 GiB, over the 16 MiB limit of a configuration file`);
+    expectOneLineError(run, "1 GiB config", `${file}: is 1 GiB, over the 1 MiB limit of a configuration file`);
     expect(run.ms).toBeLessThan(5000);
+    fs.rmSync(file);
+  });
+
+  // YAML costs about 500 bytes of memory per byte at its densest: 15 MiB of `{},` ran a 4 GB heap out (exit 134)
+  // and 900 KB did under --max-old-space-size=64.
+  it("a dense bridgeguard.yaml too large for the heap: one line naming it and the way out, exit 2", async () => {
+    const file = path.join(dir, "dense.yaml");
+    fs.writeFileSync(file, `x: [${"{},".repeat(300_000)}{}]\n`);
+    const run = await runCli(["audit", HEALTHY, "--config", file], { env: { NODE_OPTIONS: "--max-old-space-size=64" }, timeoutMs: 30_000 });
+    expectOneLineError(run, "dense config, small heap", /dense\.yaml: is 878\.9 KiB: more YAML than this process can surely parse within its \d+ MB heap limit \([\d.]+ KiB; raise it with NODE_OPTIONS=--max-old-space-size=<MB>\)$/);
     fs.rmSync(file);
   });
 });
