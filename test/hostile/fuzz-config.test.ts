@@ -260,7 +260,9 @@ describe("fuzzing bridgeguard.yaml", () => {
     fs.writeFileSync(file, mutateBytes(yamlText(c), c.bytes));
     const error = captured(() => loadConfigFile(file, CONFIG_SCHEMA));
     expectCleanUserError(error, file, "deep block YAML with a bad byte");
-    expect((error as Error).message).toMatch(/invalid YAML: nested too deeply/);
+    // Whether the parser's recursion runs out of stack at this depth depends on the stack the thread has
+    // left: either way it is one invalid-YAML line (the case above always overflows and names it).
+    expect((error as Error).message).toMatch(/invalid YAML: (nested too deeply|The : indicator must be at most 1024 chars)/);
   });
 });
 
