@@ -473,6 +473,10 @@ const CHILD_RULES = "/securityrules/";
  * those named by its `networkSecurityGroupName`; each is confirmed with `isRuleOf`.
  */
 const standaloneRules = memoizeByObject((set: ResourceSet): StandaloneRules => {
+  const result: StandaloneRules = { ofNsg: new Map(), joined: new Set() };
+  const rules = ofKind(set, "securityRule");
+  // No standalone rule (the usual stack: rules inline in their NSG): nothing to join, no NSG to index.
+  if (rules.length === 0) return result;
   const nsgs = ofKind(set, "networkSecurityGroup");
   const byChildPrefix = new Map<string, NetworkSecurityGroup[]>();
   const byName = new Map<string, NetworkSecurityGroup[]>();
@@ -480,8 +484,7 @@ const standaloneRules = memoizeByObject((set: ResourceSet): StandaloneRules => {
     if (nsg.armId) append(byChildPrefix, `${nsg.armId.toLowerCase()}${CHILD_RULES}`, nsg);
     for (const name of lowerCaseNames([nsg.ref.name, azureName(nsg)])) append(byName, name, nsg);
   }
-  const result: StandaloneRules = { ofNsg: new Map(), joined: new Set() };
-  for (const rule of ofKind(set, "securityRule")) {
+  for (const rule of rules) {
     const candidates = new Set<NetworkSecurityGroup>();
     const id = rule.armId?.toLowerCase();
     for (let at = id?.indexOf(CHILD_RULES) ?? -1; id !== undefined && at >= 0; at = id.indexOf(CHILD_RULES, at + 1)) {
