@@ -96,6 +96,8 @@ abstract class PlacedNode extends BaseNode {
   private locCache: Loc | undefined;
   private relLocCache: Loc | undefined;
   constructor(
+    /** The object this node reads. */
+    protected readonly obj: Record<string, unknown>,
     loc: Loc | undefined,
     relLoc: Loc | undefined,
     /** The node this one was read from; undefined when `loc` and `relLoc` are given. */
@@ -126,16 +128,6 @@ abstract class PlacedNode extends BaseNode {
 
 /** Pulumi's flattened shapes. */
 class FlatNode extends PlacedNode implements Node {
-  constructor(
-    private readonly obj: Record<string, unknown>,
-    loc: Loc | undefined,
-    relLoc: Loc | undefined,
-    parent: Node | undefined,
-    key: string,
-    index: number,
-  ) {
-    super(loc, relLoc, parent, key, index);
-  }
   get(key: string): unknown {
     return nullToUndefined(this.obj[key]);
   }
@@ -149,18 +141,7 @@ class FlatNode extends PlacedNode implements Node {
 
 /** ARM/REST shape: a key is looked up under `properties` first, then beside it (`name`, `id`, `location`). */
 class ArmNode extends PlacedNode implements Node {
-  private readonly props: Record<string, unknown> | undefined;
-  constructor(
-    private readonly obj: Record<string, unknown>,
-    loc: Loc | undefined,
-    relLoc: Loc | undefined,
-    parent: Node | undefined,
-    key: string,
-    index: number,
-  ) {
-    super(loc, relLoc, parent, key, index);
-    this.props = isObject(obj.properties) ? obj.properties : undefined;
-  }
+  private readonly props: Record<string, unknown> | undefined = isObject(this.obj.properties) ? this.obj.properties : undefined;
   private inProps(key: string): boolean {
     const v = this.props?.[key];
     return v !== undefined && v !== null;
