@@ -21,12 +21,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
 import { evaluate } from "../engine/pipeline";
 import { inputName, loadAuditInput, loadAuditInputWithin, loadDocument, locateRefs, parseJsonBytes, STDIN, type LoadedInput, type LoadOptions } from "../input";
-import { FREE_VALUES, MAIN_THREAD_HEAP_SHARE, MIN_BYTES_PER_VALUE, WORST_MEMORY_PER_BYTE } from "../input/value-budget";
+import { heapLimitMb, mainThreadBudget } from "../input/value-budget";
 import { isUserError, UserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
 import type { BridgePath } from "../model/path";
@@ -117,21 +116,10 @@ function isOutOfMemory(error: unknown): boolean {
  * for this machine, or `--max-old-space-size`), and the two ways out.
  */
 export function outOfMemoryMessage(file: string): string {
-  const limit = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
   return (
-    `${file}: out of memory: auditing it needs more than the ${limit} MB heap limit ` +
+    `${file}: out of memory: auditing it needs more than the ${heapLimitMb()} MB heap limit ` +
     "(raise it with NODE_OPTIONS=--max-old-space-size=<MB>, or audit fewer files at once with --jobs; docs/hostile-input.md gives the memory an audit needs)"
   );
-}
-
-/**
- * The most bytes an input may have to be audited on the main thread, given the heap's limit (Node's default
- * for this machine, or `--max-old-space-size`) and what is in use: the largest size whose worst case fits
- * `MAIN_THREAD_HEAP_SHARE` of what is free. 0 under a small heap limit: every input goes to a worker.
- */
-export function mainThreadBudget(heap: Pick<v8.HeapInfo, "heap_size_limit" | "used_heap_size"> = v8.getHeapStatistics()): number {
-  const free = (heap.heap_size_limit - heap.used_heap_size) * MAIN_THREAD_HEAP_SHARE;
-  return Math.max(0, Math.floor(free / WORST_MEMORY_PER_BYTE) - FREE_VALUES * MIN_BYTES_PER_VALUE);
 }
 
 /** Inputs handed to a worker before it has answered, with `--jobs` above 1: one in work, one waiting. */

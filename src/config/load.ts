@@ -1,7 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
-import * as v8 from "node:v8";
 import { formatBytes, readBounded } from "../input/json";
-import { MAIN_THREAD_HEAP_SHARE } from "../input/value-budget";
+import { heapLimitMb, mainThreadMemory } from "../input/value-budget";
 import { UserError } from "../model/errors";
 import { describeIoError } from "../model/io-error";
 import { redactUserInfo } from "../model/redact";
@@ -27,16 +26,14 @@ const YAML_WORST_MEMORY_PER_BYTE = 520;
  * fatal out-of-memory abort.
  */
 function configLimit(): number {
-  const heap = v8.getHeapStatistics();
-  return Math.min(MAX_CONFIG_BYTES, Math.floor(((heap.heap_size_limit - heap.used_heap_size) * MAIN_THREAD_HEAP_SHARE) / YAML_WORST_MEMORY_PER_BYTE));
+  return Math.min(MAX_CONFIG_BYTES, Math.floor(mainThreadMemory() / YAML_WORST_MEMORY_PER_BYTE));
 }
 
 function readText(file: string): string {
   const limit = configLimit();
-  const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
   const overLimit = (size: number | undefined) =>
     limit < MAX_CONFIG_BYTES && (size === undefined || size <= MAX_CONFIG_BYTES)
-      ? `is ${size === undefined ? `larger than ${formatBytes(limit)}` : formatBytes(size)}: more YAML than this process can surely parse within its ${heapMb} MB heap limit (${formatBytes(limit)}; raise it with NODE_OPTIONS=--max-old-space-size=<MB>)`
+      ? `is ${size === undefined ? `larger than ${formatBytes(limit)}` : formatBytes(size)}: more YAML than this process can surely parse within its ${heapLimitMb()} MB heap limit (${formatBytes(limit)}; raise it with NODE_OPTIONS=--max-old-space-size=<MB>)`
       : `${size === undefined ? "is larger than" : `is ${formatBytes(size)}, over`} the ${formatBytes(MAX_CONFIG_BYTES)} limit of a configuration file`;
   const buffer = readBounded(
     file,

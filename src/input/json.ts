@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
-import * as v8 from "node:v8";
 import { constants as bufferConstants, isAscii } from "node:buffer";
 import { describeIoError } from "../model/io-error";
 import { InputError } from "./errors";
-import { excessValues, mainThreadJsonLimit, MIN_BYTES_PER_VALUE } from "./value-budget";
+import { excessValues, heapLimitMb, mainThreadJsonLimit, MIN_BYTES_PER_VALUE } from "./value-budget";
 
 /**
  * The default largest input file (`--max-input-size`): 256 MiB. Auditing takes about 4.6 times the file's
@@ -138,11 +137,10 @@ export function readJsonFile(file: string, options: ReadOptions = {}): unknown {
   const limit = mainThreadJsonLimit();
   const doc = readJsonDocumentWithin(file, options, limit);
   if (doc) return doc.json;
-  const heap = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
   throw new InputError({
     file: inputName(file),
     expected:
-      `expected at most ${formatBytes(limit)} here: a JSON file this large could take more than half of what is left of the ${heap} MB heap limit ` +
+      `expected at most ${formatBytes(limit)} here: a JSON file this large could take more than half of what is left of the ${heapLimitMb()} MB heap limit ` +
       "(raise it with NODE_OPTIONS=--max-old-space-size=<MB>; docs/hostile-input.md gives the memory JSON input needs)",
   });
 }

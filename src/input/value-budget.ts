@@ -135,7 +135,31 @@ export function worstAuditMemory(bytes: number): number {
  * The share of the free heap the worst case of a text parsed on the main thread may take: half, a wide margin
  * for what the estimate leaves out (the report, the findings kept so far).
  */
-export const MAIN_THREAD_HEAP_SHARE = 0.5;
+const MAIN_THREAD_HEAP_SHARE = 0.5;
+
+/** What the main thread's limits are computed from: V8's heap statistics (given in tests). */
+export type HeapState = Pick<v8.HeapInfo, "heap_size_limit" | "used_heap_size">;
+
+/**
+ * The memory the main thread may let the worst case of one text take: `MAIN_THREAD_HEAP_SHARE` of the heap
+ * still free under its limit (Node's default for this machine, or `--max-old-space-size`).
+ */
+export function mainThreadMemory(heap: HeapState = v8.getHeapStatistics()): number {
+  return (heap.heap_size_limit - heap.used_heap_size) * MAIN_THREAD_HEAP_SHARE;
+}
+
+/** The heap limit in MB, as the lines that name it say it. */
+export function heapLimitMb(): number {
+  return Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+}
+
+/**
+ * The most bytes an input may have to be audited on the main thread: the largest size whose worst case
+ * (`worstAuditMemory`) fits `mainThreadMemory`. 0 under a small heap limit: every input goes to a worker.
+ */
+export function mainThreadBudget(heap: HeapState = v8.getHeapStatistics()): number {
+  return Math.max(0, Math.floor(mainThreadMemory(heap) / WORST_MEMORY_PER_BYTE) - FREE_VALUES * MIN_BYTES_PER_VALUE);
+}
 
 /**
  * The most memory the values of a JSON text of `bytes` bytes can take: `WORST_MEMORY_PER_BYTE` bytes for each
@@ -157,9 +181,9 @@ export function largestJsonWithin(memory: number): number {
 
 /**
  * The largest JSON text this thread may parse without a worker to fall back on (a baseline, a shard report):
- * one whose worst case fits `MAIN_THREAD_HEAP_SHARE` of the heap still free. Larger ones are refused with
+ * one whose worst case fits `mainThreadMemory`. Larger ones are refused with
  * one line, where parsing them could end the process with V8's fatal out-of-memory abort.
  */
-export function mainThreadJsonLimit(heap: Pick<v8.HeapInfo, "heap_size_limit" | "used_heap_size"> = v8.getHeapStatistics()): number {
-  return largestJsonWithin((heap.heap_size_limit - heap.used_heap_size) * MAIN_THREAD_HEAP_SHARE);
+export function mainThreadJsonLimit(heap: HeapState = v8.getHeapStatistics()): number {
+  return largestJsonWithin(mainThreadMemory(heap));
 }
