@@ -2,6 +2,7 @@
  * The bridge's path (`Report.path`, or one per stack in `stacks[].path`) as lines, for the formats that
  * carry it as plain properties (JUnit) and for any formatter that lists it.
  */
+import { append } from "../evaluate/multimap";
 import type { Report } from "../model/finding";
 import type { BridgePath, PathBasis, PathGate, PathGateKind } from "../model/path";
 
@@ -51,12 +52,7 @@ const NAMES_SHOWN = 3;
  */
 export function describePathGates(gates: readonly PathGate[], side: "on" | "off"): string[] {
   const groups = new Map<string, PathGate[]>();
-  for (const gate of gates) {
-    const key = `${gate.kind}|${gate.basis}`;
-    const group = groups.get(key);
-    if (group) group.push(gate);
-    else groups.set(key, [gate]);
-  }
+  for (const gate of gates) append(groups, `${gate.kind}|${gate.basis}`, gate);
   const lines: string[] = [];
   for (const group of groups.values()) {
     if (group.length <= PATH_GROUP_MAX) {
