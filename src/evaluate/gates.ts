@@ -22,7 +22,8 @@ import type { PathGateKind } from "../model/path";
 import { evaluateClassicFirewall, evaluateFirewallPolicy, type FirewallEvaluationOptions, type PolicyWithGroups } from "./firewall";
 import { memoizeByObject } from "./memo";
 import { append, lowerCaseNames } from "./multimap";
-import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
+import { withoutTrailingSlashes } from "../input/normalize/armId";
+import { azureName, lastSegment, sameArmId } from "./names";
 import { evaluateNsgOutbound } from "./nsg";
 import type { Flow, Verdict } from "./types";
 

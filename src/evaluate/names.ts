@@ -1,3 +1,4 @@
+import { lastSegment as lastSegmentOf, withoutTrailingSlashes } from "../input/normalize/armId";
 import type { Resource } from "../model/resource";
 
 /** The Azure name of a resource: the last segment of its ARM id, else its Pulumi name. */
@@ -5,16 +6,9 @@ export function azureName(resource: Resource): string {
   return resource.armId ? lastSegment(resource.armId) : resource.ref.name;
 }
 
-/** An ARM id without trailing slashes (ids from some inputs end in one). Without a regular expression: every gate and path entry names its resource through here. */
-export function withoutTrailingSlashes(armId: string): string {
-  let end = armId.length;
-  while (end > 0 && armId.charCodeAt(end - 1) === 47 /* "/" */) end--;
-  return end === armId.length ? armId : armId.slice(0, end);
-}
-
+/** The last segment of an ARM id (`input/normalize/armId.ts`), or "" for an id of slashes only. */
 export function lastSegment(armId: string): string {
-  const id = withoutTrailingSlashes(armId);
-  return id.slice(id.lastIndexOf("/") + 1);
+  return lastSegmentOf(armId) ?? "";
 }
 
 export function sameArmId(a: string | undefined, b: string | undefined): boolean {

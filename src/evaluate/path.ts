@@ -35,7 +35,8 @@ import { parseAddressEntry, type AddressInterval } from "./addresses";
 import { groupsWithoutPolicy, isSelected, policiesReferredBy, refersTo, runsPolicyOf, type EgressGateKind, type PolicyWithoutResource } from "./gates";
 import { memoizeByObject } from "./memo";
 import { append, lowerCaseNames } from "./multimap";
-import { azureName, lastSegment, sameArmId, withoutTrailingSlashes } from "./names";
+import { withoutTrailingSlashes } from "../input/normalize/armId";
+import { azureName, lastSegment, sameArmId } from "./names";
 import { routeForDestination, type RouteDecision } from "./routes";
 import type { Flow } from "./types";
 

@@ -84,9 +84,9 @@ function typedNameEnd(id: string, typeSegment: string): number {
     const typeEnd = id.indexOf("/", typeStart);
     if (typeEnd < 0) return -1; // a type with no name segment after it
     const nameStart = typeEnd + 1;
-    slash = id.indexOf("/", nameStart);
-    const nameEnd = slash < 0 ? id.length : slash;
+    const nameEnd = segmentEnd(id, nameStart);
     if (nameEnd > nameStart && segmentIs(id, typeStart, typeEnd, wanted)) return nameEnd;
+    slash = nameEnd < id.length ? nameEnd : -1;
   }
   return -1;
 }
@@ -119,8 +119,15 @@ export function typeFromArmId(id: string): string | undefined {
   return [ns, ...types].join("/");
 }
 
-/** The last path segment: the resource's own name. */
+/** An ARM id without trailing slashes (ids from some inputs end in one). Without a regular expression: every gate and path entry names its resource through here. */
+export function withoutTrailingSlashes(armId: string): string {
+  let end = armId.length;
+  while (end > 0 && armId.charCodeAt(end - 1) === 47 /* "/" */) end--;
+  return end === armId.length ? armId : armId.slice(0, end);
+}
+
+/** The last non-empty path segment: the resource's own name (undefined for an id of slashes only). */
 export function lastSegment(id: string): string | undefined {
-  const parts = id.split("/").filter(Boolean);
-  return parts[parts.length - 1];
+  const trimmed = withoutTrailingSlashes(id);
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1) || undefined;
 }
