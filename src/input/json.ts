@@ -166,10 +166,7 @@ export function readJsonDocument(file: string, options: ReadOptions = {}): JsonD
     (error) => fileError(shown, error),
     (size) => tooLarge(shown, size, limit),
   );
-  // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
-  const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  if (buffer.length === start) throw new InputError({ file: shown, expected: "the file is empty, expected JSON" });
-  return parseJsonBuffer(shown, buffer, start);
+  return parseJsonBytes(shown, buffer);
 }
 
 /**
@@ -190,9 +187,7 @@ export function readJsonDocumentWithin(file: string, options: ReadOptions, budge
     if (error === overBudget) return undefined;
     throw error;
   }
-  const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
-  return parseJsonBuffer(file, buffer, start);
+  return parseJsonBytes(file, buffer);
 }
 
 /**
@@ -200,6 +195,7 @@ export function readJsonDocumentWithin(file: string, options: ReadOptions, budge
  * file: a BOM is skipped, UTF-16 and syntax errors are named with their line and column.
  */
 export function parseJsonBytes(file: string, buffer: Buffer): JsonDocument {
+  // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
   const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
   if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
   return parseJsonBuffer(file, buffer, start);
