@@ -94,7 +94,7 @@ function countOutsideStrings(bytes: Uint8Array): number {
       else if (b === QUOTE) inString = false;
     } else if (b === QUOTE) {
       inString = true;
-    } else if (b === COMMA || b === OPEN_BRACE || b === OPEN_BRACKET) {
+    } else if (isValueByte(b)) {
       n++;
     }
   }
