@@ -219,9 +219,13 @@ export function writePlatformStack(file: string, count: number): number {
  * - `arrays`: empty arrays, the same way;
  * - `keys`: objects with one property each, every key distinct (a hidden class and a key string per object);
  * - `strings`: short distinct strings (a heap string each);
- * - `numbers`: non-integers (a heap number each).
+ * - `numbers`: non-integers (a heap number each);
+ * - `text`: long distinct ASCII strings, few values: the most memory per byte where values are sparse;
+ * - `wide`: the same of `ā` (U+0101, two bytes in UTF-8, one UTF-16 unit in a two-byte string);
+ * - `mixed`: long ASCII strings in a file made two-byte by one `ā`: every ASCII byte then takes two bytes
+ *   in the decoded text.
  */
-export const WORST_FILLERS = ["objects", "arrays", "keys", "strings", "numbers"] as const;
+export const WORST_FILLERS = ["objects", "arrays", "keys", "strings", "numbers", "text", "wide", "mixed"] as const;
 export type WorstFiller = (typeof WORST_FILLERS)[number];
 
 function fillerUnit(kind: WorstFiller, i: number): string {
@@ -236,6 +240,12 @@ function fillerUnit(kind: WorstFiller, i: number): string {
       return `"${i.toString(36).padStart(5, "0")}",`;
     case "numbers":
       return `${(i + 0.5).toFixed(1).padStart(7, " ")},`;
+    case "text":
+      return `"${i.toString(36).padStart(6, "0")}${"a".repeat(250)}",`;
+    case "wide":
+      return `"${i.toString(36).padStart(6, "0")}${"\u0101".repeat(125)}",`;
+    case "mixed":
+      return `"${i === 0 ? "\u0101" : ""}${i.toString(36).padStart(6, "0")}${"a".repeat(250)}",`;
   }
 }
 
@@ -259,7 +269,7 @@ export function writeWorstExport(file: string, kind: WorstFiller, bytes: number,
     for (let i = 0; written < bytes - tail.length - 64; i++) {
       const unit = fillerUnit(kind, i);
       chunk.push(unit);
-      written += unit.length;
+      written += Buffer.byteLength(unit);
       if (chunk.length === 65_536) fs.writeSync(fd, chunk.splice(0).join(""));
     }
     fs.writeSync(fd, `${chunk.join("")}0]${tail}`);

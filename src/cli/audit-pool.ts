@@ -2,11 +2,13 @@
  * Auditing the inputs of a run: files, and a state backend's stacks. Each input is audited where running
  * out of memory cannot take the process down with it:
  *
- * - on the main thread, when its worst case (`worstAuditMemory`: the most memory per byte the value limit
- *   lets an input take) fits half of the free heap: no worker thread to start, no second load of the engine;
+ * - on the main thread, when its worst case fits half of the free heap: no worker thread to start, no
+ *   second load of the engine. The worst case is known once the input is read and its values counted
+ *   (`worstCountedMemory`: each value and each byte at the most memory measured for one), and a file is
+ *   read here only when its size alone leaves room for that;
  * - else on a worker thread, where reaching the heap limit ends that worker only, and the input becomes one
- *   error line naming it (`outOfMemoryMessage`). Every input goes there under a small
- *   `--max-old-space-size`, and one whose size is unknown (standard input).
+ *   error line naming it (`outOfMemoryMessage`): by name when it is too large to read here, or standard
+ *   input (it cannot be read twice); by its bytes, transferred, when the main thread has read them.
  *
  * With `--jobs` above 1 and more than one input, every input goes to the pool's worker threads, started
  * once (before the configuration is read, so that they load the engine meanwhile), each kept an input ahead
@@ -24,8 +26,8 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { BridgeguardConfig } from "../config/types";
 import { evaluate } from "../engine/pipeline";
-import { inputName, loadAuditInput, loadAuditInputWithin, loadDocument, locateRefs, parseJsonBytes, STDIN, type LoadedInput, type LoadOptions } from "../input";
-import { heapLimitMb, mainThreadBudget } from "../input/value-budget";
+import { inputName, loadAuditInput, loadDocument, locateRefs, parseJsonBytes, readBytesWithin, STDIN, withoutBom, type LoadedInput, type LoadOptions } from "../input";
+import { countAll, heapLimitMb, mainThreadMemory, worstAuditMemory, worstCountedMemory, WORST_MEMORY_PER_TEXT_BYTE } from "../input/value-budget";
 import { isUserError, UserError } from "../model/errors";
 import type { Finding, ReportNotice } from "../model/finding";
 import type { BridgePath } from "../model/path";
@@ -45,13 +47,14 @@ export function auditOneFile(file: string, config: BridgeguardConfig, read: Load
 }
 
 /**
- * Audits a stack's state fetched from a backend (a checkpoint or an export, decompressed), named `name`
- * (`project/stack`); never throws.
+ * Audits an input's bytes named `name`: a stack's state fetched from a backend (a checkpoint or an export,
+ * decompressed; `project/stack`), or a file's contents (`counted`: their `countAll`, when known). Never throws.
  */
-export function auditStackBytes(name: string, bytes: Buffer, config: BridgeguardConfig, read: LoadOptions = {}): FileAudit {
+export function auditInputBytes(name: string, bytes: Buffer, config: BridgeguardConfig, read: LoadOptions = {}, counted?: number): FileAudit {
   try {
     if (read.maxBytes !== undefined && bytes.length > read.maxBytes) throw new UserError(`${name}: the state is larger than --max-input-size`, name);
-    return auditLoaded(name, loadDocument(parseJsonBytes(name, bytes), name, read), config);
+    const shown = inputName(name);
+    return auditLoaded(name, loadDocument(parseJsonBytes(shown, bytes, counted), shown, read), config);
   } catch (error) {
     return auditFailure(name, error);
   }
@@ -134,8 +137,11 @@ const STACKS_FETCHED_AHEAD = 4;
 /** One input of a run: a file (read where it is audited), or a backend's stack (fetched by the main thread). */
 export type AuditSource = { kind: "file"; file: string } | { kind: "stack"; name: string; read: () => Promise<Buffer> };
 
-/** What a worker is handed: a file's name, or a stack's bytes (`buffer`, transferred: the main thread no longer has it). */
-export type TaskInput = { kind: "file"; file: string } | { kind: "stack"; name: string; buffer: ArrayBuffer; offset: number; length: number };
+/**
+ * What a worker is handed: a file's name, or an input's bytes (`buffer`, transferred: the main thread no
+ * longer has it): a stack's, or a file's the main thread read but found too costly to parse itself.
+ */
+export type TaskInput = { kind: "file"; file: string } | { kind: "bytes"; name: string; buffer: ArrayBuffer; offset: number; length: number };
 
 export interface PoolOptions {
   jobs: number;
@@ -157,7 +163,7 @@ export interface AuditAnswer {
 export function auditTask(input: TaskInput, config: BridgeguardConfig, read: LoadOptions): FileAudit {
   return input.kind === "file"
     ? auditOneFile(input.file, config, read)
-    : auditStackBytes(input.name, Buffer.from(input.buffer, input.offset, input.length), config, read);
+    : auditInputBytes(input.name, Buffer.from(input.buffer, input.offset, input.length), config, read);
 }
 
 /** Started before the configuration is known, so that the workers load the engine while the main thread reads it. */
@@ -199,18 +205,18 @@ export function auditFiles(files: readonly string[], config: BridgeguardConfig, 
   return auditSources(fileSources(files), config, options);
 }
 
-/** An input ready to be audited: a file's name, or a stack's fetched bytes. */
-type Ready = { index: number; kind: "file"; file: string } | { index: number; kind: "stack"; name: string; bytes: Buffer };
+/** An input ready to be audited: a file's name, or an input's bytes (a stack's, fetched; a file's, read). */
+type Ready = { index: number; kind: "file"; file: string } | { index: number; kind: "bytes"; name: string; bytes: Buffer };
 
 /**
- * A stack's bytes as a worker task. Their memory is transferred: a backend's `read` hands over a buffer no
- * one else holds. Only a buffer small enough to come from Node's shared pool (which other buffers use) is
- * copied into one of its own (a few KiB at most).
+ * An input's bytes as a worker task. Their memory is transferred: a backend's `read` and a file read hand
+ * over a buffer no one else holds. Only a buffer small enough to come from Node's shared pool (which other
+ * buffers use) is copied into one of its own (a few KiB at most).
  */
-function stackTask(ready: Extract<Ready, { kind: "stack" }>): { input: TaskInput; transfer: ArrayBuffer[] } {
+function bytesTask(ready: Extract<Ready, { kind: "bytes" }>): { input: TaskInput; transfer: ArrayBuffer[] } {
   const bytes: Uint8Array = ready.bytes.length < Buffer.poolSize ? new Uint8Array(ready.bytes) : ready.bytes;
   const buffer = bytes.buffer as ArrayBuffer;
-  return { input: { kind: "stack", name: ready.name, buffer, offset: bytes.byteOffset, length: bytes.length }, transfer: [buffer] };
+  return { input: { kind: "bytes", name: ready.name, buffer, offset: bytes.byteOffset, length: bytes.length }, transfer: [buffer] };
 }
 
 /** The size of a file as it says, for where to audit it; undefined for standard input and what cannot be stat'ed. */
@@ -300,23 +306,32 @@ class Pool implements AuditPool {
     this.workers.clear();
   }
 
-  /** The most bytes an input may have to be audited here: unbounded without workers to turn to. */
-  private budget(): number {
+  /**
+   * The memory the worst case of an input audited here may take (`mainThreadMemory`, less the worst case
+   * of a preview's `--state`, read on the same thread): unbounded without workers to turn to.
+   */
+  private memory(): number {
     if (!this.script) return Infinity;
-    let budget = mainThreadBudget();
+    let memory = mainThreadMemory();
     if (this.read.state !== undefined) {
-      // A preview's changes are laid over the `--state` export, read on the same thread.
       const state = statedSize(this.read.state);
-      budget = state === undefined ? 0 : budget - state;
+      memory = state === undefined ? 0 : memory - worstAuditMemory(state);
     }
-    return Math.max(0, budget);
+    return Math.max(0, memory);
   }
 
-  /** Known before reading it: a file that says it is larger than the main thread's budget, or standard input. */
+  /**
+   * Known before reading it: standard input (it cannot be read twice), or a file that says it is larger than
+   * any file whose worst case fits `memory` (its bytes alone take `WORST_MEMORY_PER_TEXT_BYTE` each).
+   */
   private tooLargeForMainThread(source: AuditSource): boolean {
     if (source.kind !== "file") return false;
     const size = statedSize(source.file);
-    return source.file === STDIN || (size !== undefined && size > this.budget());
+    return source.file === STDIN || (size !== undefined && size > this.largestReadHere());
+  }
+
+  private largestReadHere(): number {
+    return Math.floor(this.memory() / WORST_MEMORY_PER_TEXT_BYTE);
   }
 
   private start(): Worker {
@@ -347,9 +362,10 @@ class Pool implements AuditPool {
       }
       // One input at a time: on the main thread, or on the one worker.
       if (this.workers.size > 0 && [...this.inFlight.values()].some((pending) => pending.size > 0)) return;
-      const ready = this.ready.shift();
-      if (!ready) return;
-      if (this.auditHere(ready)) continue;
+      const next = this.ready.shift();
+      if (!next) return;
+      const ready = this.auditHere(next);
+      if (!ready) continue;
       const worker = this.workers.values().next().value ?? this.restart();
       if (!worker) return;
       this.send(worker, ready);
@@ -370,7 +386,7 @@ class Pool implements AuditPool {
       source.read().then(
         (bytes) => {
           if (this.finished) return;
-          this.enqueue({ index, kind: "stack", name: source.name, bytes });
+          this.enqueue({ index, kind: "bytes", name: source.name, bytes });
           this.pump();
         },
         (error: unknown) => {
@@ -388,25 +404,31 @@ class Pool implements AuditPool {
     this.ready.splice(at, 0, ready);
   }
 
-  /** Audits `ready` on the main thread when its worst case fits the heap there; false when it needs a worker. */
-  private auditHere(ready: Ready): boolean {
-    const budget = this.budget();
-    if (budget <= 0) return false;
-    if (ready.kind === "stack") {
-      if (ready.bytes.length > budget) return false;
-      this.record(ready.index, auditStackBytes(ready.name, ready.bytes, this.config!, this.read));
-      return true;
+  /**
+   * Audits `ready` on the main thread when its worst case fits the heap there; else returns what to hand a
+   * worker. A file that may fit is read here and its values counted: its worst case is then known
+   * (`worstCountedMemory`), and when it does not fit, its bytes go to the worker instead of its name.
+   */
+  private auditHere(ready: Ready): Ready | undefined {
+    const memory = this.memory();
+    if (memory <= 0) return ready;
+    if (ready.kind === "bytes") {
+      if (worstCountedMemory(ready.bytes.length, countAll(ready.bytes)) > memory) return ready;
+      this.record(ready.index, auditInputBytes(ready.name, ready.bytes, this.config!, this.read));
+      return undefined;
     }
-    let result: FileAudit;
+    let bytes: Buffer | undefined;
     try {
-      const input = loadAuditInputWithin(ready.file, this.read, budget);
-      if (!input) return false;
-      result = auditLoaded(ready.file, input, this.config!);
+      bytes = readBytesWithin(ready.file, this.read, this.largestReadHere());
     } catch (error) {
-      result = auditFailure(ready.file, error);
+      this.record(ready.index, auditFailure(ready.file, error));
+      return undefined;
     }
-    this.record(ready.index, result);
-    return true;
+    if (!bytes) return ready;
+    const values = countAll(withoutBom(bytes));
+    if (worstCountedMemory(bytes.length, values) > memory) return { index: ready.index, kind: "bytes", name: ready.file, bytes };
+    this.record(ready.index, auditInputBytes(ready.file, bytes, this.config!, this.read, values));
+    return undefined;
   }
 
   private startConfigured(): Worker {
@@ -421,7 +443,7 @@ class Pool implements AuditPool {
       const task: WorkerRequest = { kind: "task", index: ready.index, input: { kind: "file", file: ready.file } };
       worker.postMessage(task);
     } else {
-      const { input, transfer } = stackTask(ready);
+      const { input, transfer } = bytesTask(ready);
       const task: WorkerRequest = { kind: "task", index: ready.index, input };
       worker.postMessage(task, transfer);
     }

@@ -23,9 +23,9 @@ export {
   type PulumiResourceInput,
 } from "./normalize";
 export { validateStackExport } from "./schema";
-export { loadAuditInput, loadAuditInputWithin, loadDocument, type LoadedInput, type LoadOptions } from "./load";
+export { loadAuditInput, loadDocument, type LoadedInput, type LoadOptions } from "./load";
 export { locateRefs } from "./lines";
-export { parseJsonBytes, readJsonDocument, type JsonDocument } from "./json";
+export { parseJsonBytes, readBytesWithin, readJsonDocument, withoutBom, type JsonDocument } from "./json";
 export { parseSourcePosition } from "./source-position";
 export type { PreviewCoverage } from "./preview";
 export { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "./values";

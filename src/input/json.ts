@@ -158,15 +158,7 @@ export interface JsonDocument {
  * refused before it is read.
  */
 export function readJsonDocument(file: string, options: ReadOptions = {}): JsonDocument {
-  const limit = effectiveMaxBytes(options);
-  const shown = inputName(file);
-  const buffer = readBounded(
-    file,
-    limit,
-    (error) => fileError(shown, error),
-    (size) => tooLarge(shown, size, limit),
-  );
-  return parseJsonBytes(shown, buffer);
+  return parseJsonBytes(inputName(file), readBytesWithin(file, options, Infinity)!);
 }
 
 /**
@@ -176,34 +168,47 @@ export function readJsonDocument(file: string, options: ReadOptions = {}): JsonD
  * is always undefined unless the budget is unbounded.
  */
 export function readJsonDocumentWithin(file: string, options: ReadOptions, budget: number): JsonDocument | undefined {
+  const buffer = readBytesWithin(file, options, budget);
+  return buffer && parseJsonBytes(inputName(file), buffer);
+}
+
+/**
+ * The bytes of a file that holds at most `budget` bytes (and at most the size limit, else `InputError`):
+ * undefined when it holds more (see `readJsonDocumentWithin`).
+ */
+export function readBytesWithin(file: string, options: ReadOptions, budget: number): Buffer | undefined {
   const limit = effectiveMaxBytes(options);
-  if (budget >= limit) return readJsonDocument(file, options);
+  const shown = inputName(file);
+  if (budget >= limit) return readBounded(file, limit, (error) => fileError(shown, error), (size) => tooLarge(shown, size, limit));
   if (file === STDIN) return undefined;
   const overBudget = new Error("over budget");
-  let buffer: Buffer;
   try {
-    buffer = readBounded(file, budget, (error) => fileError(file, error), () => overBudget);
+    return readBounded(file, budget, (error) => fileError(file, error), () => overBudget);
   } catch (error) {
     if (error === overBudget) return undefined;
     throw error;
   }
-  return parseJsonBytes(file, buffer);
+}
+
+/** JSON bytes without the UTF-8 byte order mark (EF BB BF) Windows editors and PowerShell's Out-File put first. */
+export function withoutBom(buffer: Buffer): Buffer {
+  return buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? buffer.subarray(3) : buffer;
 }
 
 /**
  * Parses JSON bytes already in memory (a blob, an HTTP body, a gunzipped file) with the same messages as a
  * file: a BOM is skipped, UTF-16 and syntax errors are named with their line and column.
  */
-export function parseJsonBytes(file: string, buffer: Buffer): JsonDocument {
-  // A UTF-8 BOM (EF BB BF) is what Windows editors and PowerShell's Out-File put first; JSON.parse rejects it.
-  const start = buffer.length >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  if (buffer.length === start) throw new InputError({ file, expected: "the file is empty, expected JSON" });
-  return parseJsonBuffer(file, buffer, start);
+export function parseJsonBytes(file: string, buffer: Buffer, counted?: number): JsonDocument {
+  // JSON.parse rejects a byte order mark.
+  const body = withoutBom(buffer);
+  if (body.length === 0) throw new InputError({ file, expected: "the file is empty, expected JSON" });
+  return parseJsonBody(file, body, counted);
 }
 
-function parseJsonBuffer(file: string, buffer: Buffer, start: number): JsonDocument {
-  const body = buffer.subarray(start);
-  const values = excessValues(body);
+/** `counted`: `countAll` of `body`, when the caller has it. */
+function parseJsonBody(file: string, body: Buffer, counted: number | undefined): JsonDocument {
+  const values = excessValues(body, counted);
   if (values !== undefined) {
     throw new InputError({
       file,
@@ -212,11 +217,11 @@ function parseJsonBuffer(file: string, buffer: Buffer, start: number): JsonDocum
         `one per ${(body.length / values).toFixed(1)} bytes): parsed, it would take many times its size in memory`,
     });
   }
-  const text = decodeUtf8(buffer, start);
+  const text = decodeUtf8(body);
   try {
     return { json: JSON.parse(text), text };
   } catch (error) {
-    const encoding = wideEncoding(buffer);
+    const encoding = wideEncoding(body);
     if (encoding) {
       // UTF-16 is what Windows PowerShell 5's `>` and Out-File write by default; UTF-32, `Out-File -Encoding utf32`.
       throw new InputError({ file, expected: `the file is ${encoding}, expected UTF-8 JSON (in PowerShell, write it with \`Out-File -Encoding utf8\` or \`Set-Content -Encoding utf8\`)` });
@@ -244,8 +249,7 @@ export function wideEncoding(b: Uint8Array): "UTF-32" | "UTF-16" | undefined {
  * the same characters; checking that (one vectorized pass) and copying bytes is about twice as fast as
  * decoding UTF-8, which is about a fifth of decoding and parsing a large export.
  */
-function decodeUtf8(buffer: Buffer, start: number): string {
-  const body = buffer.subarray(start);
+function decodeUtf8(body: Buffer): string {
   return isAscii(body) ? body.toString("latin1") : body.toString("utf8");
 }
 

@@ -6,7 +6,7 @@
 import type { ResourceSet } from "../model/resource";
 import { checkpointAsExport, checkpointPath, withPathsRenamed } from "./checkpoint";
 import { detectInput } from "./detect";
-import { inputName, readJsonDocument, readJsonDocumentWithin, type JsonDocument, type ReadOptions } from "./json";
+import { inputName, readJsonDocument, type JsonDocument, type ReadOptions } from "./json";
 import { normalizeDetected } from "./normalize";
 import { normalizePreview, type PreviewCoverage, type StateInput } from "./preview";
 
@@ -28,15 +28,6 @@ export interface LoadOptions extends ReadOptions {
 /** Reads one file (see `loadDocument`); `-` is standard input, named `(stdin)`. Throws `InputError`. */
 export function loadAuditInput(file: string, options: LoadOptions = {}): LoadedInput {
   return loadDocument(readJsonDocument(file, options), inputName(file), options);
-}
-
-/**
- * `loadAuditInput` for an input that may hold at most `budget` bytes (see `readJsonDocumentWithin`):
- * undefined when it holds more, so that the caller audits it elsewhere.
- */
-export function loadAuditInputWithin(file: string, options: LoadOptions, budget: number): LoadedInput | undefined {
-  const doc = readJsonDocumentWithin(file, options, budget);
-  return doc && loadDocument(doc, inputName(file), options);
 }
 
 /** Detects, validates and normalizes a parsed document named `name` in messages. Throws `InputError`. */

@@ -103,12 +103,12 @@ function countOutsideStrings(bytes: Uint8Array): number {
 
 /**
  * The values of a JSON text when they are more than `maxValues` allows, else undefined. Reads `bytes` once
- * (twice for a file over the limit by the first count).
+ * (twice for a file over the limit by the first count), or not at all when `counted` gives `countAll`'s.
  */
-export function excessValues(bytes: Uint8Array): number | undefined {
+export function excessValues(bytes: Uint8Array, counted?: number): number | undefined {
   const limit = maxValues(bytes.length);
   if (bytes.length <= limit) return undefined; // fewer bytes than the limit: it cannot be over it
-  if (countAll(bytes) <= limit) return undefined;
+  if ((counted ?? countAll(bytes)) <= limit) return undefined;
   const values = countOutsideStrings(bytes);
   return values > limit ? values : undefined;
 }
@@ -116,9 +116,9 @@ export function excessValues(bytes: Uint8Array): number | undefined {
 /**
  * The most memory an audit takes per byte of input, for the worst input these limits let through: peak RSS
  * over file size of `writeWorstExport` in bench/generate.ts (objects with one distinct key each, at the
- * density limit): 17.6 to 17.9 at 64 MiB, by `npm run bench` with `BENCH_WORST=64` (docs/hostile-input.md,
- * "Memory", gives the command), rounded up. RSS counts more than the
- * JavaScript heap (the file's bytes, the process itself), so against a heap limit this errs on the safe side.
+ * density limit): 17.6 to 18.3 at 64 MiB, by `npm run bench` with `BENCH_WORST=64` (docs/hostile-input.md,
+ * "Memory", gives the command). RSS counts more than the JavaScript heap (the file's bytes, and the process
+ * itself: 62 MB, 0.9 per byte at 64 MiB), so against a heap limit this errs on the safe side.
  */
 export const WORST_MEMORY_PER_BYTE = 18;
 
@@ -129,6 +129,30 @@ export const WORST_MEMORY_PER_BYTE = 18;
  */
 export function worstAuditMemory(bytes: number): number {
   return WORST_MEMORY_PER_BYTE * (bytes + FREE_VALUES * MIN_BYTES_PER_VALUE);
+}
+
+/**
+ * The most memory one value of a text can take, at worst: at the density limit the worst input is all
+ * values, `MIN_BYTES_PER_VALUE` bytes each at `WORST_MEMORY_PER_BYTE` (144 bytes).
+ */
+export const WORST_MEMORY_PER_VALUE = WORST_MEMORY_PER_BYTE * MIN_BYTES_PER_VALUE;
+
+/**
+ * The most memory one byte of a text can take where values are sparse: its share of the file's bytes, of
+ * the decoded text (two bytes a character once one character needs them) and of the strings parsed from
+ * it. Peak RSS over file size of `writeWorstExport`'s `text`, `wide` and `mixed` fillers (long strings, few
+ * values): 4.5, 4.5 and 5.5 at 64 MiB by `npm run bench` with `BENCH_WORST=64`, rounded up.
+ */
+export const WORST_MEMORY_PER_TEXT_BYTE = 6;
+
+/**
+ * The most memory auditing a text of `bytes` bytes can take once its values are counted (`countAll`, an
+ * upper bound): each value and each byte at its worst, added. At the density limit this is above
+ * `worstAuditMemory`; a real export, with a value every 23 to 50 bytes, comes to about 11 bytes per byte
+ * instead of 18, so that a 146 MB export is audited on the main thread under the default heap.
+ */
+export function worstCountedMemory(bytes: number, values: number): number {
+  return WORST_MEMORY_PER_VALUE * values + WORST_MEMORY_PER_TEXT_BYTE * bytes;
 }
 
 /**
@@ -151,14 +175,6 @@ export function mainThreadMemory(heap: HeapState = v8.getHeapStatistics()): numb
 /** The heap limit in MB, as the lines that name it say it. */
 export function heapLimitMb(): number {
   return Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
-}
-
-/**
- * The most bytes an input may have to be audited on the main thread: the largest size whose worst case
- * (`worstAuditMemory`) fits `mainThreadMemory`. 0 under a small heap limit: every input goes to a worker.
- */
-export function mainThreadBudget(heap: HeapState = v8.getHeapStatistics()): number {
-  return Math.max(0, Math.floor(mainThreadMemory(heap) / WORST_MEMORY_PER_BYTE) - FREE_VALUES * MIN_BYTES_PER_VALUE);
 }
 
 /**

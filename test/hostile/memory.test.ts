@@ -12,8 +12,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeWorstExport } from "../../bench/generate";
-import { excessValues, FREE_VALUES, maxValues, MIN_BYTES_PER_VALUE } from "../../src/input/value-budget";
+import { writePlatformStack, writeWorstExport } from "../../bench/generate";
+import { countAll, excessValues, FREE_VALUES, maxValues, MIN_BYTES_PER_VALUE, worstAuditMemory, worstCountedMemory } from "../../src/input/value-budget";
 import { expectNoCrash, expectOneLineError, runCli } from "./cli";
 import { FUZZ_RUNS, ROOT, tempDir } from "./helpers";
 
@@ -103,22 +103,42 @@ describe("through the built CLI", () => {
     expect(run.stderr).toContain(worst);
   });
 
-  it("a small file under the default heap is audited on the main thread (no worker started); under a small heap, on a worker", async () => {
+  it("where an input is audited: the main thread when its counted worst case fits, else a worker (by name, or handed the bytes read)", async () => {
     // Node emits `worker` on the process for every worker thread it starts: a preload records them.
     const log = path.join(dir, "workers.log");
     const preload = path.join(dir, "count-workers.js");
     fs.writeFileSync(preload, `process.on("worker", () => require("node:fs").appendFileSync(${JSON.stringify(log)}, "started\\n"));\n`);
-    const workers = async (nodeOptions: string): Promise<number> => {
+    const audit = async (file: string, nodeOptions: string): Promise<{ workers: number; report: unknown }> => {
       fs.rmSync(log, { force: true });
-      const run = await runCli(["audit", HEALTHY, "--config", CONFIG, "--format", "json"], { env: { NODE_OPTIONS: `--require ${preload} ${nodeOptions}` } });
-      expectNoCrash(run, nodeOptions || "default heap");
+      const run = await runCli(["audit", file, "--config", CONFIG, "--format", "json", "--jobs", "1"], { env: { NODE_OPTIONS: `--require ${preload} ${nodeOptions}` }, timeoutMs: 60_000 });
+      expectNoCrash(run, `${path.basename(file)} ${nodeOptions || "default heap"}`);
       expect(run.status).toBe(0);
-      expect((JSON.parse(run.stdout) as { summary: { resources: number } }).summary.resources).toBe(6);
-      return fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0;
+      const workers = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0;
+      return { workers, report: JSON.parse(run.stdout) as unknown };
     };
-    expect(await workers("")).toBe(0);
-    // A 72 MB heap cannot hold the worst case of even a small file (worstAuditMemory in src/input/value-budget.ts) twice over.
-    expect(await workers("--max-old-space-size=24")).toBe(1);
+    // A 4 MiB export: a value every 31 bytes, a counted worst case of about 45 MB.
+    const medium = path.join(dir, "medium-export.json");
+    const bytes = writePlatformStack(medium, 3_000);
+    expect(bytes).toBeLessThan(5 * 2 ** 20);
+    const counted = worstCountedMemory(bytes, countAll(fs.readFileSync(medium)));
+    expect(counted).toBeGreaterThan(40 * 2 ** 20);
+    expect(counted).toBeLessThan(worstAuditMemory(bytes));
+
+    // Under the default heap, both on the main thread.
+    const healthy = await audit(HEALTHY, "");
+    expect(healthy.workers).toBe(0);
+    const mediumHere = await audit(medium, "");
+    expect(mediumHere.workers).toBe(0);
+    // Under --max-old-space-size=24 (a heap of about 72 MB, about 33 MB free for one input's worst case):
+    // the example's counted worst case (under 1 MB) fits, and it stays on the main thread; the medium
+    // export's does not, so the bytes the main thread read and counted go to a worker; the 8 MiB worst
+    // input is larger than any file whose worst case could fit, and goes to a worker unread.
+    const healthySmall = await audit(HEALTHY, "--max-old-space-size=24");
+    expect(healthySmall.workers).toBe(0);
+    expect(healthySmall.report).toEqual(healthy.report);
+    const mediumSmall = await audit(medium, "--max-old-space-size=24");
+    expect(mediumSmall.workers).toBe(1);
+    expect(mediumSmall.report).toEqual(mediumHere.report);
   });
 
   // A baseline and merge's shard reports are read on the main thread, with no worker to fall back on: one

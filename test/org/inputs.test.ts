@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { auditFiles, auditOneFile, auditStackBytes, defaultJobs, startAuditPool, type AuditSource, type FileAudit } from "../../src/cli/audit-pool";
-import { mainThreadBudget, worstAuditMemory } from "../../src/input/value-budget";
+import { auditFiles, auditOneFile, auditInputBytes, defaultJobs, startAuditPool, type AuditSource, type FileAudit } from "../../src/cli/audit-pool";
+import { MIN_BYTES_PER_VALUE, worstAuditMemory, worstCountedMemory, WORST_MEMORY_PER_BYTE } from "../../src/input/value-budget";
 import { selectStacks } from "../../src/cli/backend-audit";
 import { expandInputs, inputGlob, splitGlob, walk } from "../../src/cli/inputs";
 import { loadConfig } from "../../src/engine/config";
@@ -189,7 +189,7 @@ describe("the audit pool", () => {
       }
       const audited = await results;
       expect(audited.map((r) => r.file)).toEqual(sources.map((s) => (s.kind === "stack" ? s.name : s.file)));
-      expect(strip(audited)).toEqual(strip(bodies.map((body, i) => auditStackBytes(`azs-border/s${i}`, body, config))));
+      expect(strip(audited)).toEqual(strip(bodies.map((body, i) => auditInputBytes(`azs-border/s${i}`, body, config))));
       // Each stack's memory went to a worker: the buffers the backend handed over are detached.
       expect(pool.workersStarted).toBe(2);
       expect(handed.every((bytes) => bytes.byteLength === 0)).toBe(true);
@@ -198,16 +198,15 @@ describe("the audit pool", () => {
     }
   });
 
-  it("an input is audited on the main thread only when its worst case fits half of the free heap", () => {
-    const used = 200 * 2 ** 20;
-    const heap = { heap_size_limit: 4096 * 2 ** 20, used_heap_size: used };
-    const budget = mainThreadBudget(heap);
-    // A 10,000-resource export (about 15 MB) fits; the worst case of the budget itself fits half of what is free.
-    expect(budget).toBeGreaterThan(15e6);
-    expect(worstAuditMemory(budget)).toBeLessThanOrEqual((heap.heap_size_limit - used) / 2);
-    expect(worstAuditMemory(budget + 1)).toBeGreaterThan((heap.heap_size_limit - used) / 2 - 18);
-    // Under --max-old-space-size=24 (a 72 MB heap), not even an empty file: every input goes to a worker.
-    expect(mainThreadBudget({ heap_size_limit: 72 * 2 ** 20, used_heap_size: 5 * 2 ** 20 })).toBe(0);
+  it("the counted worst case: never below the per-byte worst at the density limit, far below it for a real export", () => {
+    // At the density limit (one value per MIN_BYTES_PER_VALUE bytes), the measured per-byte worst case still holds.
+    for (const bytes of [1e6, 64 * 2 ** 20, 256 * 2 ** 20]) {
+      expect(worstCountedMemory(bytes, bytes / MIN_BYTES_PER_VALUE)).toBeGreaterThanOrEqual(WORST_MEMORY_PER_BYTE * bytes);
+    }
+    // A real export (the 100,000-resource platform stack has a value every 31 bytes): about 11 bytes per byte.
+    const real = worstCountedMemory(146e6, 146e6 / 31);
+    expect(real / 146e6).toBeLessThan(11);
+    expect(real).toBeLessThan(worstAuditMemory(146e6));
   });
 
   it("defaults to the machine's cores", () => {
