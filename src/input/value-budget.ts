@@ -16,6 +16,7 @@
  * never refuse a file.
  */
 import * as v8 from "node:v8";
+import { COUNT_VALUES_WASM } from "./wasm/count-values.wasm";
 
 /** The fewest bytes per value, on average over the file, that a file may have. */
 export const MIN_BYTES_PER_VALUE = 8;
@@ -55,12 +56,62 @@ function pairCountTable(): Uint8Array {
 }
 
 /**
- * `{`, `[` and `,` bytes anywhere, strings included: an upper bound on the values. Four bytes at a time, by
- * table lookups on each 16-bit half, two words per step: this pass runs on every input, and this way it
- * costs about 0.5 ns a byte (146 MB in 67 ms: half the time of the SWAR byte tests it replaces, and about a
- * twelfth of `JSON.parse` on the same bytes).
+ * `{`, `[` and `,` bytes anywhere, strings included: an upper bound on the values. This pass runs on every
+ * input: with WebAssembly SIMD (wasm/count-values.wat) sixteen bytes at a time, the input copied into the
+ * module's memory a chunk at a time: 146 MB in about 25 ms, against 66 ms for `countAllScalar`, the
+ * fallback where WebAssembly is not available (`node --jitless`).
  */
 export function countAll(bytes: Uint8Array): number {
+  const counter = simdCounter();
+  if (!counter) return countAllScalar(bytes);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i += CHUNK_BYTES) {
+    const chunk = bytes.subarray(i, i + CHUNK_BYTES);
+    counter.memory.set(chunk);
+    n += counter.count(0, chunk.length);
+  }
+  return n;
+}
+
+/** Whether `countAll` runs on WebAssembly SIMD here (it falls back to `countAllScalar` without failing). */
+export function countsWithSimd(): boolean {
+  return simdCounter() !== null;
+}
+
+/** The bytes counted per call into the module: its one page of memory. */
+const CHUNK_BYTES = 65_536;
+
+interface SimdCounter {
+  memory: Uint8Array;
+  count: (ptr: number, len: number) => number;
+}
+
+/** The part of the WebAssembly API used here: Node has it as a global, @types/node 20 does not declare it. */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: { memory: { buffer: ArrayBuffer }; count: SimdCounter["count"] } };
+};
+
+/** The module, instantiated on first use; null when this runtime cannot (no WebAssembly, or no SIMD). */
+let counter: SimdCounter | null | undefined;
+function simdCounter(): SimdCounter | null {
+  if (counter === undefined) {
+    try {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(COUNT_VALUES_WASM, "base64")));
+      const { memory, count } = instance.exports;
+      counter = { memory: new Uint8Array(memory.buffer, 0, CHUNK_BYTES), count };
+    } catch {
+      counter = null;
+    }
+  }
+  return counter;
+}
+
+/**
+ * `countAll` without WebAssembly. Four bytes at a time, by table lookups on each 16-bit half, two words per
+ * step: about 0.5 ns a byte (146 MB in 67 ms: half the time of the SWAR byte tests it replaced).
+ */
+export function countAllScalar(bytes: Uint8Array): number {
   const table = pairCountTable();
   let n = 0;
   let i = 0;
