@@ -15,24 +15,10 @@ const commander = () => require("commander") as typeof import("commander");
 /** Exit codes: 0 no error findings, 1 error findings, 2 bad usage or bad input, 3 the probe could not run. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, probe: 3 } as const;
 
-function buildProgram(setExitCode: (code: number) => void): Command {
-  const { registerAudit } = require("./audit") as typeof import("./audit");
-  const { registerCatalogCommands } = require("./catalog-commands") as typeof import("./catalog-commands");
-  const { registerMerge } = require("./merge") as typeof import("./merge");
-  const { registerPolicyConfig } = require("./policy-config") as typeof import("./policy-config");
-  const { registerProbe } = require("./probe") as typeof import("./probe");
-  const program = new (commander().Command)("bridgeguard")
-    .description("Find what would break Azure Stack Hub usage reporting (NetworkError, RequestTimedOut, LoginError, CertificateValidationError, Unauthorized) before it does.")
-    .version(TOOL_VERSION, "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride()
-    // commander's errors quote the argument they are about (`unknown option '...'`): escaped like ours.
-    .configureOutput({ writeErr: (s) => process.stderr.write(terminalSafe(s, { keepNewlines: true })) });
-  registerAudit(program, setExitCode);
-  registerMerge(program, setExitCode);
-  registerProbe(program, setExitCode);
-  registerCatalogCommands(program);
-  registerPolicyConfig(program);
+type Register = (program: Command, setExitCode: (code: number) => void) => void;
+
+/** `docs`, hidden: the rule pages in docs/rules/, written or checked from the rules' metadata. */
+function registerDocs(program: Command, setExitCode: (code: number) => void): void {
   program
     .command("docs", { hidden: true })
     .description("write (or --check) docs/rules/*.md from the rules' metadata")
@@ -55,6 +41,41 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       }
       if (options.check && stale) setExitCode(EXIT.findings);
     });
+}
+
+
+/**
+ * Each command's registration, by the name a run gives first. Each loads its module (and the Node built-ins
+ * it needs: the probe's sockets, TLS and DNS, the backends' zlib) only when called.
+ */
+const COMMANDS: Record<string, Register> = {
+  audit: (program, setExitCode) => (require("./audit") as typeof import("./audit")).registerAudit(program, setExitCode),
+  merge: (program, setExitCode) => (require("./merge") as typeof import("./merge")).registerMerge(program, setExitCode),
+  probe: (program, setExitCode) => (require("./probe") as typeof import("./probe")).registerProbe(program, setExitCode),
+  endpoints: (program) => (require("./catalog-commands") as typeof import("./catalog-commands")).registerCatalogCommands(program),
+  "policy-config": (program) => (require("./policy-config") as typeof import("./policy-config")).registerPolicyConfig(program),
+  docs: registerDocs,
+};
+// One module registers the three catalog commands.
+COMMANDS.rules = COMMANDS.endpoints!;
+COMMANDS.explain = COMMANDS.endpoints!;
+
+/**
+ * The program with the command `argv` names registered, or with every command when it names none it knows
+ * (`--help`, `help`, a mistyped name: the help and commander's suggestions list them all). A run of one
+ * command loads only that command's modules: an audit never loads the probe's.
+ */
+function buildProgram(argv: readonly string[], setExitCode: (code: number) => void): Command {
+  const program = new (commander().Command)("bridgeguard")
+    .description("Find what would break Azure Stack Hub usage reporting (NetworkError, RequestTimedOut, LoginError, CertificateValidationError, Unauthorized) before it does.")
+    .version(TOOL_VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    // commander's errors quote the argument they are about (`unknown option '...'`): escaped like ours.
+    .configureOutput({ writeErr: (s) => process.stderr.write(terminalSafe(s, { keepNewlines: true })) });
+  const named = argv[2];
+  const one = named !== undefined && Object.hasOwn(COMMANDS, named) ? COMMANDS[named] : undefined;
+  for (const register of one ? [one] : new Set(Object.values(COMMANDS))) register(program, setExitCode);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -62,7 +83,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 /** Runs the CLI; resolves to the exit code. Never throws for bad input: that is a one-line message and 2. */
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram((code) => {
+  const program = buildProgram(argv, (code) => {
     exitCode = code;
   });
   try {

@@ -45,6 +45,21 @@ describe("the bundled CLI", () => {
     }
   }, 60_000);
 
+  it("loads only the command it runs: an audit loads none of the probe's modules (Node's TLS and DNS)", () => {
+    const builtins = (args: readonly string[]): string[] => {
+      const preload = path.join(tmp, "builtins.js");
+      fs.writeFileSync(preload, `process.on("exit", () => require("node:fs").writeSync(2, "@@" + JSON.stringify(process.moduleLoadList)));\n`);
+      const result = spawnSync(process.execPath, ["--require", preload, path.join(ROOT, "bin", "bridgeguard.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+      return JSON.parse(result.stderr.slice(result.stderr.lastIndexOf("@@") + 2)) as string[];
+    };
+    const audit = builtins(["audit", healthy, "--config", exampleConfig, "--format", "json", "--output", path.join(tmp, "only.json")]);
+    expect(audit).toContain("NativeModule worker_threads");
+    expect(audit).not.toContain("NativeModule tls");
+    expect(audit).not.toContain("NativeModule dns");
+    // The help lists every command, so it loads them all.
+    expect(builtins(["--help"])).toContain("NativeModule tls");
+  });
+
   it("still runs when V8 rejects the cache (other flags): compiled from source, the same report", () => {
     const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=512`.trim() };
     const rejected = spawnSync(process.execPath, ["-e", `const l = require(${JSON.stringify(loader)}); console.log(l.runBundle(l.CLI_BUNDLE).cached)`], { encoding: "utf8", env });
