@@ -3,9 +3,9 @@ import type { Finding, FindingEndpoint, Report } from "../model/finding";
 import { compareFindings } from "../model/finding";
 import type { ResourceRef } from "../model/resource";
 
-/** `1 error`, `2 errors`; `plural` for words whose plural is not just an `s`. */
+/** `1 error`, `2 errors`, `10,100 gates`; `plural` for words whose plural is not just an `s`. */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
+  return `${n.toLocaleString("en-US")} ${n === 1 ? singular : plural}`;
 }
 
 /**

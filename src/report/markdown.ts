@@ -9,7 +9,8 @@
  *   #### ❌ BG501 tls-inspection on azure-stack-bridge
  *   what is wrong, the endpoints it breaks, the evidence, **Fix:** and the concrete change as a code block
  *   ### Where the bridge is stopped      a ```mermaid flowchart: stamp -> gates -> endpoint groups, and the
- *                                        gates on the path and left out, with why
+ *                                        gates on the path and left out, with why ("The bridge's path" when
+ *                                        nothing stops it)
  *   ### Documented remediation           each code's documented remediation, once
  *   ### Accepted                          suppressed findings with their justification; baselined ones counted
  *
@@ -264,7 +265,7 @@ function stackBody(findings: readonly Finding[], path: DiagramPath | undefined, 
   // The path and each code's documented remediation (once, not after every fix) fit in the budget too.
   const pathLines =
     causes.length > 0 || path
-      ? [`${level} Where the bridge is stopped`, "", ...codeBlock("mermaid", egressDiagram(findings, path)), "", ...(path ? [...pathList(path), ""] : [])]
+      ? [`${level} ${causes.length > 0 ? "Where the bridge is stopped" : "The bridge's path"}`, "", ...codeBlock("mermaid", egressDiagram(findings, path)), "", ...(path ? [...pathList(path), ""] : [])]
       : [];
   const legend = codeLegend(active);
   const legendLines = legend.length > 0 ? [`${level} Documented remediation`, "", ...legend.map(({ code, remediation }) => `- \`${code}\`: ${inlineMarkdown(remediation)}`), ""] : [];

@@ -62,6 +62,14 @@ describe("bridgeguard audit on the bundled examples", () => {
     expect(result.stdout).toContain("### Causes");
   });
 
+  it("the comment for a healthy stamp heads its diagram as the bridge's path, not as where it is stopped", () => {
+    const result = runCli(["audit", healthy, "--config", exampleConfig, "--format", "markdown"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("### The bridge's path\n");
+    expect(result.stdout).not.toContain("Where the bridge is stopped");
+    expect(runCli(["audit", misconfigured, "--config", exampleConfig, "--format", "markdown"]).stdout).toContain("### Where the bridge is stopped\n");
+  });
+
   it("names the rule that decided a denial and the resource that holds it", () => {
     const report = jsonAudit(misconfigured);
     // Rule "no-portal" denies the usage host and the ARM endpoint: one NetworkError cause, under BG201.

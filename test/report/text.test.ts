@@ -25,6 +25,11 @@ describe("text report", () => {
     expect(block).not.toContain("BG501");
   });
 
+  it("groups the summary's counts by thousands, as the path lines do", () => {
+    const large = { ...cleanReport(), summary: { ...cleanReport().summary, resources: 9998, endpoints: 26 } };
+    expect(renderText(large, { color: false })).toContain("0 errors, 0 warnings, 9,998 resources checked, 26 endpoints evaluated");
+  });
+
   it("writes each finding as a compiler-style headline with indented details", () => {
     // The headline wraps at 80 columns like its body, continuing between the finding and its labels.
     const at = lines.indexOf("  error NetworkError BG201 usage-endpoint-blocked: the firewall denies");
