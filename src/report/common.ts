@@ -11,16 +11,17 @@ export function countOf(n: number, singular: string, plural = `${singular}s`): s
 /**
  * `2 errors, 3 warnings, 14 resources checked, 17 endpoints evaluated`: the same words in every format.
  * Suppressed and baselined findings, which count as neither, are added when there are any:
- * `0 errors, 1 warning, 2 suppressed, 5 in the baseline, ...`.
+ * `0 errors, 1 warning, 2 suppressed, 5 in the baseline, ...`. A probe checks no resource: what it counts
+ * there is the `host:port` targets (and the time server) it measured, `17 targets probed`.
  */
-export function summaryLine(report: Pick<Report, "summary">): string {
+export function summaryLine(report: Pick<Report, "summary" | "probe">): string {
   const s = report.summary;
   return [
     countOf(s.errors, "error"),
     countOf(s.warnings, "warning"),
     ...(s.suppressed ? [`${s.suppressed} suppressed`] : []),
     ...(s.baselined ? [`${s.baselined} in the baseline`] : []),
-    `${countOf(s.resources, "resource")} checked`,
+    report.probe ? `${countOf(s.resources, "target")} probed` : `${countOf(s.resources, "resource")} checked`,
     `${countOf(s.endpoints, "endpoint")} evaluated`,
   ].join(", ");
 }

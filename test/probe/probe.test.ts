@@ -13,6 +13,7 @@ import addFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import reportSchema from "../../src/schemas/report.schema.json";
 import type { Finding } from "../../src/model/finding";
+import { renderText } from "../../src/report/text";
 import { jsonReport, probeCli } from "./helpers/cli";
 import { cleanupPki, createCa, issueLeaf, type TestCa, type TestLeaf } from "./helpers/pki";
 import {
@@ -85,6 +86,8 @@ describe("bridgeguard probe: healthy path", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(report.findings).toEqual([]);
     expect(report.summary).toMatchObject({ errors: 0, warnings: 0, resources: 1, endpoints: 1 });
+    // In words, a probe counts the targets it measured, not resources.
+    expect(renderText(report, { color: false })).toContain("0 errors, 0 warnings, 1 target probed, 1 endpoint evaluated");
     expect(server.hits()).toBe(1);
     // SNI carries the endpoint's name, not the address it was aimed at.
     expect(server.names).toEqual([LOGIN]);
