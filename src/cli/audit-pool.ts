@@ -412,22 +412,24 @@ class Pool implements AuditPool {
   private auditHere(ready: Ready): Ready | undefined {
     const memory = this.memory();
     if (memory <= 0) return ready;
+    let held: Extract<Ready, { kind: "bytes" }>;
     if (ready.kind === "bytes") {
-      if (worstCountedMemory(ready.bytes.length, countAll(ready.bytes)) > memory) return ready;
-      this.record(ready.index, auditInputBytes(ready.name, ready.bytes, this.config!, this.read));
-      return undefined;
+      held = ready;
+    } else {
+      let bytes: Buffer | undefined;
+      try {
+        bytes = readBytesWithin(ready.file, this.read, this.largestReadHere());
+      } catch (error) {
+        this.record(ready.index, auditFailure(ready.file, error));
+        return undefined;
+      }
+      if (!bytes) return ready;
+      held = { index: ready.index, kind: "bytes", name: ready.file, bytes };
     }
-    let bytes: Buffer | undefined;
-    try {
-      bytes = readBytesWithin(ready.file, this.read, this.largestReadHere());
-    } catch (error) {
-      this.record(ready.index, auditFailure(ready.file, error));
-      return undefined;
-    }
-    if (!bytes) return ready;
-    const values = countAll(withoutBom(bytes));
-    if (worstCountedMemory(bytes.length, values) > memory) return { index: ready.index, kind: "bytes", name: ready.file, bytes };
-    this.record(ready.index, auditInputBytes(ready.file, bytes, this.config!, this.read, values));
+    // Counted once: the same count decides where, and is the value limit's first pass when parsed here.
+    const values = countAll(withoutBom(held.bytes));
+    if (worstCountedMemory(held.bytes.length, values) > memory) return held;
+    this.record(held.index, auditInputBytes(held.name, held.bytes, this.config!, this.read, values));
     return undefined;
   }
 
