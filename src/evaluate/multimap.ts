@@ -1,4 +1,4 @@
-/** The one shape of the indexes that join resources (`gates.ts`, `path.ts`): a key to the items under it. */
+/** The one shape of the indexes that join resources (`gates.ts`, `path.ts`) and group verdicts, causes and findings: a key to the items under it. */
 
 /** Appends `item` under `key`, in the order added. */
 export function append<K, T>(map: Map<K, T[]>, key: K, item: T): void {

@@ -401,10 +401,7 @@ export function selectPath(set: ResourceSet, input: PathInput): PathSelection {
   const nsgAttachments = new Map<NetworkSecurityGroup, Attachment[]>();
   const attach = (nsgId: string | undefined, attachment: () => Attachment) => {
     const nsg = nsgId !== undefined ? nsgIndex.find(nsgId) : undefined;
-    if (!nsg) return;
-    const list = nsgAttachments.get(nsg);
-    if (list) list.push(attachment());
-    else nsgAttachments.set(nsg, [attachment()]);
+    if (nsg) append(nsgAttachments, nsg, attachment());
   };
   for (const subnet of subnets) attach(subnet.links.networkSecurityGroupId, () => ({ label: describeSubnet(subnet), carries: sources ? subnetCarries(subnet, sources) : "unknown" }));
   let subnetIndex: SubnetIndex | undefined;
@@ -475,10 +472,7 @@ export function selectPath(set: ResourceSet, input: PathInput): PathSelection {
   const tableAttachments = new Map<RouteTable, Attachment[]>();
   for (const subnet of subnets) {
     const table = subnet.links.routeTableId !== undefined ? tableIndex.find(subnet.links.routeTableId) : undefined;
-    if (!table) continue;
-    const list = tableAttachments.get(table) ?? [];
-    list.push({ label: describeSubnet(subnet), carries: sources ? subnetCarries(subnet, sources) : "unknown" });
-    tableAttachments.set(table, list);
+    if (table) append(tableAttachments, table, { label: describeSubnet(subnet), carries: sources ? subnetCarries(subnet, sources) : "unknown" });
   }
   for (const table of ofKind(set, "routeTable")) {
     const attachments = tableAttachments.get(table) ?? [];

@@ -25,6 +25,7 @@ import {
 import type { BridgeFlow } from "../analysis/flows";
 import type { PolicyWithGroups } from "../evaluate/firewall";
 import type { EgressGate } from "../evaluate/gates";
+import { append } from "../evaluate/multimap";
 import { azureName } from "../evaluate/names";
 import type { DecidingRule } from "../evaluate/types";
 import type { AddRuleFix, FixApplicationRule, FixNetworkRule } from "../model/fix";
@@ -145,17 +146,10 @@ function classicPlacement(plan: FixPlan, gate: EgressGate, classic: NonNullable<
 
 /** Application rules for a cause's HTTP(S) flows: one per port set, its hosts together (as the generator groups them). */
 function applicationRulesFor(flows: readonly BridgeFlow[], classic: boolean): FixApplicationRule[] {
-  const portsByHost = new Map<string, { flows: BridgeFlow[] }>();
-  for (const flow of flows) {
-    const entry = portsByHost.get(flow.endpoint.host) ?? { flows: [] };
-    entry.flows.push(flow);
-    portsByHost.set(flow.endpoint.host, entry);
-  }
+  const byHost = new Map<string, BridgeFlow[]>();
+  for (const flow of flows) append(byHost, flow.endpoint.host, flow);
   const byPorts = new Map<string, BridgeFlow[][]>();
-  for (const { flows: hostFlows } of portsByHost.values()) {
-    const key = hostFlows.map((f) => `${f.endpoint.protocol}/${f.endpoint.port}`).join(",");
-    byPorts.set(key, [...(byPorts.get(key) ?? []), hostFlows]);
-  }
+  for (const hostFlows of byHost.values()) append(byPorts, hostFlows.map((f) => `${f.endpoint.protocol}/${f.endpoint.port}`).join(","), hostFlows);
   return [...byPorts.values()].map((hosts) => {
     const sample = hosts[0]!;
     const all = hosts.flat();
@@ -173,8 +167,7 @@ function applicationRulesFor(flows: readonly BridgeFlow[], classic: boolean): Fi
 function networkRulesFor(flows: readonly BridgeFlow[]): FixNetworkRule[] {
   const byDestination = new Map<string, BridgeFlow[]>();
   for (const flow of flows) {
-    const destination = flow.flow.destination.kind === "address" ? flow.flow.destination.address : addressDestination(flow);
-    byDestination.set(destination, [...(byDestination.get(destination) ?? []), flow]);
+    append(byDestination, flow.flow.destination.kind === "address" ? flow.flow.destination.address : addressDestination(flow), flow);
   }
   const byShape = new Map<string, { protocols: ("TCP" | "UDP")[]; ports: string[]; destinations: string[]; flows: BridgeFlow[] }>();
   for (const [destination, destinationFlows] of byDestination) {

@@ -6,6 +6,7 @@
 import { MAX_PRIORITY, MIN_PRIORITY } from "../allowlist/rule-collection-group";
 import type { EgressAnalysis, GateVerdict } from "../analysis/egress";
 import type { EgressGate } from "../evaluate/gates";
+import { append } from "../evaluate/multimap";
 import type { DecidingRule } from "../evaluate/types";
 
 /** The denied and undecided results of one analysis by gate, and the placements chosen so far. */
@@ -25,9 +26,7 @@ export function fixPlan(analysis: EgressAnalysis): FixPlan {
   const blocked = new Map<EgressGate, GateVerdict[]>();
   for (const result of analysis.results) {
     if (result.verdict.verdict !== "denied" && result.verdict.verdict !== "undetermined") continue;
-    const list = blocked.get(result.gate);
-    if (list) list.push(result);
-    else blocked.set(result.gate, [result]);
+    append(blocked, result.gate, result);
   }
   plan = { blocked, memo: new Map() };
   plans.set(analysis, plan);

@@ -27,6 +27,7 @@ import type { Finding, FindingFix, FixValue, Report, ReportNotice, ReportSummary
 import type { ErrorCode } from "../catalog/codes";
 import { codeLegend, countOf, hostPort, isAbsoluteUri, ownRemediation, resolveDocs, sortedFindings, summaryLine } from "./common";
 import type { BridgePath, PathGate } from "../model/path";
+import { append } from "../evaluate/multimap";
 import { describePathGates } from "./path";
 import { egressDiagram, endpointsOf, type DiagramPath } from "./egress-diagram";
 import { fixLines } from "./fix";
@@ -132,10 +133,7 @@ function stopsUsage(cause: Cause): boolean {
 function causesOf(findings: readonly Finding[]): Cause[] {
   const groups = new Map<string, Finding[]>();
   for (const f of sortedFindings(findings)) {
-    const key = causeKey(f);
-    const list = groups.get(key);
-    if (list) list.push(f);
-    else groups.set(key, [f]);
+    append(groups, causeKey(f), f);
   }
   const causes = [...groups.values()].map((list) => ({ findings: list, head: list[0]! }));
   const breadth = (c: Cause) => c.findings.reduce((n, f) => n + endpointsOf(f).length, 0);

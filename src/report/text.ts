@@ -29,6 +29,7 @@ import type { Finding, Report, ReportSummary, Severity, StackSummary } from "../
 import { terminalSafe } from "../model/terminal-safe";
 import { codeLegend, countOf, describeEndpoints, groupByResource, ownRemediation, summaryLine, wrap } from "./common";
 import { fixLines } from "./fix";
+import { append } from "../evaluate/multimap";
 import { describePathGates } from "./path";
 import type { BridgePath } from "../model/path";
 
@@ -224,11 +225,7 @@ function verdictColour(summary: ReportSummary): keyof typeof ANSI {
  */
 function renderStacks(report: Report, stacks: readonly StackSummary[], width: number, quiet: boolean, style: Style, out: string[]): void {
   const byFile = new Map<string, Finding[]>();
-  for (const finding of report.findings) {
-    const list = byFile.get(finding.file ?? "");
-    if (list) list.push(finding);
-    else byFile.set(finding.file ?? "", [finding]);
-  }
+  for (const finding of report.findings) append(byFile, finding.file ?? "", finding);
   for (const stack of stacks) {
     const file = printable(stack.file);
     out.push(style(`== ${file}`, "bold"));

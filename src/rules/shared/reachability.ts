@@ -2,6 +2,7 @@ import { BRIDGE_PURPOSES, type EndpointPurpose } from "../../catalog/endpoints";
 import type { BridgeguardConfig } from "../../config/types";
 import { analyzeEgress, type EgressAnalysis, type GateVerdict } from "../../analysis/egress";
 import { describeEndpoint } from "../../analysis/flows";
+import { append } from "../../evaluate/multimap";
 import type { DecidingRule } from "../../evaluate/types";
 import type { FindingEndpoint, Severity } from "../../model/finding";
 import type { ResourceSet } from "../../model/resource";
@@ -156,13 +157,12 @@ function reachabilityCauses(set: ResourceSet, config: BridgeguardConfig): Map<st
   for (const group of groupByCause(blocked, (r) => (r.verdict.verdict === "undetermined" ? "undetermined" : r.flow.severity))) {
     const byCode = new Map<string, GateVerdict[]>();
     for (const r of group) {
-      const code = ownerOf(r.flow.endpoint.purpose, entries)!.meta.code;
-      byCode.set(code, [...(byCode.get(code) ?? []), r]);
+      append(byCode, ownerOf(r.flow.endpoint.purpose, entries)!.meta.code, r);
     }
     for (const results of byCode.values()) {
       // Sorted by purpose: the first result's purpose names the rule that reports the cause.
       const owner = ownerOf(results[0]!.flow.endpoint.purpose, entries)!;
-      byRule.set(owner.meta.id, [...(byRule.get(owner.meta.id) ?? []), causeViolation(results, analysis)]);
+      append(byRule, owner.meta.id, causeViolation(results, analysis));
     }
   }
   causesMemo.set(analysis, byRule);
