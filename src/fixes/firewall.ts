@@ -30,7 +30,7 @@ import { azureName } from "../evaluate/names";
 import type { DecidingRule } from "../evaluate/types";
 import type { AddRuleFix, FixApplicationRule, FixNetworkRule } from "../model/fix";
 import type { RuleCollection, RuleCollectionGroup } from "../model/resource";
-import { blockingDeciders, freeBelow, freeFrom, memoized, type FixPlan } from "./plan";
+import { blockingDeciders, freeBelow, freeFrom, lowest, memoized, type FixPlan } from "./plan";
 import { addressDestination, before, beforeLabel, hostsText, portsOf, purposesOf, sourcesText } from "./words";
 
 type Layer = "network" | "application";
@@ -81,14 +81,10 @@ function policyPlacement(plan: FixPlan, gate: EgressGate, policy: PolicyWithGrou
   const policyUrn = policy.policy.ref.urn;
   const ours = groups.find((g) => azureName(g).toLowerCase() === DEFAULT_GROUP_NAME || g.ref.name.toLowerCase() === DEFAULT_GROUP_NAME);
   // One group priority for every fix in this policy: below each group that denies a bridge flow here.
-  const gateCeiling = memoized(plan, `policy|${gate.ref.urn}|${policyUrn}`, () => {
-    const priorities = blockingDeciders(plan, gate)
-      .filter((d) => d.groupPriority !== undefined && (d.policyRef?.urn ?? policyUrn) === policyUrn)
-      .map((d) => d.groupPriority as number);
-    return priorities.length > 0 ? Math.min(...priorities) : undefined;
-  });
-  const own = decided?.groupPriority !== undefined && !decided.isDefault ? decided.groupPriority : undefined;
-  const ceiling = gateCeiling === undefined ? own : own === undefined ? gateCeiling : Math.min(gateCeiling, own);
+  const gateCeiling = memoized(plan, `policy|${gate.ref.urn}|${policyUrn}`, () =>
+    lowest(blockingDeciders(plan, gate).map((d) => ((d.policyRef?.urn ?? policyUrn) === policyUrn ? d.groupPriority : undefined))),
+  );
+  const ceiling = lowest([gateCeiling, decided && !decided.isDefault ? decided.groupPriority : undefined]);
   const collectionIn = (group: RuleCollectionGroup | undefined) => {
     const existing = group?.ruleCollections.find((c) => c.name === target.name);
     return { name: target.name, priority: existing?.priority ?? target.priority, action: "Allow" as const, exists: existing !== undefined };
@@ -122,14 +118,8 @@ function classicPlacement(plan: FixPlan, gate: EgressGate, classic: NonNullable<
   const target = layer === "application" ? APPLICATION_COLLECTION : NETWORK_COLLECTION;
   const collections: readonly RuleCollection[] = classic[layer];
   const existing = collections.find((c) => c.name === target.name);
-  const gateCeiling = memoized(plan, `classic|${gate.ref.urn}|${layer}`, () => {
-    const priorities = blockingDeciders(plan, gate)
-      .filter((d) => d.collectionPriority !== undefined && d.layer === layer)
-      .map((d) => d.collectionPriority as number);
-    return priorities.length > 0 ? Math.min(...priorities) : undefined;
-  });
-  const own = decided?.collectionPriority !== undefined && decided.layer === layer ? decided.collectionPriority : undefined;
-  const ceiling = gateCeiling === undefined ? own : own === undefined ? gateCeiling : Math.min(gateCeiling, own);
+  const gateCeiling = memoized(plan, `classic|${gate.ref.urn}|${layer}`, () => lowest(blockingDeciders(plan, gate).map((d) => (d.layer === layer ? d.collectionPriority : undefined))));
+  const ceiling = lowest([gateCeiling, decided?.layer === layer ? decided.collectionPriority : undefined]);
   if (existing && (ceiling === undefined || existing.priority < ceiling)) {
     return { collection: { name: existing.name, priority: existing.priority, action: "Allow", exists: true } };
   }

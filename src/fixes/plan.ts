@@ -48,6 +48,13 @@ export function blockingDeciders(plan: FixPlan, gate: EgressGate): DecidingRule[
     .filter((d): d is DecidingRule => d !== undefined && !d.isDefault && d.rule !== undefined);
 }
 
+/** The lowest of the priorities given, undefined when none is (what a new rule must go below). */
+export function lowest(priorities: readonly (number | undefined)[]): number | undefined {
+  let min: number | undefined;
+  for (const p of priorities) if (p !== undefined && (min === undefined || p < min)) min = p;
+  return min;
+}
+
 /** The highest priority below `ceiling` (down to `min`) that `used` lacks. */
 export function freeBelow(ceiling: number, used: ReadonlySet<number>, min = MIN_PRIORITY): number | undefined {
   for (let p = ceiling - 1; p >= min; p--) if (!used.has(p)) return p;
